@@ -1,0 +1,71 @@
+"""Models Postfix cleanup(8): the only way into the queue.
+
+cleanup names the queue file (and so the queue ID), writes the Received: header that
+smtpd or pickup produced above the message, adds a missing Message-Id: and Date: when
+the client may have its headers rewritten (local_header_rewrite_clients, or
+always_add_missing_headers = yes; cleanup_message.c), logs ``message-id=``, and hands
+the file to the queue manager through the incoming queue.
+"""
+
+from __future__ import annotations
+
+from datetime import timezone
+from email.message import EmailMessage
+from typing import TYPE_CHECKING
+
+from ...model.message import append_header, prepend_header, wire_size
+from ...model.trace import Hop
+from .queue import QueueFile, QueueIds, QueueRecipient
+
+if TYPE_CHECKING:
+    from .mta import Mta
+
+
+class Cleanup:
+    __slots__ = ("mta", "ids")
+
+    def __init__(self, mta: "Mta") -> None:
+        self.mta = mta
+        self.ids = QueueIds(mta.host.world.engine.rng)
+
+    def open(self) -> str:
+        """A new queue file; its name is the queue ID (mail_queue_enter())."""
+        return self.ids.next(self.mta.host.world.engine.now)
+
+    def commit(self, qid: str, msg: str, sender: str, recipients: list[str],
+               content: EmailMessage, received: str | None, client: str, program: str,
+               add_missing: bool) -> QueueFile:
+        """Finish the queue file and place it in the incoming queue."""
+        host = self.mta.host
+        world = host.world
+        now = world.engine.now
+        if received is not None:
+            prepend_header(content, "Received", received)
+        added = self._add_missing_headers(content, qid, now) if add_missing else []
+        message_id = str(content.get("Message-Id", "")).strip()
+        host.log("postfix/cleanup", f"{qid}: message-id={message_id}", fresh=True)
+        qf = QueueFile(qid, msg, sender, [QueueRecipient(r, r) for r in recipients], content,
+                       arrival=now, client=client, log_program=program)
+        qf.size = wire_size(content)
+        qf.hops_before = len(content.get_all("Received") or [])
+        detail = "added " + ", ".join(["Received:", *added]) if received else (
+            "added " + ", ".join(added) if added else "no header added")
+        world.trace.add(Hop(now, msg, qid, host.name, "smtpd" if received else "pickup",
+                            host.name, "cleanup", None, None, "cleanup", None, detail, None,
+                            (("qid", qid), ("host", host.name))))
+        self.mta.qmgr.enqueue(qf)
+        return qf
+
+    def _add_missing_headers(self, content: EmailMessage, qid: str, now: float) -> list[str]:
+        clock = self.mta.host.world.engine.clock
+        added = []
+        if "Message-Id" not in content:
+            # <UTC YYYYMMDDhhmmss.QUEUEID@myhostname> (cleanup_message.c, short queue IDs)
+            stamp = clock.at(now).astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
+            append_header(content, "Message-Id", f"<{stamp}.{qid}@{self.mta.cf['myhostname']}>")
+            added.append("Message-Id:")
+        if "Date" not in content:
+            append_header(content, "Date", clock.rfc5322(now))
+            added.append("Date:")
+        return added
+

@@ -1,0 +1,129 @@
+"""main.cf parameters with Postfix 3.x names and defaults (postconf(5), ``postconf -d``).
+
+Values are strings as in main.cf; ``$name`` and ``${name}`` expand recursively, as
+Postfix does when it reads a parameter. Only parameters the simulation uses are known;
+an unknown name in a scenario is an error with a suggestion, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from ...model.duration import parse_duration
+
+# postconf -d (Postfix 3.x). Host-dependent defaults (myhostname, mynetworks) are filled
+# in by MainCf from the host itself.
+DEFAULTS: dict[str, str] = {
+    "myhostname": "",
+    "mydomain": "",
+    "myorigin": "$myhostname",
+    "mydestination": "$myhostname, localhost.$mydomain, localhost",
+    "mynetworks_style": "host",  # Postfix >= 3.0
+    "mynetworks": "",
+    "relay_domains": "",  # Postfix >= 3.0: empty
+    "relayhost": "",
+    "inet_interfaces": "all",
+    "mail_name": "Postfix",
+    "smtpd_banner": "$myhostname ESMTP $mail_name",
+    "smtp_helo_name": "$myhostname",
+    "smtpd_relay_restrictions": (
+        "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination"
+    ),
+    "smtpd_recipient_restrictions": "",
+    "smtpd_sasl_auth_enable": "no",
+    "smtpd_delay_open_until_valid_rcpt": "yes",
+    "local_recipient_maps": "proxy:unix:passwd.byname $alias_maps",
+    "alias_maps": "hash:/etc/aliases",
+    "alias_database": "hash:/etc/aliases",
+    "local_header_rewrite_clients": "permit_inet_interfaces",
+    "always_add_missing_headers": "no",
+    "home_mailbox": "",
+    # Upstream's compiled-in default is /var/mail; RHEL-family packages (and the LPIC/LinuC
+    # textbooks) use /var/spool/mail, and on Debian /var/spool/mail links to /var/mail.
+    "mail_spool_directory": "/var/spool/mail",
+    "mailbox_command": "",
+    "allow_mail_to_commands": "alias, forward",
+    "allow_mail_to_files": "alias, forward",
+    "queue_directory": "/var/spool/postfix",
+    "queue_run_delay": "300s",
+    "minimal_backoff_time": "300s",
+    "maximal_backoff_time": "4000s",
+    "maximal_queue_lifetime": "5d",
+    "bounce_queue_lifetime": "5d",
+    "delay_warning_time": "0h",
+    "hopcount_limit": "50",
+    "message_size_limit": "10240000",
+    "notify_classes": "resource, software",
+    "enable_long_queue_ids": "no",
+    "enable_original_recipient": "yes",
+    "smtp_connect_timeout": "30s",
+    "smtpd_tls_security_level": "",
+    "smtpd_tls_auth_only": "no",
+    "disable_vrfy_command": "no",
+    "recipient_delimiter": "",
+}
+
+_REF = re.compile(r"\$(\w+)|\$\{(\w+)\}")
+
+
+class ParameterError(ValueError):
+    pass
+
+
+def check_names(names: list[str]) -> list[tuple[str, str]]:
+    """(name, message) for every name that is not a known main.cf parameter."""
+    problems = []
+    for name in names:
+        if name not in DEFAULTS:
+            close = difflib.get_close_matches(name, list(DEFAULTS), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append((name, f"unknown main.cf parameter {name!r}{hint}"))
+    return problems
+
+
+class MainCf:
+    """One host's main.cf: defaults, the scenario's overrides, and ``$name`` expansion."""
+
+    __slots__ = ("values", "_cache")
+
+    def __init__(self, hostname: str, ip: str | None, overrides: dict[str, str]) -> None:
+        self.values = dict(DEFAULTS)
+        self.values["myhostname"] = hostname
+        self.values["mydomain"] = hostname.split(".", 1)[1] if "." in hostname else "localdomain"
+        # mynetworks_style = host: only the machine itself is trusted (postconf(5))
+        self.values["mynetworks"] = "127.0.0.0/8 [::1]/128" + (f" {ip}/32" if ip else "")
+        self.values.update(overrides)
+        self._cache: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self._cache:
+            self._cache[name] = self._expand(self.values[name], depth=0)
+        return self._cache[name]
+
+    def _expand(self, value: str, depth: int) -> str:
+        if depth > 20:
+            raise ParameterError(f"parameter expansion too deep in {value!r}")
+
+        def sub(match: re.Match[str]) -> str:
+            name = match.group(1) or match.group(2)
+            return self._expand(self.values.get(name, ""), depth + 1)
+
+        return _REF.sub(sub, value)
+
+    def list(self, name: str) -> list[str]:
+        """A list parameter: separated by commas and/or white space (postconf(5))."""
+        return [item for item in re.split(r"[\s,]+", self[name]) if item]
+
+    def seconds(self, name: str) -> float:
+        return parse_duration(self[name])
+
+    def flag(self, name: str) -> bool:
+        return self[name].strip().lower() in ("yes", "true", "1")
+
+    def integer(self, name: str) -> int:
+        return int(self[name])
+
+    def set(self, name: str, value: str) -> None:
+        self.values[name] = value
+        self._cache.clear()

@@ -1,0 +1,66 @@
+"""Queue files and queue IDs as Postfix keeps them under /var/spool/postfix.
+
+A queue file holds the envelope (sender, recipients with their original address), the
+content, and the per-recipient state. Queue IDs have Postfix's short form (mail_queue.c,
+enable_long_queue_ids = no): five upper-case hex digits of the arrival microseconds,
+then the queue file's inode number in upper-case hex.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+QUEUE_NAMES = ("maildrop", "incoming", "active", "deferred", "hold")
+
+
+@dataclass(slots=True)
+class QueueRecipient:
+    address: str
+    orig: str  # the address as first received (X-Original-To, DSN Original-Recipient)
+    status: str = "pending"  # pending | sent | deferred | bounced
+    dsn: str | None = None
+    reason: str | None = None
+    remote_mta: str | None = None  # for the DSN: who refused it
+    diagnostic: str | None = None  # for the DSN: the remote reply
+    notified: bool = False  # a bounce was already sent for this recipient
+
+
+@dataclass(slots=True)
+class QueueFile:
+    qid: str
+    msg: str  # the scenario message key, for the trace
+    sender: str
+    recipients: list[QueueRecipient]
+    content: EmailMessage
+    arrival: float
+    size: int = 0
+    queue: str = "incoming"
+    client: str = "local"  # "name[ip]" of the SMTP client, or "local" for pickup
+    log_program: str = "postfix/smtpd"
+    hops_before: int = 0  # Received: headers already present, for hopcount_limit
+    attempts: list[float] = field(default_factory=list)
+
+    def pending(self) -> list[QueueRecipient]:
+        return [r for r in self.recipients if r.status in ("pending", "deferred")]
+
+
+class QueueIds:
+    """Generates one host's queue IDs; unique, deterministic for a seed."""
+
+    __slots__ = ("_inode", "_rng", "_seen")
+
+    def __init__(self, rng: random.Random) -> None:
+        self._rng = rng
+        self._inode = rng.randint(0x10000, 0xFFFFF)
+        self._seen: set[str] = set()
+
+    def next(self, t: float) -> str:
+        usec = int(round(t * 1_000_000)) % 1_000_000
+        while True:
+            self._inode += 1 + self._rng.randint(0, 15)
+            qid = f"{usec:05X}"[-5:] + f"{self._inode:X}"
+            if qid not in self._seen:
+                self._seen.add(qid)
+                return qid

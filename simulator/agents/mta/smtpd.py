@@ -1,0 +1,156 @@
+"""Models Postfix smtpd(8): the policy behind the SMTP dialogue of one connection.
+
+It answers what protocol/smtp.py asks: the banner and EHLO keywords, SASL checks, the
+relay and recipient restrictions (smtpd_relay_restrictions, local_recipient_maps), and at
+end of DATA the Received: header (smtpd.c) and the hand-over to cleanup. The hand-over is
+held until the simulated moment the 250 reply is sent (``pending``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from ...model.address import domain_of, local_of
+from ...model.message import from_bytes
+from ...model.status import S250_QUEUED, S550_USER_UNKNOWN, Reply
+from ...protocol.smtp import SmtpSession
+from . import restrictions
+
+if TYPE_CHECKING:
+    from .mta import Mta
+
+# EHLO keywords Postfix 3.x announces by default, in its order (smtpd.c ehlo_cmd).
+EHLO_BASE = ("PIPELINING", "SIZE {size}", "VRFY", "ETRN")
+EHLO_TAIL = ("ENHANCEDSTATUSCODES", "8BITMIME", "DSN", "SMTPUTF8", "CHUNKING")
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """A master.cf smtpd service: port 25 (smtp) or 587 (submission) with its -o overrides."""
+
+    name: str  # "smtp" | "submission"
+    port: int
+    syslog_name: str
+    sasl: bool
+    client_restrictions: tuple[str, ...]
+
+
+SMTP = Service("smtp", 25, "postfix/smtpd", False, ())
+# master.cf's submission example: -o smtpd_sasl_auth_enable=yes
+# -o smtpd_client_restrictions=permit_sasl_authenticated,reject
+SUBMISSION = Service("submission", 587, "postfix/submission/smtpd", True,
+                     ("permit_sasl_authenticated", "reject"))
+
+
+class Smtpd:
+    """The SmtpPolicy of one connection to ``mta`` on ``service``."""
+
+    def __init__(self, mta: "Mta", service: Service, msg: str | None) -> None:
+        self.mta, self.service, self.msg = mta, service, msg
+        self.pending: list[Callable[[], None]] = []
+        self.accepted_qids: list[str] = []
+
+    # --- SmtpPolicy ------------------------------------------------------------------------
+    def banner(self) -> str:
+        return self.mta.cf["smtpd_banner"]
+
+    def hostname(self) -> str:
+        return self.mta.cf["myhostname"]
+
+    def ehlo_keywords(self, session: SmtpSession) -> list[str]:
+        size = self.mta.cf["message_size_limit"]
+        words = [w.format(size=size) for w in EHLO_BASE]
+        if self._sasl_enabled():
+            words.append("AUTH PLAIN LOGIN")
+        return words + list(EHLO_TAIL)
+
+    def authenticate(self, session: SmtpSession, user: str, password: str) -> bool:
+        found = self.mta.host.find_user(user)
+        if found is not None and found.password is not None and found.password == password:
+            return True
+        self._log(session, f"warning: {_label(session)}: SASL PLAIN authentication failed: "
+                           "authentication failure")
+        return False
+
+    def check_mail(self, session: SmtpSession, sender: str) -> Reply | None:
+        return None
+
+    def check_rcpt(self, session: SmtpSession, rcpt: str) -> Reply | None:
+        cf = self.mta.cf
+        facts = restrictions.Facts(
+            session.client_ip, _label(session), session.sasl_user is not None,
+            tuple(cf.list("mynetworks")), self.mta.relay_ok_domains())
+        # smtpd_delay_reject = yes: client restrictions are applied at RCPT time
+        for rule_list in (list(self.service.client_restrictions),
+                          cf.list("smtpd_relay_restrictions"),
+                          cf.list("smtpd_recipient_restrictions")):
+            refused = restrictions.evaluate(rule_list, facts, rcpt)
+            if refused is not None:
+                return refused
+        if domain_of(rcpt) in self.mta.local_domains() and \
+                not self.mta.local_recipient_exists(local_of(rcpt)):
+            return S550_USER_UNKNOWN.with_text(S550_USER_UNKNOWN.text.format(rcpt))
+        return None
+
+    def open_queue_file(self, session: SmtpSession) -> str:
+        qid = self.mta.cleanup.open()
+        extra = (f", sasl_method={session.sasl_method}, sasl_username={session.sasl_user}"
+                 if session.sasl_user else "")
+        self._log(session, f"{qid}: client={_label(session)}{extra}")
+        return qid
+
+    def end_of_data(self, session: SmtpSession, data: bytes) -> Reply:
+        assert session.queue_id is not None and session.sender is not None
+        qid, sender, rcpts = session.queue_id, session.sender, list(session.recipients)
+        received = self._received(session, qid, rcpts)
+        content = from_bytes(data)
+        client, program = _label(session), self.service.syslog_name
+        add_missing = self.mta.may_rewrite_headers(session.client_ip, session.sasl_user)
+
+        def commit() -> None:
+            self.mta.cleanup.commit(qid, self.msg or "?", sender, rcpts, content, received,
+                                    client, program, add_missing)
+
+        self.pending.append(commit)
+        self.accepted_qids.append(qid)
+        return S250_QUEUED.with_text(S250_QUEUED.text.format(qid))
+
+    def on_reject(self, session: SmtpSession, stage: str, reply: Reply, arg: str) -> None:
+        # smtpd_check.c log_whatsup(): NOQUEUE when no queue file exists yet
+        qid = session.queue_id or "NOQUEUE"
+        to = f" to=<{arg}>" if stage == "RCPT" else ""
+        self._log(session, f"{qid}: reject: {stage} from {_label(session)}: {reply}; "
+                           f"from=<{session.sender or arg}>{to} proto={session.protocol} "
+                           f"helo=<{session.helo_name}>")
+
+    # --- connection events -----------------------------------------------------------------
+    def log_connect(self, session: SmtpSession) -> None:
+        self._log(session, f"connect from {_label(session)}", fresh=True)
+
+    def log_disconnect(self, session: SmtpSession) -> None:
+        counts = session.counts
+        stats = " ".join(f"{k}={v}" for k, v in counts.items())
+        total = sum(counts.values())
+        self._log(session, f"disconnect from {_label(session)} {stats} commands={total}")
+
+    # --- helpers ---------------------------------------------------------------------------
+    def _sasl_enabled(self) -> bool:
+        return self.service.sasl or self.mta.cf.flag("smtpd_sasl_auth_enable")
+
+    def _received(self, session: SmtpSession, qid: str, rcpts: list[str]) -> str:
+        """The Received: header of smtpd.c (smtpd_sasl_authenticated_header = no)."""
+        cf = self.mta.cf
+        date = self.mta.host.world.engine.clock.rfc5322(session.now)
+        head = f"from {session.helo_name} ({session.client_name} [{session.client_ip}])"
+        by = f"\tby {cf['myhostname']} ({cf['mail_name']}) with {session.received_protocol} id {qid}"
+        if len(rcpts) == 1:
+            return f"{head}\n{by}\n\tfor <{rcpts[0]}>; {date}"
+        return f"{head}\n{by};\n\t{date}"
+
+    def _log(self, session: SmtpSession, text: str, fresh: bool = False) -> None:
+        self.mta.host.log(self.service.syslog_name, text, fresh=fresh, t=session.now)
+
+
+def _label(session: SmtpSession) -> str:
+    return f"{session.client_name}[{session.client_ip}]"

@@ -1,0 +1,72 @@
+"""Playing one SMTP connection in simulated time (used by the MUA and by smtp(8)).
+
+The dialogue is computed at once against the server's state machine; the process then
+waits one timeout up to the moment the server sends its end-of-data reply, lets the
+server's cleanup take the message at that moment, and waits out the QUIT exchange.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..model.message import Envelope
+from ..model.trace import Hop
+from ..protocol.smtp import SmtpServer, SmtpSession
+from ..protocol.smtp_client import ClientOptions, SmtpClientResult, run_smtp_client
+from .mta.smtpd import Smtpd
+
+if TYPE_CHECKING:
+    from ..host import Host
+    from ..world import Connected
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is sending, for the trace: host, actor name, message key, queue ID."""
+
+    host: "Host"
+    actor: str
+    msg: str
+    qid: str | None
+    action: str
+
+
+def smtp_session(caller: Caller, conn: "Connected", envelope: Envelope, data: bytes,
+                 options: ClientOptions) -> Generator[Any, Any, SmtpClientResult]:
+    world = caller.host.world
+    env, now = world.engine.env, world.engine.now
+    server_host = conn.server
+    smtpd = Smtpd(server_host.mta, conn.service, caller.msg)
+    assert caller.host.ip is not None
+    session = SmtpSession(caller.host.ip, world.dns.verified_client_name(caller.host.ip),
+                          conn.service.port, now=now + conn.rtt)
+    smtpd.log_connect(session)
+    result = run_smtp_client(SmtpServer(smtpd, session), now, conn.rtt, envelope, data, options)
+    session.now = result.end
+    smtpd.log_disconnect(session)
+    record = world.trace.open_session("SMTP", conn.service.port, caller.host.name,
+                                      server_host.name, now)
+    record.lines = result.lines
+    commit_at = result.commit_at if result.commit_at is not None else result.end
+    yield env.timeout(commit_at - now)
+    reply = result.data_reply if result.failure is None else result.failure
+    detail = _detail(result, envelope)
+    world.trace.add(Hop(env.now, caller.msg, caller.qid, caller.host.name, caller.actor,
+                        server_host.name, "smtpd", session.received_protocol,
+                        conn.service.port, caller.action, reply, detail, record.sid,
+                        (("server", server_host.name), ("port", str(conn.service.port)),
+                         ("qid", smtpd.accepted_qids[0] if smtpd.accepted_qids else "-"))))
+    for commit in smtpd.pending:
+        commit()
+    yield env.timeout(result.end - commit_at)
+    return result
+
+
+def _detail(result: SmtpClientResult, envelope: Envelope) -> str:
+    parts = [f"MAIL FROM:<{envelope.sender}>"]
+    parts += [f"RCPT TO:<{r}> {result.rcpt_replies.get(r, '-')}" for r in envelope.recipients]
+    if result.failure is not None:
+        parts.append(f"stopped at {result.failed_command}: {result.failure}")
+    return "; ".join(parts)

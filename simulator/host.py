@@ -1,0 +1,76 @@
+"""A simulated machine: address, filesystem, users, services, main.cf, and its mail log.
+
+Everything a student would find on a real host lives here as data: /etc/aliases and
+~/.forward in the virtual filesystem, /var/log/maillog lines in syslog format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .model.fs import VirtualFS
+from .model.trace import LogLine
+
+if TYPE_CHECKING:
+    from .agents.mta.params import MainCf
+    from .world import World
+
+
+@dataclass(slots=True)
+class User:
+    name: str
+    uid: int
+    home: str
+    password: str | None
+
+
+class Host:
+    __slots__ = ("name", "ip", "role", "network", "fs", "users", "cf", "services", "world",
+                 "mta", "pop3d", "accounts", "_pids", "_next_pid")
+
+    def __init__(self, world: "World", name: str, ip: str | None, role: str, network: str | None,
+                 cf: "MainCf | None") -> None:
+        self.world = world
+        self.name, self.ip, self.role, self.network = name, ip, role, network
+        self.fs = VirtualFS()
+        self.users: dict[str, User] = {}
+        self.cf = cf
+        self.services: dict[int, Any] = {}  # port -> service factory
+        self.mta: Any = None
+        self.pop3d: Any = None
+        self.accounts: dict[str, Any] = {}
+        self._pids: dict[str, int] = {}
+        self._next_pid = world.engine.rng.randint(1000, 20000)
+
+    @property
+    def short_name(self) -> str:
+        """What syslog prints: the host name up to the first dot."""
+        return self.name.split(".", 1)[0]
+
+    def pid(self, program: str, fresh: bool = False) -> int:
+        """A process ID for ``program``; ``fresh`` starts a new process (a new smtpd)."""
+        if fresh or program not in self._pids:
+            self._next_pid += 1 + self.world.engine.rng.randint(0, 40)
+            self._pids[program] = self._next_pid
+        return self._pids[program]
+
+    def log(self, program: str, text: str, fresh: bool = False, t: float | None = None) -> None:
+        """A syslog line of /var/log/maillog; ``t`` when it happens inside a computed dialogue.
+
+        The file itself is assembled from the trace in time order (``maillog()``), since a
+        dialogue computed at once logs lines stamped a little ahead of the clock.
+        """
+        when = self.world.engine.now if t is None else t
+        stamp = self.world.engine.clock.syslog(when)
+        line = f"{stamp} {self.short_name} {program}[{self.pid(program, fresh)}]: {text}"
+        self.world.trace.logs.append(LogLine(when, self.name, line))
+
+    def maillog(self) -> str:
+        """/var/log/maillog as it reads at the end of the run."""
+        lines = sorted((x for x in self.world.trace.logs if x.host == self.name),
+                       key=lambda x: x.t)
+        return "".join(x.line + "\n" for x in lines)
+
+    def find_user(self, name: str) -> User | None:
+        return self.users.get(name)

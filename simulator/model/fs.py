@@ -1,0 +1,91 @@
+"""Each host's virtual filesystem: paths, bytes, owner and mode, and nothing on the real disk.
+
+local(8) checks ownership and permissions of ~/.forward and :include: files, so a file
+carries an owner and a mode. Only ``export`` writes real files, and only below the
+directory the user names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class FsError(ValueError):
+    """A path that cannot exist in a host's filesystem (relative, or escaping with ..)."""
+
+
+@dataclass(slots=True)
+class VFile:
+    data: bytes
+    owner: str = "root"
+    mode: int = 0o644
+    mtime: float = 0.0
+
+
+def normalise(path: str) -> str:
+    """An absolute, normalised path; refuse anything that would climb out with ``..``."""
+    if not path.startswith("/"):
+        raise FsError(f"expected an absolute path starting with / (got {path!r})")
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    if ".." in parts:
+        raise FsError(f"expected a path without '..' (got {path!r})")
+    return "/" + "/".join(parts)
+
+
+class VirtualFS:
+    __slots__ = ("files",)
+
+    def __init__(self) -> None:
+        self.files: dict[str, VFile] = {}
+
+    def write(self, path: str, data: bytes, owner: str = "root", mode: int = 0o644,
+              mtime: float = 0.0) -> None:
+        self.files[normalise(path)] = VFile(data, owner, mode, mtime)
+
+    def append(self, path: str, data: bytes, owner: str = "root", mode: int = 0o600,
+               mtime: float = 0.0) -> None:
+        key = normalise(path)
+        existing = self.files.get(key)
+        if existing is None:
+            self.files[key] = VFile(data, owner, mode, mtime)
+        else:
+            existing.data += data
+            existing.mtime = mtime
+
+    def read(self, path: str) -> bytes | None:
+        entry = self.files.get(normalise(path))
+        return None if entry is None else entry.data
+
+    def stat(self, path: str) -> VFile | None:
+        return self.files.get(normalise(path))
+
+    def exists(self, path: str) -> bool:
+        return normalise(path) in self.files
+
+    def remove(self, path: str) -> None:
+        self.files.pop(normalise(path), None)
+
+    def rename(self, old: str, new: str) -> None:
+        self.files[normalise(new)] = self.files.pop(normalise(old))
+
+    def listdir(self, directory: str) -> list[str]:
+        """Names directly below ``directory`` (files and implied sub-directories), sorted."""
+        prefix = normalise(directory).rstrip("/") + "/"
+        names = {p[len(prefix):].split("/", 1)[0] for p in self.files if p.startswith(prefix)}
+        return sorted(names)
+
+    def under(self, directory: str) -> list[str]:
+        prefix = normalise(directory).rstrip("/") + "/"
+        return sorted(p for p in self.files if p.startswith(prefix))
+
+
+def export_path(root: Path, host: str, path: str) -> Path:
+    """Where ``host:path`` goes below ``root``; refuse anything that would land outside it."""
+    if not host or "/" in host or host in (".", ".."):
+        raise FsError(f"expected a plain host name to export (got {host!r})")
+    target = (root / host / normalise(path).lstrip("/")).resolve()
+    base = root.resolve()
+    if base != target and base not in target.parents:
+        raise FsError(f"refusing to write outside {root}: {host}:{path}")
+    return target

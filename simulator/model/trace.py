@@ -1,0 +1,117 @@
+"""The trace: one flat record per hop, appended in order (cf. Ciw's data records).
+
+Views (tables, paths, sequence diagrams, JSON) are computed from these records in
+``render/``; nothing here formats for a terminal. ``None`` means "not set".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
+
+
+class Hop(NamedTuple):
+    """One step of a message's path: who handed what to whom, when, and how it went."""
+
+    t: float  # simulated seconds since the scenario start
+    msg: str | None  # the scenario message key ("m1"); bounces get "m1.bounce"
+    qid: str | None  # Postfix queue ID on the host that acted
+    src_host: str
+    src_actor: str
+    dst_host: str
+    dst_actor: str
+    proto: str | None  # "ESMTPA", "ESMTP", "DNS", "POP3", "local", None for in-host steps
+    port: int | None
+    action: str  # event kind; the key of its explanation in i18n/
+    reply: str | None  # the reply code line or result, e.g. "250 2.0.0 Ok: queued as 3F2A81C0B7"
+    detail: str | None  # plain English detail for the record
+    session: int | None  # index into TraceLog.sessions when a dialogue was exchanged
+    args: tuple[tuple[str, str], ...] = ()  # values for the explanation template
+
+
+@dataclass(slots=True)
+class Session:
+    """One network connection's dialogue: (time, "C" or "S", line) in order."""
+
+    sid: int
+    proto: str
+    port: int
+    client_host: str
+    server_host: str
+    start: float
+    lines: list[tuple[float, str, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """Where one recipient of one message ended: delivered, bounced, or still queued."""
+
+    msg: str
+    recipient: str
+    status: Literal["delivered", "bounced", "queued"]
+    t: float
+    host: str
+    where: str  # mailbox path when delivered; the reason otherwise
+    dsn: str | None
+    hops: int
+
+
+@dataclass(slots=True)
+class LogLine:
+    t: float
+    host: str
+    line: str
+
+
+class TraceLog:
+    """All records of one run, in the order they happened."""
+
+    __slots__ = ("hops", "sessions", "outcomes", "logs", "fetches")
+
+    def __init__(self) -> None:
+        self.hops: list[Hop] = []
+        self.sessions: list[Session] = []
+        self.outcomes: dict[tuple[str, str], Outcome] = {}
+        self.logs: list[LogLine] = []
+        self.fetches: list[Fetch] = []
+
+    def add(self, hop: Hop) -> None:
+        self.hops.append(hop)
+
+    def open_session(self, proto: str, port: int, client: str, server: str, start: float) -> Session:
+        session = Session(len(self.sessions), proto, port, client, server, start)
+        self.sessions.append(session)
+        return session
+
+    def path(self, msg: str) -> list[Hop]:
+        """The hops of one message, its bounces and forwarded copies included (``m1``, ``m1.*``)."""
+        prefix = msg + "."
+        return [h for h in self.hops if h.msg == msg or (h.msg or "").startswith(prefix)]
+
+    def hop_count(self, msg: str) -> int:
+        return sum(1 for h in self.hops if h.msg == msg)
+
+    def set_outcome(self, outcome: Outcome) -> None:
+        self.outcomes[(outcome.msg, outcome.recipient)] = outcome
+
+    def messages(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for hop in self.hops:
+            if hop.msg is not None:
+                seen.setdefault(hop.msg, None)
+        return list(seen)
+
+
+@dataclass(slots=True)
+class Fetch:
+    """One retrieval by a mail client (POP3/IMAP): who, from where, how many messages."""
+
+    t: float
+    client_host: str
+    user: str
+    server_host: str
+    proto: str
+    retrieved: int
+    saved_to: str
+    ok: bool
+    error: str | None

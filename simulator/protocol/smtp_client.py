@@ -1,0 +1,137 @@
+"""The SMTP client side of a dialogue, with its timing (RFC 5321 §3, PIPELINING RFC 2920).
+
+A whole session is computed at once against the server state machine; each line gets the
+simulated time at which its sender sends it. One round trip per command, except that a
+client talking to a server that advertises PIPELINING sends MAIL, RCPT and DATA as one
+batch, as Postfix's smtp(8) does. The caller waits one SimPy timeout for the result
+(DESIGN.md §7: one event per session, not one per command).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model.message import Envelope
+from .smtp import SmtpServer, encode_plain
+
+
+@dataclass(slots=True)
+class SmtpClientResult:
+    lines: list[tuple[float, str, str]] = field(default_factory=list)
+    rcpt_replies: dict[str, str] = field(default_factory=dict)
+    data_reply: str | None = None
+    commit_at: float | None = None  # when the server sent its end-of-data reply
+    end: float = 0.0
+    failure: str | None = None  # the reply that ended the session early
+    failed_command: str | None = None  # "MAIL FROM", "RCPT TO", "end of DATA", ...
+    keywords: tuple[str, ...] = ()
+
+    @property
+    def accepted(self) -> list[str]:
+        if self.data_reply is None or not self.data_reply.startswith("2"):
+            return []
+        return [r for r, reply in self.rcpt_replies.items() if reply.startswith("2")]
+
+
+@dataclass(frozen=True, slots=True)
+class ClientOptions:
+    ehlo_name: str
+    auth: tuple[str, str] | None = None  # (user, password) for AUTH PLAIN
+    pipelining: bool = True  # Postfix smtp(8) pipelines when the server offers it
+    send_size: bool = True  # MAIL FROM:<..> SIZE=n when the server offers SIZE (RFC 1870)
+
+
+NL = b"\n"
+
+
+class _Dialogue:
+    """Records lines with times while talking to the server; one RTT per exchange."""
+
+    def __init__(self, server: SmtpServer, t: float, rtt: float) -> None:
+        self.server, self.t, self.rtt = server, t, rtt
+        self.result = SmtpClientResult()
+
+    def send(self, commands: list[str]) -> list[list[str]]:
+        replies = []
+        for cmd in commands:
+            self.result.lines.append((self.t, "C", cmd))
+        self.server.session.now = self.t + self.rtt / 2
+        for cmd in commands:
+            reply = self.server.handle(cmd)
+            replies.append(reply)
+            for line in reply:
+                self.result.lines.append((self.t + self.rtt / 2, "S", line))
+        self.t += self.rtt
+        return replies
+
+    def send_data(self, data: bytes) -> str:
+        for raw in data.splitlines(keepends=False):
+            stuffed = b"." + raw if raw.startswith(b".") else raw  # RFC 5321 §4.5.2
+            self.result.lines.append((self.t, "C", stuffed.decode("utf-8", "replace")))
+            self.server.data_line(stuffed + b"\n")
+        self.result.lines.append((self.t, "C", "."))
+        self.server.session.now = self.t + self.rtt / 2
+        reply = self.server.data_line(b".\n")
+        self.result.lines.append((self.t + self.rtt / 2, "S", reply[0]))
+        self.result.commit_at = self.t + self.rtt / 2
+        self.t += self.rtt
+        return reply[0]
+
+    def quit(self) -> SmtpClientResult:
+        self.send(["QUIT"])
+        self.result.end = self.t
+        return self.result
+
+    def fail(self, reply: str, command: str) -> SmtpClientResult:
+        self.result.failure, self.result.failed_command = reply, command
+        return self.quit()
+
+
+def run_smtp_client(server: SmtpServer, t0: float, rtt: float, envelope: Envelope, data: bytes,
+                    options: ClientOptions) -> SmtpClientResult:
+    """The whole client session, from the TCP handshake (one RTT) to the 221 of QUIT."""
+    dlg = _Dialogue(server, t0 + rtt, rtt)
+    greeting = server.greeting()
+    dlg.result.lines.append((dlg.t, "S", greeting[0]))
+    dlg.t += rtt / 2
+    if not greeting[0].startswith("2"):
+        return dlg.fail(greeting[0], "initial greeting")
+    ehlo = dlg.send([f"EHLO {options.ehlo_name}"])[0]
+    keywords = tuple(line[4:] for line in ehlo[1:])
+    dlg.result.keywords = keywords
+    if options.auth is not None:
+        auth = dlg.send([f"AUTH PLAIN {encode_plain(*options.auth)}"])[0]
+        if not auth[0].startswith("2"):
+            return dlg.fail(auth[0], "AUTH")
+    mail = f"MAIL FROM:<{envelope.sender}>"
+    if options.send_size and any(k.split()[0] == "SIZE" for k in keywords):
+        mail += f" SIZE={len(data) + data.count(NL)}"
+    rcpts = [f"RCPT TO:<{r}>" for r in envelope.recipients]
+    if options.pipelining and "PIPELINING" in keywords:
+        replies = dlg.send([mail, *rcpts, "DATA"])
+    else:
+        replies = _one_by_one(dlg, mail, rcpts)
+    if not replies[0][0].startswith("2"):
+        return dlg.fail(replies[0][0], "MAIL FROM")
+    for rcpt, reply in zip(envelope.recipients, replies[1:1 + len(rcpts)]):
+        dlg.result.rcpt_replies[rcpt] = reply[0]
+    if len(replies) == len(rcpts) + 1:  # no DATA sent: every recipient was refused
+        return dlg.fail(replies[-1][0], "RCPT TO")
+    if not replies[-1][0].startswith("3"):
+        return dlg.fail(replies[-1][0], "DATA")
+    dlg.result.data_reply = dlg.send_data(data)
+    if not dlg.result.data_reply.startswith("2"):
+        return dlg.fail(dlg.result.data_reply, "end of DATA")
+    return dlg.quit()
+
+
+def _one_by_one(dlg: _Dialogue, mail: str, rcpts: list[str]) -> list[list[str]]:
+    """Without PIPELINING: wait for each reply; no RCPT after a refused MAIL, no DATA
+    when every recipient was refused (RFC 5321 §3.3)."""
+    replies = [dlg.send([mail])[0]]
+    if not replies[0][0].startswith("2"):
+        return replies
+    replies.extend(dlg.send([r])[0] for r in rcpts)
+    if any(r[0].startswith("2") for r in replies[1:]):
+        replies.append(dlg.send(["DATA"])[0])
+    return replies

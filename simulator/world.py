@@ -1,0 +1,210 @@
+"""Builds a runnable world from a scenario and runs it (cf. master(8) starting daemons).
+
+The world owns the engine (SimPy env, clock, RNG), the trace, the DNS, the network and the
+hosts; actors reach each other only through ``connect`` (a simulated TCP connection to a
+host's port) and ``lookup_a`` (a DNS query), both of which cost simulated time.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from .agents.mta.params import MainCf
+from .engine import Engine
+from .host import Host, User
+from .model.duration import parse_duration
+from .model.fs import export_path
+from .model.trace import Hop, TraceLog
+from .net.dns import DNS
+from .net.topology import Link, Network
+
+if TYPE_CHECKING:
+    from .scenario import HostSpec, Scenario
+
+PORTS = {"smtp": 25, "submission": 587, "pop3": 110}
+
+
+@dataclass(frozen=True, slots=True)
+class Connected:
+    """A connection attempt's result: the server and its service, or why not."""
+
+    server: Host
+    service: Any  # the smtpd Service for SMTP ports; the port number otherwise
+    service_port: int
+    rtt: float
+    failure: str | None = None  # "Connection refused" | "Connection timed out"
+    elapsed: float = 0.0  # how long the failed attempt took
+
+
+class World:
+    def __init__(self, spec: "Scenario", seed: int | None = None, source: str = "") -> None:
+        self.spec, self.source = spec, source
+        tz = ZoneInfo(spec.timezone)
+        start = spec.start.replace(tzinfo=tz) if spec.start.tzinfo is None else spec.start.astimezone(tz)
+        self.engine = Engine(start, spec.seed if seed is None else seed)
+        self.trace = TraceLog()
+        self.dns = DNS.from_text(spec.dns)
+        self.dns_rtt = float(spec.dns_latency)
+        self.net = Network(list(spec.hosts), [Link(l.between[0], l.between[1], l.latency)
+                                              for l in spec.links])
+        self.hosts: dict[str, Host] = {}
+        self.by_ip: dict[str, Host] = {}
+        for name, host_spec in spec.hosts.items():
+            self._build_host(name, host_spec)
+        self._schedule()
+
+    # --- building ------------------------------------------------------------------------
+    def _build_host(self, name: str, hs: "HostSpec") -> None:
+        from .agents.mta.mta import Mta
+        from .agents.mra.pop3d import Pop3d
+        from .agents.mua import Mua
+
+        cf = None
+        if hs.role == "server":
+            cf = MainCf(name, hs.ip, {k: _cf_text(v) for k, v in hs.mta.items()})
+        host = Host(self, name, hs.ip, hs.role, hs.network, cf)
+        self.hosts[name] = host
+        if hs.ip:
+            self.by_ip[hs.ip] = host
+        self._add_users(host, hs)
+        for path, f in hs.files.items():
+            content, owner, mode = (f, "root", 0o644) if isinstance(f, str) else (
+                f.content, f.owner, int(f.mode, 8))
+            host.fs.write(path, content.encode(), owner, mode)
+        if hs.role == "server":
+            host.mta = Mta(host)
+            host.pop3d = Pop3d(host) if "pop3" in hs.services else None
+            host.services = {PORTS[s]: s for s in hs.services}
+        for login, account in hs.accounts.items():
+            host.accounts[login] = Mua(host, login, account)
+
+    def _add_users(self, host: Host, hs: "HostSpec") -> None:
+        if host.role == "server":
+            host.users["root"] = User("root", 0, "/root", None)
+        names = list(hs.users) + [n for n in hs.accounts if n not in hs.users]
+        for i, name in enumerate(names):
+            u = hs.users.get(name)
+            uid = u.uid if u and u.uid is not None else 1000 + i
+            home = u.home if u and u.home else f"/home/{name}"
+            host.users[name.lower()] = User(name.lower(), uid, home, u.password if u else None)
+
+    def _schedule(self) -> None:
+        for i, msg in enumerate(self.spec.messages):
+            host = self.hosts[msg.client]
+            mua = next(m for m in host.accounts.values() if m.account.address == msg.from_.lower()
+                       or m.account.address == msg.from_)
+            key = self.spec.message_key(i)
+            self._later(msg.at, lambda mua=mua, key=key, msg=msg: mua.submit(key, msg))
+        for fetch in self.spec.fetches:
+            mua = self.hosts[fetch.client].accounts[fetch.account]
+            self._later(fetch.at, lambda mua=mua, fetch=fetch: mua.fetch(fetch))
+
+    def _later(self, delay: float, start: Callable[[], Generator[Any, Any, Any]]) -> None:
+        env = self.engine.env
+
+        def proc() -> Generator[Any, Any, None]:
+            yield env.timeout(delay)
+            yield from start()
+
+        env.process(proc())
+
+    # --- what actors use -----------------------------------------------------------------
+    def connect(self, client: Host, ip: str, port: int, timeout: float) -> Connected:
+        """Open a TCP connection: refused when nothing listens, timed out when unreachable."""
+        server = self.by_ip.get(ip)
+        route = self.net.route(client.name, server.name) if server is not None else None
+        if server is None or route is None:
+            ghost = server or client
+            return Connected(ghost, None, port, 0.0, "Connection timed out", timeout)
+        rtt = 2 * route[0]
+        service = server.services.get(port)
+        if service is None:
+            return Connected(server, None, port, rtt, "Connection refused", rtt)
+        if service in ("smtp", "submission"):
+            from .agents.mta.smtpd import SMTP, SUBMISSION
+
+            return Connected(server, SMTP if service == "smtp" else SUBMISSION, port, rtt)
+        return Connected(server, port, port, rtt)
+
+    def lookup_a(self, host: Host, actor: str, msg: str | None,
+                 name: str) -> Generator[Any, Any, str | None]:
+        """The address of ``name`` (an IP literal is its own answer), as a resolver finds it."""
+        try:
+            return str(ipaddress.IPv4Address(name.strip("[]")))
+        except ValueError:
+            pass
+        answer = self.dns.query(name, "A")
+        yield self.engine.env.timeout(self.dns_rtt)
+        self.trace.add(Hop(self.engine.now, msg, None, host.name, actor, "dns", "resolver", "DNS",
+                           53, "dns_a", answer.rcode, f"{answer.qname} A? {answer.summary()}",
+                           None, (("qname", answer.qname), ("qtype", "A"),
+                                  ("answer", answer.summary()))))
+        return answer.rrset[0].data if answer.rrset else None
+
+    # --- running -------------------------------------------------------------------------
+    def run(self, until: str | float | None = None) -> "World":
+        """Run to ``until`` (a duration like "2h" from the start), or until nothing is left."""
+        limit = self.spec.until if until is None else parse_duration(until)
+        if limit is None:
+            self.engine.env.run()
+        else:
+            self.engine.env.run(until=limit)
+        return self
+
+    def at(self, t: float) -> datetime:
+        return self.engine.clock.at(t)
+
+    # --- results -------------------------------------------------------------------------
+    def mailbox_paths(self, host: Host) -> list[str]:
+        """Files and Maildir folders that hold mail on ``host``."""
+        found: set[str] = set()
+        for path in host.fs.files:
+            if "/Maildir/" in path:
+                found.add(path[: path.index("/Maildir/") + len("/Maildir/")])
+            elif path.startswith(("/var/spool/mail/", "/var/mail/")) or "/Mail/" in path:
+                found.add(path)
+        return sorted(found)
+
+    def export(self, directory: str | Path) -> list[Path]:
+        """Write every host's mailboxes (mbox files, Maildir folders) and maillog below it."""
+        root = Path(directory)
+        written: list[Path] = []
+        for host in self.hosts.values():
+            for path in self.mailbox_paths(host):
+                written += _export_mailbox(root, host, path)
+            log = host.maillog()
+            if log:
+                target = export_path(root, host.name, "/var/log/maillog")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(log)
+                written.append(target)
+        return written
+
+
+def _export_mailbox(root: Path, host: Host, path: str) -> list[Path]:
+    if path.endswith("/"):
+        base = export_path(root, host.name, path)
+        for sub in ("tmp", "new", "cur"):
+            (base / sub).mkdir(parents=True, exist_ok=True)
+        out = []
+        for name in host.fs.under(path):
+            target = export_path(root, host.name, name)
+            target.write_bytes(host.fs.read(name) or b"")
+            out.append(target)
+        return out or [base]
+    target = export_path(root, host.name, path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(host.fs.read(path) or b"")
+    return [target]
+
+
+def _cf_text(value: str | int | bool) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
