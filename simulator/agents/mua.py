@@ -152,7 +152,8 @@ class Mua:
         world = self.host.world
         stamp = world.engine.clock.asctime(world.engine.now)
         for message in messages:
-            data = message.data if message.data.endswith(b"\n") else message.data + b"\n"
+            data = message.data.replace(b"\r\n", b"\n")  # the wire's CRLF becomes LF on disk
+            data = data if data.endswith(b"\n") else data + b"\n"
             self.host.fs.append(path, f"From - {stamp}\n".encode() + data + b"\n",
                                 owner=self.login, mode=0o600, mtime=world.engine.now)
 

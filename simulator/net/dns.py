@@ -415,6 +415,16 @@ class DNS:
             return self._implicit_mx(name, mx, mine)
         return self._mx_hosts(name, exchanges, mx, rng, mine)
 
+    def resolve_host(self, hostname: str) -> MXResult:
+        """A ``[host]`` next hop (transport(5), relayhost): no MX lookup, its A records only."""
+        name = _bare(hostname)
+        a = self.query(name, "A")
+        if not a.rrset:
+            status = {"NXDOMAIN": "nxdomain", "SERVFAIL": "servfail"}.get(a.rcode, "no_mx_address")
+            return MXResult(name, status, (), (a,), _ns_error(name, "A", a.rcode))
+        host = MXHost(0, name, tuple(r.data for r in a.rrset), implicit=True)
+        return MXResult(name, "ok", (host,), (a,), "")
+
     def _implicit_mx(self, name: str, mx: Answer, mine: frozenset[str]) -> MXResult:
         a = self.query(name, "A")
         if not a.rrset:

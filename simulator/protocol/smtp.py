@@ -21,8 +21,11 @@ from ..model.status import (
     S250_RCPT_OK,
     S354_DATA,
     S501_SYNTAX,
-    S502_UNRECOGNIZED,
+    S500_UNRECOGNIZED,
+    S501_AUTH_DECODE,
     S503_ALREADY_AUTH,
+    S503_AUTH_IN_MAIL,
+    S503_AUTH_NOT_ENABLED,
     S503_NEED_EHLO,
     S503_NEED_MAIL,
     S503_NEED_RCPT,
@@ -68,6 +71,7 @@ class SmtpPolicy(Protocol):
 
     def banner(self) -> str: ...
     def hostname(self) -> str: ...
+    def helo_required(self) -> bool: ...
     def ehlo_keywords(self, session: SmtpSession) -> list[str]: ...
     def authenticate(self, session: SmtpSession, user: str, password: str) -> bool: ...
     def check_mail(self, session: SmtpSession, sender: str) -> Reply | None: ...
@@ -114,7 +118,7 @@ class SmtpServer:
         method = getattr(self, "smtp_" + verb, None) if verb.isalpha() else None
         if method is None:
             counts["unknown"] = counts.get("unknown", 0) + 1
-            return [str(S502_UNRECOGNIZED)]
+            return [str(S500_UNRECOGNIZED)]
         counts[verb.lower()] = counts.get(verb.lower(), 0) + 1
         reply: list[str] = method(arg.strip())
         return reply
@@ -154,14 +158,16 @@ class SmtpServer:
         if session.sasl_user is not None:
             return [str(S503_ALREADY_AUTH)]
         if not any(k.startswith("AUTH ") for k in self.policy.ehlo_keywords(session)):
-            return [str(S502_UNRECOGNIZED)]
+            return [str(S503_AUTH_NOT_ENABLED)]  # smtpd_sasl_proto.c
+        if session.sender is not None:
+            return [str(S503_AUTH_IN_MAIL)]
         mech, _, initial = arg.partition(" ")
         if mech.upper() != "PLAIN" or not initial:
             # SIMPLIFICATION: LOGIN and PLAIN without an initial response (issue: relay control)
             return [str(S535_AUTH_FAILED)]
         credentials = _decode_plain(initial)
         if credentials is None:
-            return [str(Reply(501, "5.5.2", "Cannot decode response"))]
+            return [str(S501_AUTH_DECODE)]
         user, password = credentials
         if not self.policy.authenticate(session, user, password):
             return [str(S535_AUTH_FAILED)]
@@ -170,8 +176,8 @@ class SmtpServer:
 
     def smtp_MAIL(self, arg: str) -> list[str]:
         session = self.session
-        if session.helo_name is None:
-            return [str(S503_NEED_EHLO)]
+        if session.helo_name is None and self.policy.helo_required():
+            return [str(S503_NEED_EHLO)]  # only with smtpd_helo_required = yes
         if session.sender is not None:
             return [str(S503_NESTED_MAIL)]
         sender = _path_argument(arg, "FROM")

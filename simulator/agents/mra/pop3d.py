@@ -25,7 +25,7 @@ def uidl(data: bytes) -> str:
     UIDVALIDITY from its index); this uses %m, the MD5 of the header, which Dovecot also
     offers and which needs no index.
     """
-    header = data.split(b"\n\n", 1)[0]
+    header = data.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
     return hashlib.md5(header).hexdigest()
 
 

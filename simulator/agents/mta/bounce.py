@@ -76,23 +76,28 @@ class Bounce:
         boundary = f"{qid}.{int(clock.at(now).timestamp())}/{cf['myhostname']}"
         original = to_bytes(qf.content)
         headers_only = len(original) > BOUNCE_SIZE_LIMIT
-        lines = ["From: Mail Delivery System <MAILER-DAEMON>",
+        # smtputf8_enable = yes (default) forces 8bit and utf-8 (bounce_notify_util.c)
+        utf8 = cf.flag("smtputf8_enable")
+        cte = ["Content-Transfer-Encoding: 8bit"] if utf8 else []
+        charset = "utf-8" if utf8 else "us-ascii"
+        # cleanup qualifies MAILER-DAEMON with @$myorigin, as any local address
+        lines = [f"From: Mail Delivery System <MAILER-DAEMON@{cf['myorigin']}>",
                  "Subject: Undelivered Mail Returned to Sender", f"To: {qf.sender}"]
         msgid = str(qf.content.get("Message-Id", "")).strip()
         if msgid:
             lines += [f"References: {msgid}", f"In-Reply-To: {msgid}"]
         lines += ["Auto-Submitted: auto-replied", "MIME-Version: 1.0",
                   "Content-Type: multipart/report; report-type=delivery-status;",
-                  f'\tboundary="{boundary}"', "Content-Transfer-Encoding: 7bit", "",
-                  "This is a MIME-encapsulated message.", "", f"--{boundary}",
+                  f'\tboundary="{boundary}"', f"Content-Transfer-Encoding: {'8bit' if utf8 else '7bit'}",
+                  "", "This is a MIME-encapsulated message.", "", f"--{boundary}",
                   "Content-Description: Notification",
-                  "Content-Type: text/plain; charset=us-ascii", "",
+                  f"Content-Type: text/plain; charset={charset}", *cte, "",
                   FAILURE_TEXT.format(myhostname=cf["myhostname"])]
         for rcpt in bounced:
             lines.append("")
             lines += wrap(f"<{rcpt.address}>: {rcpt.reason}")
         lines += ["", f"--{boundary}", "Content-Description: Delivery report",
-                  "Content-Type: message/delivery-status", "",
+                  "Content-Type: message/delivery-status", *cte, "",
                   f"Reporting-MTA: dns; {cf['myhostname']}",
                   f"X-Postfix-Queue-ID: {qf.qid}", f"X-Postfix-Sender: rfc822; {qf.sender}",
                   f"Arrival-Date: {clock.rfc5322(qf.arrival)}"]
@@ -102,7 +107,7 @@ class Bounce:
                   "Content-Description: Undelivered " + ("Message Headers" if headers_only
                                                          else "Message"),
                   "Content-Type: " + ("text/rfc822-headers" if headers_only
-                                      else "message/rfc822"), "",
+                                      else "message/rfc822"), *cte, "",
                   f"Return-Path: <{qf.sender}>"]
         body = original.split(b"\n\n", 1)[0] + b"\n" if headers_only else original
         tail = ["", f"--{boundary}--", ""]

@@ -13,7 +13,7 @@ from datetime import timezone
 from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
-from ...model.message import append_header, prepend_header, wire_size
+from ...model.message import append_header, prepend_header, to_bytes
 from ...model.trace import Hop
 from .queue import QueueFile, QueueIds, QueueRecipient
 
@@ -42,11 +42,11 @@ class Cleanup:
         if received is not None:
             prepend_header(content, "Received", received)
         added = self._add_missing_headers(content, qid, now) if add_missing else []
-        message_id = str(content.get("Message-Id", "")).strip()
+        message_id = str(content.get("Message-Id", "")).strip() or "<>"  # none: "<>"
         host.log("postfix/cleanup", f"{qid}: message-id={message_id}", fresh=True)
         qf = QueueFile(qid, msg, sender, [QueueRecipient(r, r) for r in recipients], content,
                        arrival=now, client=client, log_program=program)
-        qf.size = wire_size(content)
+        qf.size = queue_size(content)
         qf.hops_before = len(content.get_all("Received") or [])
         detail = "added " + ", ".join(["Received:", *added]) if received else (
             "added " + ", ".join(added) if added else "no header added")
@@ -69,3 +69,11 @@ class Cleanup:
             added.append("Date:")
         return added
 
+
+
+def queue_size(content: EmailMessage) -> int:
+    """qmgr's ``size=``: the queue file's content length. Each line is a record of type
+    byte, length byte(s) and text: len + 2, one more for lines of 128 bytes or longer
+    (global/record.c rec_put(); cleanup_message.c)."""
+    lines = to_bytes(content).split(b"\n")[:-1]
+    return sum(len(line) + 2 + (len(line) >= 128) for line in lines)

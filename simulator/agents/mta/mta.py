@@ -44,7 +44,8 @@ class Mta:
         return self.local_domains() | {d.lower() for d in self.cf.list("relay_domains")}
 
     def my_names(self) -> frozenset[str]:
-        return frozenset({self.cf["myhostname"].lower(), self.host.name.lower()})
+        names = {self.cf["myhostname"].lower(), self.host.name.lower()}
+        return frozenset(names | ({self.host.ip} if self.host.ip else set()))
 
     def local_recipient_exists(self, local_part: str) -> bool:
         """local_recipient_maps = proxy:unix:passwd.byname $alias_maps (postconf(5))."""

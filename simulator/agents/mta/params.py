@@ -33,6 +33,8 @@ DEFAULTS: dict[str, str] = {
     "smtpd_recipient_restrictions": "",
     "smtpd_sasl_auth_enable": "no",
     "smtpd_delay_open_until_valid_rcpt": "yes",
+    "smtpd_helo_required": "no",
+    "smtputf8_enable": "yes",
     "local_recipient_maps": "proxy:unix:passwd.byname $alias_maps",
     "alias_maps": "hash:/etc/aliases",
     "alias_database": "hash:/etc/aliases",

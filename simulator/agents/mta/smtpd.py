@@ -58,6 +58,9 @@ class Smtpd:
     def hostname(self) -> str:
         return self.mta.cf["myhostname"]
 
+    def helo_required(self) -> bool:
+        return self.mta.cf.flag("smtpd_helo_required")
+
     def ehlo_keywords(self, session: SmtpSession) -> list[str]:
         size = self.mta.cf["message_size_limit"]
         words = [w.format(size=size) for w in EHLO_BASE]
@@ -69,8 +72,9 @@ class Smtpd:
         found = self.mta.host.find_user(user)
         if found is not None and found.password is not None and found.password == password:
             return True
+        # smtpd_sasl_glue.c (3.9+ format); Cyrus SASL's text for SASL_BADAUTH
         self._log(session, f"warning: {_label(session)}: SASL PLAIN authentication failed: "
-                           "authentication failure")
+                           f"authentication failure, sasl_username={user}")
         return False
 
     def check_mail(self, session: SmtpSession, sender: str) -> Reply | None:
@@ -142,7 +146,8 @@ class Smtpd:
         """The Received: header of smtpd.c (smtpd_sasl_authenticated_header = no)."""
         cf = self.mta.cf
         date = self.mta.host.world.engine.clock.rfc5322(session.now)
-        head = f"from {session.helo_name} ({session.client_name} [{session.client_ip}])"
+        helo = session.helo_name or session.client_name  # no HELO: the client's name
+        head = f"from {helo} ({session.client_name} [{session.client_ip}])"
         by = f"\tby {cf['myhostname']} ({cf['mail_name']}) with {session.received_protocol} id {qid}"
         if len(rcpts) == 1:
             return f"{head}\n{by}\n\tfor <{rcpts[0]}>; {date}"

@@ -1,0 +1,145 @@
+"""The ``mailsim`` command: typer options in, library calls, rendered results out.
+
+Only this module and render/ talk to the terminal. Every expected failure (a bad scenario
+file, an export path that would escape its directory) ends with one clear message and
+exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="mailsim: watch an e-mail travel MUA → MSA → MTA → MDA → MRA, hop by hop.")
+
+
+class View(str, Enum):
+    hops = "hops"
+    transcript = "transcript"
+    log = "log"
+
+
+class Lang(str, Enum):
+    en = "en"
+    ja = "ja"
+
+
+def _fail(message: str) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code=1)
+
+
+def _load(path: Path):  # type: ignore[no-untyped-def]
+    from .scenario import load_scenario
+    from .yamlsource import ScenarioError
+
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="A scenario file, e.g. scenarios/01-basic-delivery.yaml")],
+    view: Annotated[View, typer.Option(help="hops: the hop table; transcript: each "
+                                            "connection's dialogue; log: /var/log/maillog")] = View.hops,
+    json: Annotated[bool, typer.Option("--json", help="One JSON object per hop, then per outcome")] = False,
+    export: Annotated[Optional[Path], typer.Option(help="Write every host's mailboxes and maillog under this directory")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Stop at this simulated time, e.g. 2h (default: the scenario's, or when all is done)")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Override the scenario's random seed")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the explanations")] = Lang.en,
+    width: Annotated[Optional[int], typer.Option(help="Terminal width for the tables")] = None,
+) -> None:
+    """Run a scenario and show every hop of every message, then each recipient's outcome."""
+    loaded = _load(scenario)
+    world = _run(loaded, seed, until)
+    if json:
+        from .render.records import jsonl
+
+        for line in jsonl(world, lang.value):
+            sys.stdout.write(line + "\n")
+    else:
+        _show(world, view, lang.value, width)
+    if export is not None:
+        _export(world, export)
+
+
+def _run(loaded, seed, until):  # type: ignore[no-untyped-def]
+    from .model.duration import parse_duration
+
+    world = loaded.build(seed=seed)
+    if until is not None:
+        try:
+            parse_duration(until)
+        except ValueError as exc:
+            _fail(f"--until: {exc} (got {until!r})")
+    return world.run(until)
+
+
+def _show(world, view: View, lang: str, width: Optional[int]) -> None:  # type: ignore[no-untyped-def]
+    from .expect import check
+    from .render import console as render
+
+    out = render.make_console(width)
+    if view is View.hops:
+        out.print(render.hop_table(world, lang))
+    elif view is View.transcript:
+        for line in render.transcript_lines(world):
+            out.print(line)
+    else:
+        for line in render.log_lines(world):
+            out.print(line)
+    for line in render.outcome_lines(world, lang):
+        out.print(line)
+    for line in render.check_lines(check(world)):
+        out.print(line)
+
+
+def _export(world, directory: Path) -> None:  # type: ignore[no-untyped-def]
+    from .model.fs import FsError
+
+    try:
+        written = world.export(directory)
+    except (FsError, OSError) as exc:
+        _fail(f"--export {directory}: {exc}")
+    typer.echo(f"exported {len(written)} file(s) under {directory}", err=True)
+
+
+@app.command(name="check")
+def check_cmd(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario files to run and check")],
+) -> None:
+    """Run scenarios and check their expect: sections; exit 1 if any expectation is unmet."""
+    from .expect import check
+
+    failed = 0
+    for path in scenarios:
+        world = _load(path).build().run()
+        checks = check(world)
+        bad = [c for c in checks if not c.ok]
+        failed += len(bad)
+        typer.echo(f"{path}: {len(checks) - len(bad)}/{len(checks)} expectations met")
+        for c in bad:
+            typer.echo(f"  ✗ {c.text}")
+    if failed:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def validate(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario files to validate")],
+) -> None:
+    """Check scenario files without running them."""
+    for path in scenarios:
+        _load(path)
+        typer.echo(f"{path}: ok")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,30 @@
+"""English explanations, one per trace event kind (see i18n/__init__.py)."""
+
+CATALOGUE: dict[str, str] = {
+    "dns_a": "DNS query for the address (A record) of {qname}: {answer}",
+    "dns_mx": "The MTA asks DNS which hosts take mail for the domain (MX record of {qname}): "
+              "{answer}.",
+    "submit": "The mail client (MUA) hands the message to its provider's MSA on port {port} "
+              "after SMTP AUTH; the server now owns it as queue ID {qid}.",
+    "cleanup": "cleanup writes queue file {qid}, adding the Received: header (and Message-Id:/"
+               "Date: when allowed): the only way into the Postfix queue.",
+    "queue_active": "qmgr moves {qid} from the incoming to the active queue and plans its "
+                    "delivery.",
+    "resolve_smtp": "trivial-rewrite picks the route {route}: the domain is not ours "
+                    "(not in mydestination), so the smtp client relays it.",
+    "resolve_local": "trivial-rewrite picks local delivery: the domain is in mydestination, "
+                     "so local(8), the MDA, delivers it on this host.",
+    "relay": "The smtp client connects to MX host {server} on port 25 and transfers the "
+             "message; that MTA queues it as {qid}.",
+    "deliver_mbox": "local(8), the MDA, appends the message to the mbox file {path}, adding "
+                    "Return-Path:, X-Original-To: and Delivered-To:.",
+    "deliver_maildir": "local(8), the MDA, writes the message into the Maildir {path} "
+                       "(tmp/, then new/).",
+    "queue_removed": "Every recipient is done, so qmgr deletes queue file {qid} on {host}.",
+    "pop3_fetch": "The mail client logs in to the POP3 server (MRA, port 110), downloads "
+                  "{count} message(s) and deletes {deleted} on the server.",
+    "connect_failed": "Connecting to {server} failed ({reason}); the next MX host is tried, "
+                      "otherwise the message waits in the queue.",
+    "bounce": "Delivery failed for good: bounce(8) sends a non-delivery notification "
+              "({qid}) back to <{sender}>.",
+}

@@ -1,0 +1,31 @@
+"""日本語の解説。トレースのイベント種別ごとに1つ (i18n/__init__.py を参照)。"""
+
+CATALOGUE: dict[str, str] = {
+    "dns_a": "DNS で {qname} のアドレス (A レコード) を問い合わせます: {answer}",
+    "dns_mx": "MTA が DNS にこのドメイン宛のメールを受け取るホスト ({qname} の MX レコード) を"
+              "問い合わせます: {answer}",
+    "submit": "メールソフト (MUA) が SMTP AUTH で認証したあと、ポート {port} でプロバイダの MSA に"
+              "メールを渡します。以後はサーバーがキュー ID {qid} として責任を持ちます。",
+    "cleanup": "cleanup がキューファイル {qid} を書きます。Received: ヘッダー (許される場合は"
+               "Message-Id: と Date: も) を加えます。Postfix のキューへの入口はここだけです。",
+    "queue_active": "qmgr が {qid} を incoming キューから active キューへ移し、配送の段取りを"
+                    "します。",
+    "resolve_smtp": "trivial-rewrite が経路 {route} を選びます。自ドメインではない "
+                    "(mydestination にない) ので smtp クライアントが中継します。",
+    "resolve_local": "trivial-rewrite がローカル配送を選びます。ドメインが mydestination に"
+                     "あるので、MDA である local(8) がこのホストで配送します。",
+    "relay": "smtp クライアントが MX ホスト {server} のポート 25 に接続してメールを転送します。"
+             "相手の MTA はキュー ID {qid} で受け取ります。",
+    "deliver_mbox": "MDA である local(8) が mbox ファイル {path} にメールを追記します。"
+                    "Return-Path:、X-Original-To:、Delivered-To: を加えます。",
+    "deliver_maildir": "MDA である local(8) が Maildir {path} にメールを書きます (tmp/ に書いて"
+                       "から new/ へ移します)。",
+    "queue_removed": "すべての宛先の処理が済んだので、qmgr が {host} のキューファイル {qid} を"
+                     "削除します。",
+    "pop3_fetch": "メールソフトが POP3 サーバー (MRA、ポート 110) にログインし、{count} 通を"
+                  "ダウンロードして、サーバー上の {deleted} 通を削除します。",
+    "connect_failed": "{server} への接続に失敗しました ({reason})。次の MX ホストを試すか、"
+                      "メールはキューで待ちます。",
+    "bounce": "配送が最終的に失敗したので、bounce(8) が配送不能通知 ({qid}) を送信者 "
+              "<{sender}> に返します。",
+}
