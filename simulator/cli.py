@@ -89,12 +89,10 @@ def _show(world, view: View, lang: str, width: Optional[int]) -> None:  # type: 
     out = render.make_console(width)
     if view is View.hops:
         out.print(render.hop_table(world, lang))
-    elif view is View.transcript:
-        for line in render.transcript_lines(world):
-            out.print(line)
-    else:
-        for line in render.log_lines(world):
-            out.print(line)
+    else:  # dialogues and logs are shown line for line, never wrapped
+        lines = render.transcript_lines(world) if view is View.transcript else render.log_lines(world)
+        for line in lines:
+            out.print(line, soft_wrap=True)
     for line in render.outcome_lines(world, lang):
         out.print(line)
     for line in render.check_lines(check(world)):

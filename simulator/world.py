@@ -55,6 +55,7 @@ class World:
                                               for l in spec.links])
         self.hosts: dict[str, Host] = {}
         self.by_ip: dict[str, Host] = {}
+        self.msg_keys: dict[str, str] = {}  # Message-ID -> scenario message key, for MUAs
         for name, host_spec in spec.hosts.items():
             self._build_host(name, host_spec)
         self._schedule()

@@ -131,13 +131,23 @@ class Mua:
         n = len(result.retrieved)
         detail = (f"{n} message(s) downloaded to {saved}; {removed} deleted on the server"
                   if result.ok else f"failed: {result.error}")
-        world.trace.add(Hop(world.engine.now, None, None, self.host.name, "MUA", conn.server.name,
-                            "pop3d", "POP3", conn.service_port, "pop3_fetch",
-                            "+OK" if result.ok else result.error, detail, sid,
-                            (("user", self.login), ("count", str(n)), ("deleted", str(removed)))))
+        args = (("user", self.login), ("count", str(n)), ("deleted", str(removed)))
+        # one hop per message fetched, so that each message's path ends in the reader's client
+        keys = [self._key_of(m.data) for m in result.retrieved] or [None]
+        for key in keys:
+            world.trace.add(Hop(world.engine.now, key, None, self.host.name, "MUA",
+                                conn.server.name, "pop3d", "POP3", conn.service_port,
+                                "pop3_fetch", "+OK" if result.ok else result.error, detail, sid,
+                                args))
         world.trace.fetches.append(Fetch(world.engine.now, self.host.name, self.login,
                                          conn.server.name, "POP3", n, saved, result.ok,
                                          result.error))
+
+    def _key_of(self, data: bytes) -> str | None:
+        from email.parser import BytesHeaderParser
+
+        headers = BytesHeaderParser().parsebytes(data)
+        return self.host.world.msg_keys.get(str(headers.get("Message-ID", "")).strip())
 
     def _seen_uids(self) -> frozenset[str]:
         from .mra.pop3d import uidl

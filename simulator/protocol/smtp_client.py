@@ -21,6 +21,7 @@ class SmtpClientResult:
     rcpt_replies: dict[str, str] = field(default_factory=dict)
     data_reply: str | None = None
     commit_at: float | None = None  # when the server sent its end-of-data reply
+    data_done: float | None = None  # when the client had that reply
     end: float = 0.0
     failure: str | None = None  # the reply that ended the session early
     failed_command: str | None = None  # "MAIL FROM", "RCPT TO", "end of DATA", ...
@@ -74,6 +75,7 @@ class _Dialogue:
         reply = self.server.data_line(b".\n")
         self.result.lines.append((self.t + self.rtt / 2, "S", reply[0]))
         self.result.commit_at = self.t + self.rtt / 2
+        self.result.data_done = self.t + self.rtt
         self.t += self.rtt
         return reply[0]
 

@@ -43,6 +43,7 @@ class Cleanup:
             prepend_header(content, "Received", received)
         added = self._add_missing_headers(content, qid, now) if add_missing else []
         message_id = str(content.get("Message-Id", "")).strip() or "<>"  # none: "<>"
+        world.msg_keys.setdefault(message_id, msg)
         host.log("postfix/cleanup", f"{qid}: message-id={message_id}", fresh=True)
         qf = QueueFile(qid, msg, sender, [QueueRecipient(r, r) for r in recipients], content,
                        arrival=now, client=client, log_program=program)

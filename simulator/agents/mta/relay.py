@@ -56,7 +56,10 @@ class SmtpClient:
                         and result.failure.startswith("4"):
                     last_reason = f"host {label} refused to talk to me: {result.failure}"
                     continue
-                return self._verdicts(qf, rcpts, result, label, stamps)
+                # smtp(8) reports each recipient as soon as the end-of-data reply is in,
+                # before its QUIT (smtp_proto.c)
+                when = result.data_done if result.data_done is not None else world.engine.now
+                return self._verdicts(qf, rcpts, result, label, stamps, when)
         return self._results(qf, rcpts, "deferred", "4.4.1", last_reason, "none", stamps)
 
     def _lookup(self, qf: QueueFile, nexthop: str) -> Generator[Any, Any, "MXResult"]:
@@ -83,7 +86,7 @@ class SmtpClient:
         return (yield from smtp_session(caller, conn, envelope, to_bytes(qf.content), options))
 
     def _verdicts(self, qf: QueueFile, rcpts: list[QueueRecipient], result: SmtpClientResult,
-                  label: str, stamps: Stamps) -> list[DeliveryResult]:
+                  label: str, stamps: Stamps, when: float) -> list[DeliveryResult]:
         out = []
         for rcpt in rcpts:
             reply = result.rcpt_replies.get(rcpt.address)
@@ -92,12 +95,12 @@ class SmtpClient:
                 reply, command = _session_reply(result)
             if reply.startswith("2"):
                 out.append(self._one(qf, rcpt, "sent", _dsn(reply, "2.0.0"), reply,
-                                     f"{label}:25", stamps))
+                                     f"{label}:25", stamps, when))
                 continue
             status = "deferred" if reply.startswith("4") else "bounced"
             why = f"host {label} said: {reply} (in reply to {command} command)"
             result = self._one(qf, rcpt, status, _dsn(reply, reply[0] + ".0.0"), why,
-                               f"{label}:25", stamps)
+                               f"{label}:25", stamps, when)
             out.append(replace(result, remote_mta=label.split("[")[0], diagnostic=reply))
         return out
 
@@ -106,11 +109,12 @@ class SmtpClient:
         return [self._one(qf, r, status, dsn, reason, relay, stamps) for r in rcpts]
 
     def _one(self, qf: QueueFile, rcpt: QueueRecipient, status: str, dsn: str, reason: str,
-             relay: str, stamps: Stamps) -> DeliveryResult:
+             relay: str, stamps: Stamps, when: float | None = None) -> DeliveryResult:
         host = self.mta.host
-        line = status_line(qf.qid, rcpt.address, rcpt.orig, relay, stamps,
-                           host.world.engine.now, dsn, status, reason)
-        host.log("postfix/smtp", line)
+        t = host.world.engine.now if when is None else when
+        line = status_line(qf.qid, rcpt.address, rcpt.orig, relay, stamps, t, dsn, status,
+                           reason)
+        host.log("postfix/smtp", line, t=t)
         return DeliveryResult(rcpt.address, status, dsn, reason, relay)  # type: ignore[arg-type]
 
     def _hop_failed(self, qf: QueueFile, target: str, reason: str) -> None:
