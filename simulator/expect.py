@@ -32,11 +32,13 @@ def check(world: "World") -> list[Check]:
                   if x.client_host == f.client and x.user == f.user and x.ok)
         checks.append(Check(got == f.messages,
                             f"{f.client}: {f.user} fetched {f.messages} message(s) (got {got})"))
-    lines = [line for s in world.trace.sessions for _, side, line in s.lines if side == "S"]
+    now = world.engine.now
+    lines = [line for s in world.trace.sessions for t, side, line in s.lines
+             if side == "S" and t <= now]
     for reply in spec.replies:
         checks.append(Check(any(line.startswith(reply) for line in lines),
                             f"a server replied {reply!r}"))
-    logs = [x.line for x in world.trace.logs]
+    logs = [x.line for x in world.trace.logs if x.t <= now]
     for text in spec.log:
         checks.append(Check(any(text in line for line in logs), f"maillog has {text!r}"))
     return checks

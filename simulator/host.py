@@ -23,6 +23,7 @@ class User:
     uid: int
     home: str
     password: str | None
+    full_name: str | None = None  # the GECOS field
 
 
 class Host:
@@ -68,7 +69,8 @@ class Host:
 
     def maillog(self) -> str:
         """/var/log/maillog as it reads at the end of the run."""
-        lines = sorted((x for x in self.world.trace.logs if x.host == self.name),
+        now = self.world.engine.now
+        lines = sorted((x for x in self.world.trace.logs if x.host == self.name and x.t <= now),
                        key=lambda x: x.t)
         return "".join(x.line + "\n" for x in lines)
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import ipaddress
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
+                      field_validator)
 
 from .model.address import Address
+from .events import Event, referenced_hosts
 from .model.duration import Duration
 from .yamlsource import LineMap, Problem, ScenarioError, errors_from_validation, load_yaml
 
@@ -39,6 +41,7 @@ class Text(Strict):
 
 
 class UserSpec(Strict):
+    gecos: str | None = None  # the full name, as in /etc/passwd
     uid: int | None = None
     home: str | None = None
     password: str | None = None  # for SMTP AUTH / POP3 logins on this host
@@ -59,9 +62,18 @@ class FileSpec(Strict):
         return value
 
 
+def _port(value: int) -> int:
+    if not 1 <= value <= 65535:
+        raise ValueError(f"expected a port number from 1 to 65535 (got {value})")
+    return value
+
+
+Port = Annotated[int, AfterValidator(_port)]
+
+
 class SmtpAccount(Strict):
     server: str
-    port: int = 587
+    port: Port = 587
     user: str | None = None
     password: str | None = None
 
@@ -69,7 +81,7 @@ class SmtpAccount(Strict):
 class IncomingAccount(Strict):
     protocol: Literal["pop3"] = "pop3"
     server: str
-    port: int = 110
+    port: Port = 110
     user: str
     password: str
     keep_on_server: bool = False
@@ -141,6 +153,17 @@ class MessageSpec(Strict):
         return [str(Address.parse(v)) for v in values]
 
 
+class CommandSpec(Strict):
+    """A command line a student types on a host at a given time (``# newaliases``)."""
+
+    at: Duration
+    host: str
+    user: str = "root"
+    run: str
+    stdin: str = ""
+    id: str | None = None  # the message key, for a command that submits mail
+
+
 class FetchSpec(Strict):
     at: Duration
     client: str
@@ -171,12 +194,24 @@ class ExpectFetch(Strict):
     messages: int
 
 
+class ExpectCommand(Strict):
+    """What a command printed: ``output`` lines each found in order, or ``exact`` output."""
+
+    run: str
+    host: str | None = None
+    at: Duration | None = None
+    output: list[str] = []
+    exact: str | None = None
+    status: int | None = None
+
+
 class ExpectSpec(Strict):
     recipients: list[ExpectRecipient] = []
     mailboxes: list[ExpectMailbox] = []
     fetched: list[ExpectFetch] = []
     replies: list[str] = []  # reply lines (prefixes) that must appear in some dialogue
     log: list[str] = []  # texts that must appear in some host's maillog
+    commands: list[ExpectCommand] = []
 
 
 class QuestionSpec(Strict):
@@ -200,6 +235,8 @@ class Scenario(Strict):
     dns: str = ""
     messages: list[MessageSpec] = []
     fetches: list[FetchSpec] = []
+    commands: list[CommandSpec] = []
+    events: list[Event] = []
     expect: ExpectSpec
     questions: list[QuestionSpec] = []
 
@@ -243,7 +280,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
 
 
 def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
-    from .agents.mta.params import check_names
+    from .agents.mta.params import DEFAULTS, check_names, check_value
     from .net.dns import DNS, ZoneError
 
     problems: list[Problem] = []
@@ -257,15 +294,67 @@ def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
         problems += _check_host(name, host, lines)
         for param, message in check_names(list(host.mta)):
             problems.append(lines.problem(("hosts", name, "mta", param), message))
+        for param, value in host.mta.items():
+            wrong = check_value(param, cf_text(value)) if param in DEFAULTS else None
+            if wrong:
+                problems.append(lines.problem(("hosts", name, "mta", param), wrong))
     try:
         DNS.from_text(spec.dns)
     except ZoneError as err:
-        base = lines.line_of(("dns",))
-        problems.append(Problem(None if base is None else base + err.line, "dns",
+        problems.append(Problem(lines.text_line(("dns",), err.line), "dns",
                                 f"zone line {err.line}: {err.reason} (in {err.text.strip()!r})"))
     problems += _check_messages(spec, lines)
     problems += _check_fetches(spec, lines)
+    problems += _check_hosts_named(spec, lines)
+    problems += _check_expectations(spec, lines)
+    problems += _check_questions(spec, lines)
     return problems
+
+
+def _check_expectations(spec: Scenario, lines: LineMap) -> list[Problem]:
+    """Expectations must name messages and hosts that exist (a typo would never be met)."""
+    out = []
+    keys = {spec.message_key(i) for i in range(len(spec.messages))}
+    keys |= {c.id for c in spec.commands if c.id}
+    for i, rcpt in enumerate(spec.expect.recipients):
+        base = (rcpt.msg or "").split(".", 1)[0]
+        if rcpt.msg is not None and base not in keys:
+            out.append(lines.problem(("expect", "recipients", i, "msg"),
+                                     f"unknown message {rcpt.msg!r} (expected one of: "
+                                     f"{', '.join(sorted(keys)) or 'none'}, or KEY.bounce)"))
+        if rcpt.host is not None and rcpt.host not in spec.hosts:
+            out.append(lines.problem(("expect", "recipients", i, "host"), f"unknown host {rcpt.host!r}"))
+    for section in ("mailboxes", "fetched", "commands"):
+        for i, item in enumerate(getattr(spec.expect, section)):
+            host = getattr(item, "host", None) or getattr(item, "client", None)
+            if host is not None and host not in spec.hosts:
+                field = "host" if hasattr(item, "host") else "client"
+                out.append(lines.problem(("expect", section, i, field), f"unknown host {host!r}"))
+    return out
+
+
+def _check_questions(spec: Scenario, lines: LineMap) -> list[Problem]:
+    return [lines.problem(("questions", i, "answer"),
+                          f"expected a choice index from 0 to {len(q.choices) - 1} (got {q.answer})")
+            for i, q in enumerate(spec.questions) if q.answer >= len(q.choices)]
+
+
+def _check_hosts_named(spec: Scenario, lines: LineMap) -> list[Problem]:
+    """Commands and events must name hosts of the scenario (and commands a user there)."""
+    out, names = [], sorted(spec.hosts)
+    expected = f"expected one of: {', '.join(names)}"
+    for i, cmd in enumerate(spec.commands):
+        host = spec.hosts.get(cmd.host)
+        if host is None:
+            out.append(lines.problem(("commands", i, "host"), f"unknown host {cmd.host!r} ({expected})"))
+        elif cmd.user != "root" and cmd.user not in host.users and cmd.user not in host.accounts:
+            out.append(lines.problem(("commands", i, "user"),
+                                     f"{cmd.host} has no user {cmd.user!r} (expected root or one of its users)"))
+    for i, event in enumerate(spec.events):
+        for field, value in referenced_hosts(event):
+            if value not in spec.hosts:
+                out.append(lines.problem(("events", i, field), f"unknown host {value!r} ({expected})"))
+    return out
 
 
 def _check_host(name: str, host: HostSpec, lines: LineMap) -> list[Problem]:
@@ -312,3 +401,10 @@ def _check_fetches(spec: Scenario, lines: LineMap) -> list[Problem]:
                                      f"expected an account of {fetch.client} with an incoming server"))
     return out
 
+
+
+def cf_text(value: str | int | bool) -> str:
+    """A main.cf value as text: YAML's true/false become yes/no."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

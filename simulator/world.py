@@ -23,6 +23,7 @@ from .model.fs import export_path
 from .model.trace import Hop, TraceLog
 from .net.dns import DNS
 from .net.topology import Link, Network
+from .scenario import cf_text
 
 if TYPE_CHECKING:
     from .scenario import HostSpec, Scenario
@@ -56,6 +57,7 @@ class World:
         self.hosts: dict[str, Host] = {}
         self.by_ip: dict[str, Host] = {}
         self.msg_keys: dict[str, str] = {}  # Message-ID -> scenario message key, for MUAs
+        self._key_counts: dict[str, int] = {}
         for name, host_spec in spec.hosts.items():
             self._build_host(name, host_spec)
         self._schedule()
@@ -68,7 +70,7 @@ class World:
 
         cf = None
         if hs.role == "server":
-            cf = MainCf(name, hs.ip, {k: _cf_text(v) for k, v in hs.mta.items()})
+            cf = MainCf(name, hs.ip, {k: cf_text(v) for k, v in hs.mta.items()})
         host = Host(self, name, hs.ip, hs.role, hs.network, cf)
         self.hosts[name] = host
         if hs.ip:
@@ -87,13 +89,14 @@ class World:
 
     def _add_users(self, host: Host, hs: "HostSpec") -> None:
         if host.role == "server":
-            host.users["root"] = User("root", 0, "/root", None)
+            host.users["root"] = User("root", 0, "/root", None, "root")
         names = list(hs.users) + [n for n in hs.accounts if n not in hs.users]
         for i, name in enumerate(names):
             u = hs.users.get(name)
             uid = u.uid if u and u.uid is not None else 1000 + i
             home = u.home if u and u.home else f"/home/{name}"
-            host.users[name.lower()] = User(name.lower(), uid, home, u.password if u else None)
+            host.users[name.lower()] = User(name.lower(), uid, home, u.password if u else None,
+                                            u.gecos if u else None)
 
     def _schedule(self) -> None:
         for i, msg in enumerate(self.spec.messages):
@@ -105,6 +108,29 @@ class World:
         for fetch in self.spec.fetches:
             mua = self.hosts[fetch.client].accounts[fetch.account]
             self._later(fetch.at, lambda mua=mua, fetch=fetch: mua.fetch(fetch))
+        for cmd in self.spec.commands:
+            self._later(cmd.at, lambda cmd=cmd: self._command(cmd))
+        for event in self.spec.events:
+            self._later(event.at, lambda event=event: self._event(event))
+
+    def _command(self, cmd: Any) -> Generator[Any, Any, None]:
+        from .commands import run_command
+
+        host = self.hosts[cmd.host]
+        user = host.users.get(cmd.user.lower()) or host.users["root"]
+        run_command(host, user, cmd.run, cmd.stdin, cmd.id)
+        yield from ()
+
+    def _event(self, event: Any) -> Generator[Any, Any, None]:
+        from .events import apply
+
+        apply(self, event)
+        yield from ()
+
+    def new_key(self, prefix: str) -> str:
+        """A fresh message key (``cmd1``, ``cmd2`` ...) for mail the scenario did not name."""
+        self._key_counts[prefix] = self._key_counts.get(prefix, 0) + 1
+        return f"{prefix}{self._key_counts[prefix]}"
 
     def _later(self, delay: float, start: Callable[[], Generator[Any, Any, Any]]) -> None:
         env = self.engine.env
@@ -144,7 +170,7 @@ class World:
         yield self.engine.env.timeout(self.dns_rtt)
         self.trace.add(Hop(self.engine.now, msg, None, host.name, actor, "dns", "resolver", "DNS",
                            53, "dns_a", answer.rcode, f"{answer.qname} A? {answer.summary()}",
-                           None, (("qname", answer.qname), ("qtype", "A"),
+                           None, (("qname", answer.qname.rstrip(".")), ("qtype", "A"),
                                   ("answer", answer.summary()))))
         return answer.rrset[0].data if answer.rrset else None
 
@@ -204,8 +230,3 @@ def _export_mailbox(root: Path, host: Host, path: str) -> list[Path]:
     target.write_bytes(host.fs.read(path) or b"")
     return [target]
 
-
-def _cf_text(value: str | int | bool) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)

@@ -99,6 +99,23 @@ class LineMap:
 
     def __init__(self, lines: dict[Loc, int] | None = None) -> None:
         self._lines: dict[Loc, int] = dict(lines or {})
+        self._scalars: dict[Loc, tuple[int, str | None]] = {}
+
+    def record_scalar(self, loc: Loc, line: int, style: str | None) -> None:
+        """Remember where a scalar value starts and its style ('|', '>', '"', "'", None)."""
+        self._scalars[loc] = (line, style)
+
+    def text_line(self, loc: Sequence[Any], n: int) -> int | None:
+        """The file line of line ``n`` (1-based) inside the text value at ``loc``.
+
+        Exact for block scalars (``|``, ``>``), whose text starts on the line after the
+        indicator; for a flow scalar the value's first line is the best that is known.
+        """
+        found = self._scalars.get(tuple(loc))
+        if found is None:
+            return self.line_of(loc)
+        line, style = found
+        return line + n if style in ("|", ">") else line
 
     def record(self, loc: Loc, line: int) -> None:
         """Remember that the node at ``loc`` starts on ``line``."""
@@ -154,6 +171,8 @@ class _LineLoader(yaml.SafeLoader):
         active.add(id(node))
         if isinstance(node, yaml.MappingNode):
             self._index_mapping(node, loc, lines, problems, active, primary=True)
+        elif isinstance(node, yaml.ScalarNode):
+            lines.record_scalar(loc, node.start_mark.line + 1, node.style)
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 lines.record((*loc, index), item.start_mark.line + 1)

@@ -7,7 +7,7 @@ Views (tables, paths, sequence diagrams, JSON) are computed from these records i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 
 class Hop(NamedTuple):
@@ -66,7 +66,7 @@ class LogLine:
 class TraceLog:
     """All records of one run, in the order they happened."""
 
-    __slots__ = ("hops", "sessions", "outcomes", "logs", "fetches")
+    __slots__ = ("hops", "sessions", "outcomes", "logs", "fetches", "commands")
 
     def __init__(self) -> None:
         self.hops: list[Hop] = []
@@ -74,6 +74,7 @@ class TraceLog:
         self.outcomes: dict[tuple[str, str], Outcome] = {}
         self.logs: list[LogLine] = []
         self.fetches: list[Fetch] = []
+        self.commands: list[Any] = []  # commands.CommandRun records, in order
 
     def add(self, hop: Hop) -> None:
         self.hops.append(hop)

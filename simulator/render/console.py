@@ -16,25 +16,28 @@ if TYPE_CHECKING:
     from ..world import World
 
 HEADINGS = {
-    "en": ("Time", "From", "To", "Protocol", "What happened", "Reply", "Explanation"),
-    "ja": ("時刻", "送り手", "受け手", "プロトコル", "できごと", "応答", "解説"),
+    "en": ("Time", "From → To", "What happened", "Reply", "Explanation"),
+    "ja": ("時刻", "送り手 → 受け手", "できごと", "応答", "解説"),
 }
 STATUS_STYLE = {"delivered": "green", "bounced": "red", "queued": "yellow", "rejected": "red"}
 
 
 def hop_table(world: "World", lang: str = "en", msg: str | None = None) -> Table:
     table = Table(title=world.spec.title.get(lang), show_lines=False, expand=False)
-    for heading in HEADINGS.get(lang, HEADINGS["en"]):
-        table.add_column(heading, overflow="fold")
+    for i, heading in enumerate(HEADINGS.get(lang, HEADINGS["en"])):
+        # a time or a reply line is one unit a learner reads: never break it
+        table.add_column(heading, overflow="fold", no_wrap=(i in (0, 3)), vertical="top",
+                         ratio=(None, 2, 3, None, 4)[i])
     clock = world.engine.clock
     for hop in ordered_hops(world):
         if msg is not None and hop.msg != msg and not (hop.msg or "").startswith(msg + "."):
             continue
         proto = f"{hop.proto}/{hop.port}" if hop.port else (hop.proto or "")
+        who = f"{hop.src_host} {hop.src_actor}\n→ {hop.dst_host} {hop.dst_actor}"
+        who += f"\n{proto}" if proto else ""
         what = f"{hop.action}" + (f" [{hop.qid}]" if hop.qid else "")
         what += f"\n{hop.detail}" if hop.detail else ""
-        table.add_row(clock.short(hop.t), f"{hop.src_host}\n{hop.src_actor}",
-                      f"{hop.dst_host}\n{hop.dst_actor}", proto, what, hop.reply or "",
+        table.add_row(clock.short(hop.t), who, what, hop.reply or "",
                       explain(hop.action, hop.args, lang))
     return table
 
@@ -61,10 +64,13 @@ def outcome_lines(world: "World", lang: str = "en") -> list[Text]:
 def transcript_lines(world: "World") -> list[Text]:
     out: list[Text] = []
     clock = world.engine.clock
+    now = world.engine.now
     for s in world.trace.sessions:
         out.append(Text(f"── {s.proto} {s.client_host} → {s.server_host}:{s.port} "
                         f"(connected {clock.short(s.start)}) ──", style="bold"))
         for t, side, line in s.lines:
+            if t > now:  # computed ahead, not yet said when the clock stopped
+                break
             style = "cyan" if side == "C" else "magenta"
             out.append(Text(f"{clock.short(t)} {side}: {line}", style=style))
         out.append(Text(""))

@@ -34,14 +34,14 @@ class Cleanup:
 
     def commit(self, qid: str, msg: str, sender: str, recipients: list[str],
                content: EmailMessage, received: str | None, client: str, program: str,
-               add_missing: bool) -> QueueFile:
+               add_missing: bool, from_value: str | None = None) -> QueueFile:
         """Finish the queue file and place it in the incoming queue."""
         host = self.mta.host
         world = host.world
         now = world.engine.now
         if received is not None:
             prepend_header(content, "Received", received)
-        added = self._add_missing_headers(content, qid, now) if add_missing else []
+        added = self._add_missing_headers(content, qid, now, from_value) if add_missing else []
         message_id = str(content.get("Message-Id", "")).strip() or "<>"  # none: "<>"
         world.msg_keys.setdefault(message_id, msg)
         host.log("postfix/cleanup", f"{qid}: message-id={message_id}", fresh=True)
@@ -51,13 +51,14 @@ class Cleanup:
         qf.hops_before = len(content.get_all("Received") or [])
         detail = "added " + ", ".join(["Received:", *added]) if received else (
             "added " + ", ".join(added) if added else "no header added")
-        world.trace.add(Hop(now, msg, qid, host.name, "smtpd" if received else "pickup",
+        world.trace.add(Hop(now, msg, qid, host.name, program.rsplit("/", 1)[-1],
                             host.name, "cleanup", None, None, "cleanup", None, detail, None,
                             (("qid", qid), ("host", host.name))))
         self.mta.qmgr.enqueue(qf)
         return qf
 
-    def _add_missing_headers(self, content: EmailMessage, qid: str, now: float) -> list[str]:
+    def _add_missing_headers(self, content: EmailMessage, qid: str, now: float,
+                             from_value: str | None) -> list[str]:
         clock = self.mta.host.world.engine.clock
         added = []
         if "Message-Id" not in content:
@@ -68,6 +69,9 @@ class Cleanup:
         if "Date" not in content:
             append_header(content, "Date", clock.rfc5322(now))
             added.append("Date:")
+        if from_value is not None and "From" not in content:
+            append_header(content, "From", from_value)
+            added.append("From:")
         return added
 
 

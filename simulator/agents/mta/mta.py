@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ..mda.local import Local
 from .bounce import Bounce
 from .cleanup import Cleanup
+from .pickup import Pickup
 from .qmgr import Qmgr
 from .relay import SmtpClient
 from .restrictions import in_networks
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
 
 
 class Mta:
-    __slots__ = ("host", "cf", "cleanup", "qmgr", "smtp", "local", "bounce", "_local_domains")
+    __slots__ = ("host", "cf", "cleanup", "qmgr", "smtp", "local", "bounce", "pickup",
+                 "_local_domains")
 
     def __init__(self, host: "Host") -> None:
         assert host.cf is not None
@@ -31,6 +33,7 @@ class Mta:
         self.smtp = SmtpClient(self)
         self.local = Local(self)
         self.bounce = Bounce(self)
+        self.pickup = Pickup(self)
         self._local_domains: frozenset[str] | None = None
 
     def local_domains(self) -> frozenset[str]:

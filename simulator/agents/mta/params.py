@@ -68,6 +68,19 @@ DEFAULTS: dict[str, str] = {
 
 _REF = re.compile(r"\$(\w+)|\$\{(\w+)\}")
 
+# The value type of each parameter that is not free text (postconf(5)).
+TIME = {"queue_run_delay", "minimal_backoff_time", "maximal_backoff_time",
+        "maximal_queue_lifetime", "bounce_queue_lifetime", "delay_warning_time",
+        "smtp_connect_timeout"}
+INTEGER = {"hopcount_limit", "message_size_limit"}
+BOOLEAN = {"smtpd_sasl_auth_enable", "smtpd_delay_open_until_valid_rcpt", "smtpd_helo_required",
+           "smtputf8_enable", "always_add_missing_headers", "enable_long_queue_ids",
+           "enable_original_recipient", "smtpd_tls_auth_only", "disable_vrfy_command"}
+RESTRICTION_LISTS = {"smtpd_relay_restrictions", "smtpd_recipient_restrictions"}
+KNOWN_RESTRICTIONS = ("permit_mynetworks", "permit_sasl_authenticated",
+                      "defer_unauth_destination", "reject_unauth_destination", "permit",
+                      "reject", "defer")
+
 
 class ParameterError(ValueError):
     pass
@@ -82,6 +95,27 @@ def check_names(names: list[str]) -> list[tuple[str, str]]:
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             problems.append((name, f"unknown main.cf parameter {name!r}{hint}"))
     return problems
+
+
+def check_value(name: str, value: str) -> str | None:
+    """What is wrong with a parameter's value, in words; None when it is fine."""
+    if "$" in value:
+        return None  # a reference to another parameter: checked when expanded
+    if name in TIME:
+        try:
+            parse_duration(value)
+        except ValueError as exc:
+            return str(exc) + f" (got {value!r})"
+    elif name in INTEGER and not value.strip().isdigit():
+        return f"expected a whole number (got {value!r})"
+    elif name in BOOLEAN and value.strip().lower() not in ("yes", "no"):
+        return f"expected yes or no (got {value!r})"
+    elif name in RESTRICTION_LISTS:
+        unknown = [r for r in re.split(r"[\s,]+", value) if r and r not in KNOWN_RESTRICTIONS]
+        if unknown:
+            return (f"unknown restriction {unknown[0]!r} "
+                    f"(expected some of: {', '.join(KNOWN_RESTRICTIONS)})")
+    return None
 
 
 class MainCf:

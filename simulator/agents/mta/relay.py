@@ -73,7 +73,7 @@ class SmtpClient:
             world.trace.add(Hop(world.engine.now, qf.msg, qf.qid, self.mta.host.name, "smtp",
                                 "dns", "resolver", "DNS", 53, f"dns_{answer.qtype.lower()}",
                                 answer.rcode, f"{answer.qname} {answer.qtype}? {answer.summary()}",
-                                None, (("qname", answer.qname), ("qtype", answer.qtype),
+                                None, (("qname", answer.qname.rstrip(".")), ("qtype", answer.qtype),
                                        ("answer", answer.summary()))))
         return mx
 

@@ -1,0 +1,115 @@
+"""sendmail(1), Postfix's Sendmail-compatible interface: submit a message, or act as
+mailq (-bp), newaliases (-bi, -I), verify (-bv) or flush the queue (-q).
+
+Submission reads the message from standard input (a line with a single "." ends it unless
+-i/-oi), takes recipients from the command line or, with -t, from To:/Cc:/Bcc: (Bcc: is then
+removed), and posts it through postdrop to pickup (agents/mta/pickup.py). Errors read as
+Postfix's (sendmail.c), e.g. ``sendmail: fatal: alice(1000): Recipient addresses must be
+specified on the command line or via the -t option``; exit status 64 (EX_USAGE).
+"""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.parser import Parser
+from email.policy import default as default_policy
+from email.utils import getaddresses
+
+from ..agents.mta.pickup import Dropped
+from . import CommandResult, Invocation, command, find
+
+EX_USAGE = 64
+_FLAG_WITH_VALUE = {"-f", "-F", "-o", "-r"}
+
+
+@command("sendmail", "/usr/sbin/sendmail", "/usr/lib/sendmail")
+def sendmail(inv: Invocation) -> CommandResult:
+    args = inv.argv[1:]
+    mode = _mode(args)
+    if mode is not None:
+        return mode(inv, args)
+    return enqueue(inv, args)
+
+
+def _mode(args: list[str]):  # type: ignore[no-untyped-def]
+    """The non-delivery modes, delegated to the programs that implement them."""
+    if "-bp" in args:
+        return lambda inv, _: _delegate(inv, ["mailq"])
+    if "-bi" in args or "-I" in args:
+        return lambda inv, _: _delegate(inv, ["newaliases"])
+    if "-q" in args:
+        return lambda inv, _: _delegate(inv, ["postqueue", "-f"])
+    if "-bv" in args:
+        return lambda inv, a: _delegate(inv, ["sendmail-bv", *[x for x in a if x != "-bv"]])
+    return None
+
+
+def _delegate(inv: Invocation, argv: list[str]) -> CommandResult:
+    handler = find(argv[0])
+    if handler is None:
+        return CommandResult(f"sendmail: fatal: {inv.user.name}({inv.user.uid}): "
+                             f"{argv[0]} is not available on this host\n", 69)
+    return handler(Invocation(inv.host, inv.user, argv, inv.stdin, inv.line, inv.msg))
+
+
+def parse_options(args: list[str]) -> tuple[dict[str, str], list[str]]:
+    """sendmail's options and the recipients after them (-oi counts as -i)."""
+    opts: dict[str, str] = {}
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in _FLAG_WITH_VALUE and i + 1 < len(args):
+            opts[arg] = args[i + 1]
+            i += 2
+            continue
+        if arg.startswith(("-f", "-F", "-r")) and len(arg) > 2:
+            opts[arg[:2]] = arg[2:]
+        elif arg in ("-oi", "-i"):
+            opts["-i"] = ""
+        elif arg.startswith("-"):
+            opts[arg] = ""
+        else:
+            rest.append(arg)
+        i += 1
+    return opts, rest
+
+
+def read_message(stdin: str, ignore_dots: bool) -> EmailMessage:
+    """The message on standard input; without -i a lone "." line ends it (sendmail(1))."""
+    lines = stdin.splitlines()
+    if not ignore_dots and "." in lines:
+        lines = lines[: lines.index(".")]
+    text = "\n".join(lines) + "\n"
+    first = lines[0] if lines else ""
+    if not first or ":" not in first.split(" ", 1)[0]:
+        text = "\n" + text  # no header block: it is all body
+    msg = Parser(policy=default_policy).parsestr(text)
+    assert isinstance(msg, EmailMessage)
+    return msg
+
+
+def enqueue(inv: Invocation, args: list[str]) -> CommandResult:
+    opts, recipients = parse_options(args)
+    who = f"{inv.user.name}({inv.user.uid})"
+    mta = inv.host.mta
+    if mta is None:
+        return CommandResult(f"sendmail: fatal: {who}: no mail system on this host\n", 69)
+    content = read_message(inv.stdin, "-i" in opts)
+    if "-t" in opts:
+        recipients += _header_recipients(content)
+        del content["Bcc"]
+    if not recipients:
+        why = ("No recipient addresses found in message header" if "-t" in opts else
+               "Recipient addresses must be specified on the command line or via the -t option")
+        return CommandResult(f"sendmail: fatal: {who}: {why}\n", EX_USAGE)
+    sender = opts.get("-f", opts.get("-r", inv.user.name))
+    full_name = opts.get("-F", inv.user.full_name)
+    key = inv.msg or inv.host.world.new_key("cmd")
+    mta.pickup.postdrop(Dropped(inv.user, sender, tuple(recipients), content, key, full_name))
+    return CommandResult("", 0)
+
+
+def _header_recipients(content: EmailMessage) -> list[str]:
+    values = [str(v) for name in ("To", "Cc", "Bcc") for v in content.get_all(name) or []]
+    return [addr for _, addr in getaddresses(values) if addr]
