@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 from .agents.mta.params import MainCf
 from .engine import Engine
 from .host import Host, User
+from .model.address import Address
 from .model.duration import parse_duration
 from .model.fs import export_path
 from .model.trace import Hop, TraceLog
@@ -100,18 +102,17 @@ class World:
 
     def _schedule(self) -> None:
         for i, msg in enumerate(self.spec.messages):
-            host = self.hosts[msg.client]
-            mua = next(m for m in host.accounts.values() if m.account.address == msg.from_.lower()
-                       or m.account.address == msg.from_)
-            key = self.spec.message_key(i)
-            self._later(msg.at, lambda mua=mua, key=key, msg=msg: mua.submit(key, msg))
+            sender = str(Address.parse(msg.from_))
+            mua = next(m for m in self.hosts[msg.client].accounts.values()
+                       if m.account.address == sender)
+            self._later(msg.at, partial(mua.submit, self.spec.message_key(i), msg))
         for fetch in self.spec.fetches:
             mua = self.hosts[fetch.client].accounts[fetch.account]
-            self._later(fetch.at, lambda mua=mua, fetch=fetch: mua.fetch(fetch))
+            self._later(fetch.at, partial(mua.fetch, fetch))
         for cmd in self.spec.commands:
-            self._later(cmd.at, lambda cmd=cmd: self._command(cmd))
+            self._later(cmd.at, partial(self._command, cmd))
         for event in self.spec.events:
-            self._later(event.at, lambda event=event: self._event(event))
+            self._later(event.at, partial(self._event, event))
 
     def _command(self, cmd: Any) -> Generator[Any, Any, None]:
         from .commands import run_command

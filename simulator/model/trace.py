@@ -44,11 +44,13 @@ class Session:
 
 @dataclass(slots=True)
 class Outcome:
-    """Where one recipient of one message ended: delivered, bounced, or still queued."""
+    """Where one recipient of one message ended: delivered, bounced, still queued, or
+    rejected (refused during the client's own SMTP dialogue: the sender's program got the
+    error at once, so no bounce message is owed)."""
 
     msg: str
     recipient: str
-    status: Literal["delivered", "bounced", "queued"]
+    status: Literal["delivered", "bounced", "queued", "rejected"]
     t: float
     host: str
     where: str  # mailbox path when delivered; the reason otherwise

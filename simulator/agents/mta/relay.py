@@ -99,9 +99,9 @@ class SmtpClient:
                 continue
             status = "deferred" if reply.startswith("4") else "bounced"
             why = f"host {label} said: {reply} (in reply to {command} command)"
-            result = self._one(qf, rcpt, status, _dsn(reply, reply[0] + ".0.0"), why,
-                               f"{label}:25", stamps, when)
-            out.append(replace(result, remote_mta=label.split("[")[0], diagnostic=reply))
+            verdict = self._one(qf, rcpt, status, _dsn(reply, reply[0] + ".0.0"), why,
+                                f"{label}:25", stamps, when)
+            out.append(replace(verdict, remote_mta=label.split("[")[0], diagnostic=reply))
         return out
 
     def _results(self, qf: QueueFile, rcpts: list[QueueRecipient], status: str, dsn: str,
