@@ -47,7 +47,8 @@ def check(world: "World") -> list[Check]:
 def _recipient(world: "World", exp: "ExpectRecipient") -> Check:
     found = [o for (msg, rcpt), o in world.trace.outcomes.items()
              if rcpt == exp.rcpt and (exp.msg is None or msg == exp.msg)]
-    label = f"{exp.rcpt}" + (f" ({exp.msg})" if exp.msg else "")
+    label = f"{exp.rcpt}" + (f" ({exp.msg})" if exp.msg else "") + (
+        f" for {exp.orig}" if exp.orig else "")
     if not found:
         return Check(False, f"{label}: {exp.outcome} (got no outcome at all)")
     o = found[0]
@@ -62,6 +63,8 @@ def _recipient(world: "World", exp: "ExpectRecipient") -> Check:
         wrong.append(f"dsn {o.dsn}")
     if exp.hops is not None and o.hops != exp.hops:
         wrong.append(f"{o.hops} hops")
+    if exp.orig is not None and (o.orig or o.recipient) != exp.orig:
+        wrong.append(f"original recipient {o.orig or o.recipient}")
     where = f" in {exp.host or o.host}:{exp.mailbox}" if exp.mailbox else ""
     text = f"{label}: {exp.outcome}{where}" + (f" (got {', '.join(wrong)})" if wrong else "")
     return Check(not wrong, text)
@@ -85,6 +88,11 @@ def _mailbox(world: "World", exp: "ExpectMailbox") -> Check:
         missing = [name for name in exp.headers if name not in msg]
         if missing:
             wrong.append(f"message {i} lacks {', '.join(missing)}")
+        for name, value in exp.values.items():
+            got = [str(v).strip() for v in msg.get_all(name) or []]
+            if value not in got:
+                wrong.append(f"message {i} has {name}: {', '.join(got) or 'none'}")
     headers = f" with {', '.join(exp.headers)}" if exp.headers else ""
+    headers += "".join(f", {k}: {v}" for k, v in exp.values.items())
     text = f"{exp.host}:{exp.path} holds {exp.messages} message(s){headers}"
     return Check(not wrong, text + (f" (got {'; '.join(wrong)})" if wrong else ""))

@@ -56,6 +56,9 @@ class Outcome:
     where: str  # mailbox path when delivered; the reason otherwise
     dsn: str | None
     hops: int
+    # the recipient as the sender addressed it, when alias expansion or forwarding led
+    # elsewhere (team@example.org for alice@example.org); None when it is the same
+    orig: str | None = None
 
 
 @dataclass(slots=True)
@@ -95,7 +98,18 @@ class TraceLog:
         return sum(1 for h in self.hops if h.msg == msg)
 
     def set_outcome(self, outcome: Outcome) -> None:
+        """Record where a recipient stands now. An address reached by expansion keeps the
+        original recipient it was first recorded for, also after it is relayed on."""
+        old = self.outcomes.get((outcome.msg, outcome.recipient))
+        if old is not None and old.orig is not None:
+            outcome.orig = old.orig
+        if not outcome.orig or outcome.orig.lower() == outcome.recipient.lower():
+            outcome.orig = None
         self.outcomes[(outcome.msg, outcome.recipient)] = outcome
+
+    def drop_outcome(self, msg: str, recipient: str) -> None:
+        """A recipient that expanded into others (an alias, a .forward) ends as them."""
+        self.outcomes.pop((msg, recipient), None)
 
     def messages(self) -> list[str]:
         seen: dict[str, None] = {}

@@ -40,6 +40,7 @@ class ClientOptions:
     auth: tuple[str, str] | None = None  # (user, password) for AUTH PLAIN
     pipelining: bool = True  # Postfix smtp(8) pipelines when the server offers it
     send_size: bool = True  # MAIL FROM:<..> SIZE=n when the server offers SIZE (RFC 1870)
+    probe: bool = False  # sendmail -bv: RSET instead of DATA, nothing is sent (smtp_proto.c)
 
 
 NL = b"\n"
@@ -109,6 +110,9 @@ def run_smtp_client(server: SmtpServer, t0: float, rtt: float, envelope: Envelop
     if options.send_size and any(k.split()[0] == "SIZE" for k in keywords):
         mail += f" SIZE={len(data) + data.count(NL)}"
     rcpts = [f"RCPT TO:<{r}>" for r in envelope.recipients]
+    if options.probe:
+        return _probe(dlg, mail, rcpts, envelope,
+                      options.pipelining and "PIPELINING" in keywords)
     if options.pipelining and "PIPELINING" in keywords:
         replies = dlg.send([mail, *rcpts, "DATA"])
     else:
@@ -124,6 +128,18 @@ def run_smtp_client(server: SmtpServer, t0: float, rtt: float, envelope: Envelop
     dlg.result.data_reply = dlg.send_data(data)
     if not dlg.result.data_reply.startswith("2"):
         return dlg.fail(dlg.result.data_reply, "end of DATA")
+    return dlg.quit()
+
+
+def _probe(dlg: _Dialogue, mail: str, rcpts: list[str], envelope: Envelope,
+           pipelining: bool) -> SmtpClientResult:
+    """An address probe: MAIL, RCPT, then RSET and QUIT; the RCPT replies are the answer."""
+    commands = [mail, *rcpts, "RSET"]
+    replies = dlg.send(commands) if pipelining else [dlg.send([c])[0] for c in commands]
+    if not replies[0][0].startswith("2"):
+        return dlg.fail(replies[0][0], "MAIL FROM")
+    for rcpt, reply in zip(envelope.recipients, replies[1:1 + len(rcpts)]):
+        dlg.result.rcpt_replies[rcpt] = reply[0]
     return dlg.quit()
 
 

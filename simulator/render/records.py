@@ -39,6 +39,7 @@ def outcome_record(world: "World", outcome: "Outcome") -> dict[str, Any]:
         "status": outcome.status, "t": round(outcome.t, 6),
         "clock": world.engine.clock.at(outcome.t).isoformat(timespec="milliseconds"),
         "host": outcome.host, "where": outcome.where, "dsn": outcome.dsn, "hops": outcome.hops,
+        "orig": outcome.orig,
     }
 
 

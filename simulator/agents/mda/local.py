@@ -1,9 +1,17 @@
 """Models Postfix local(8): final delivery on this host.
 
-For each recipient: fold the local part to lower case, then (recipient.c) aliases, the
-user's ~/.forward, and the mailbox; a name that is none of these bounces with
-``unknown user: "name"`` (unknown.c). The mailbox is mbox in $mail_spool_directory, or
-Maildir under the home directory when home_mailbox ends in "/" (postconf(5)).
+For each recipient of a delivery request (local/local.c local_deliver()): a fresh duplicate
+filter, the message's Delivered-To: headers for loop detection, then the walk of
+recipient.py (alias, ~/.forward, mailbox, else ``unknown user: "name"``), whose leaves
+leaves.py carries out. Addresses the walk hands back to the queue are re-queued at the end
+of the recipient as new messages, one per (Delivered-To, sender) pair (resubmit.py).
+
+local(8) reads the *compiled* alias database (alias_maps, ``/etc/aliases.db``), never the
+text file. Like a real local(8) process it opens its tables when it starts; a process
+exits after max_idle (100 s) without work, and one that sees a table file change restarts
+(``table ... has changed -- restarting``). A starting process warns when a database is
+older than its source (``database /etc/aliases.db is older than source file
+/etc/aliases``): the sign that someone forgot ``newaliases``.
 """
 
 from __future__ import annotations
@@ -13,8 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from ...model.message import to_bytes
 from ...model.status import DeliveryResult
-from ...model.trace import Hop, Outcome
-from ..mta.delivery_log import Stamps, status_line
+from ..mta.delivery_log import Stamps
+from . import aliases, recipient
+from .expansion import Facts, Leaf
+from .leaves import Leaves
 from .mailbox import DeliveryHeaders, maildir_message, maildir_names, mbox_entry
 
 if TYPE_CHECKING:
@@ -26,70 +36,113 @@ if TYPE_CHECKING:
 # SIMPLIFICATION: a local delivery (open, lock, write, fsync) takes a fixed 2 ms.
 WRITE_TIME = 0.002
 SPOOL_DEVICE = 0xFD00  # st_dev of the spool file system, for Maildir names
+MAX_IDLE = 100.0  # max_idle: an idle local(8) process exits
+# dict_make_registered_name(): local(8) opens alias_maps with these flags (local.c)
+TABLE_FLAGS = "(0,lock|no_regsub|no_proxy|no_unauth|fold_fix|utf8_request)"
+# smtpd_check.c: accepted whatever local_recipient_maps says (bounce and qmgr use them)
+ALWAYS_ACCEPTED = ("postmaster", "mailer-daemon", "double-bounce")
 
 
 class Local:
-    __slots__ = ("mta", "_inode")
+    __slots__ = ("mta", "_inode", "_opened", "_idle_since")
 
     def __init__(self, mta: "Mta") -> None:
         self.mta = mta
         self._inode = mta.host.world.engine.rng.randint(0x100000, 0xFFFFFF)
+        self._opened: dict[str, float] | None = None  # db path -> mtime, per process
+        self._idle_since = 0.0
 
-    def knows(self, local_part: str) -> bool:
-        """Is this a local recipient (a passwd entry; aliases come with the aliases issue)?"""
-        return local_part.lower() in self.mta.host.users
+    # --- smtpd's question ----------------------------------------------------------------
+    def knows(self, local_part: str) -> bool | None:
+        """local_recipient_maps (default ``proxy:unix:passwd.byname $alias_maps``): is the
+        name a user or a key of the compiled alias database? None: a table is missing
+        (smtpd answers 451 4.3.0 Temporary lookup failure)."""
+        cf, host = self.mta.cf, self.mta.host
+        maps = cf.list("local_recipient_maps")
+        if not maps or local_part.lower() in ALWAYS_ACCEPTED:
+            return True  # empty: every local address is accepted (postconf(5))
+        names = {local_part.lower()}
+        delim = cf["recipient_delimiter"]
+        cut = next((i for i, c in enumerate(local_part) if c in delim and i), None) \
+            if delim else None
+        if cut is not None:
+            names.add(local_part[:cut].lower())
+        if any(m.endswith("passwd.byname") for m in maps) and names & set(host.users):
+            return True
+        alias_maps = {str(n) for n in aliases.map_names(cf, "alias_maps")}
+        for name in aliases.map_names(cf, "local_recipient_maps"):
+            if str(name) in alias_maps:
+                db = aliases.open_db(host.fs, name)
+                if db.table is None:
+                    return None
+                if any(db.get(n) is not None for n in names):
+                    return True
+        return False
 
+    # --- delivery ------------------------------------------------------------------------
     def deliver(self, qf: "QueueFile", route: "Route", rcpts: list["QueueRecipient"],
                 stamps: Stamps) -> Generator[Any, Any, list[DeliveryResult]]:
-        yield self.mta.host.world.engine.env.timeout(WRITE_TIME * len(rcpts))
-        return [self._one(qf, rcpt, stamps) for rcpt in rcpts]
+        world = self.mta.host.world
+        facts = self._facts(qf)
+        node = f"{self.mta.host.name}:{qf.qid}"
+        walks = [recipient.expand(facts, f"{node}:{i}", r.address, r.orig, r.dsn_orcpt,
+                                  qf.sender) for i, r in enumerate(rcpts)]
+        writes = sum(1 for w in walks for e in w.effects if isinstance(e, Leaf))
+        yield world.engine.env.timeout(WRITE_TIME * max(1, writes))
+        self._idle_since = world.engine.now
+        leaves = Leaves(self, qf, stamps)
+        return [leaves.apply(r, w) for r, w in zip(rcpts, walks)]
 
-    def _one(self, qf: "QueueFile", rcpt: "QueueRecipient", stamps: Stamps) -> DeliveryResult:
-        name = rcpt.address.rpartition("@")[0].lower()
-        user = self.mta.host.find_user(name)
-        if user is None:
-            return self._log(qf, rcpt, stamps, "bounced", "5.1.1", f'unknown user: "{name}"')
-        headers = DeliveryHeaders(qf.sender, rcpt.orig, rcpt.address.lower())
-        path = self._store(qf, user, headers)
-        self._delivered(qf, rcpt, path)
-        return self._log(qf, rcpt, stamps, "sent", "2.0.0",
-                         "delivered to maildir" if path.endswith("/") else "delivered to mailbox")
+    def _facts(self, qf: "QueueFile") -> Facts:
+        host, cf = self.mta.host, self.mta.cf
+        dbs = [aliases.open_db(host.fs, n) for n in aliases.map_names(cf, "alias_maps")]
+        self._process(dbs)
+        delivered = frozenset(str(v).strip().lower()
+                              for v in qf.content.get_all("Delivered-To") or [])
+        clock = host.world.engine.clock
+        return Facts(cf, host.users, host.fs, self.mta.local_domains(), dbs, delivered,
+                     qf.trace_only, self.mailbox_path, lambda t: clock.short(t))
 
+    def _process(self, dbs: list[aliases.AliasDb]) -> None:
+        """A new local(8) process when the last one idled out or saw a table change."""
+        host, now = self.mta.host, self.mta.host.world.engine.now
+        mtimes = {db.name.db_path: db.mtime for db in dbs}
+        if self._opened is not None and now - self._idle_since <= MAX_IDLE:
+            changed = next((db for db in dbs if db.name.db_path in self._opened
+                            and self._opened[db.name.db_path] != db.mtime), None)
+            if changed is None:
+                return
+            host.log("postfix/local", f"table {changed.name}{TABLE_FLAGS} has changed -- "
+                                      "restarting")
+        host.pid("local", fresh=True)
+        self._opened = mtimes
+        for db in dbs:
+            if db.table is None:
+                host.log("postfix/local", f"warning: {db.name} is unavailable. {db.error}")
+            elif aliases.stale(host.fs, db, now):
+                host.log("postfix/local", f"warning: database {db.name.db_path} is older "
+                                          f"than source file {db.name.path}")
+
+    # --- mailboxes -----------------------------------------------------------------------
     def mailbox_path(self, user: "User") -> str:
         home_mailbox = self.mta.cf["home_mailbox"]
         if home_mailbox:
             return f"{user.home.rstrip('/')}/{home_mailbox}"
         return f"{self.mta.cf['mail_spool_directory'].rstrip('/')}/{user.name}"
 
-    def _store(self, qf: "QueueFile", user: "User", headers: DeliveryHeaders) -> str:
+    def store(self, qf: "QueueFile", path: str, owner: str, headers: DeliveryHeaders) -> None:
+        """Append an mbox entry to ``path``, or write a Maildir file when it ends in /."""
         host, world = self.mta.host, self.mta.host.world
-        now, content = world.engine.now, to_bytes(qf.content)
-        path = self.mailbox_path(user)
+        now = world.engine.now
+        content = to_bytes(qf.content)
         if not path.endswith("/"):
             entry = mbox_entry(headers, content, world.engine.clock.asctime(now))
-            host.fs.append(path, entry, owner=user.name, mode=0o600, mtime=now)
-            return path
+            host.fs.append(path, entry, owner=owner, mode=0o600, mtime=now)
+            return
         self._inode += 1
         moment = world.engine.clock.at(now)
         names = maildir_names(path, int(moment.timestamp()), host.pid("local"), SPOOL_DEVICE,
                               self._inode, moment.microsecond, host.short_name)
-        host.fs.write(names.tmp, maildir_message(headers, content), user.name, 0o600, now)
+        host.fs.write(names.tmp, maildir_message(headers, content), owner, 0o600, now)
         host.fs.rename(names.tmp, names.new)
-        return path
 
-    def _delivered(self, qf: "QueueFile", rcpt: "QueueRecipient", path: str) -> None:
-        host, world = self.mta.host, self.mta.host.world
-        kind = "deliver_maildir" if path.endswith("/") else "deliver_mbox"
-        world.trace.add(Hop(world.engine.now, qf.msg, qf.qid, host.name, "local", host.name,
-                            "mailbox", "local", None, kind, "status=sent",
-                            f"<{rcpt.address}> -> {path}", None,
-                            (("rcpt", rcpt.address), ("path", path))))
-        world.trace.set_outcome(Outcome(qf.msg, rcpt.orig, "delivered", world.engine.now,
-                                        host.name, path, "2.0.0", world.trace.hop_count(qf.msg)))
-
-    def _log(self, qf: "QueueFile", rcpt: "QueueRecipient", stamps: Stamps, status: str,
-             dsn: str, reason: str) -> DeliveryResult:
-        host = self.mta.host
-        host.log("postfix/local", status_line(qf.qid, rcpt.address, rcpt.orig, "local", stamps,
-                                              host.world.engine.now, dsn, status, reason))
-        return DeliveryResult(rcpt.address, status, dsn, reason, "local")  # type: ignore[arg-type]

@@ -1,16 +1,21 @@
-"""Models Postfix bounce(8): non-delivery notifications (RFC 3464 delivery status reports).
+"""Models Postfix bounce(8): non-delivery notifications (RFC 3464 delivery status reports),
+and the trace(8) service's "Mail Delivery Status Report" for ``sendmail -bv``.
 
-The report is built as bounce_notify_util.c builds it with the built-in failure template
+The report is built as bounce_notify_util.c builds it with the built-in templates
 (bounce_templates.c): From ``Mail Delivery System <MAILER-DAEMON>``, Subject
-``Undelivered Mail Returned to Sender``, a multipart/report with the human-readable text,
-the message/delivery-status part and the returned message (message/rfc822, or only its
-headers as text/rfc822-headers when larger than bounce_size_limit). It is posted through
-cleanup like any other mail, from the null sender, so it takes hops back to the sender.
+``Undelivered Mail Returned to Sender`` (failure) or ``Mail Delivery Status Report``
+(verify), a multipart/report with the human-readable text, the message/delivery-status
+part and the returned message (message/rfc822, or only its headers as
+text/rfc822-headers when larger than bounce_size_limit, and always for a verify report).
+It is posted through cleanup like any other mail, from the null sender, so it takes hops
+back to the sender. A recipient that alias or .forward expansion reached is reported as
+``<final> (expanded from <original>): reason``.
 """
 
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...model.message import from_bytes, to_bytes
@@ -33,6 +38,28 @@ If you do so, please include this problem report. You can
 delete your own text from the attached returned message.
 
                    The mail system"""
+VERIFY_TEXT = """\
+This is the mail system at host {myhostname}.
+
+Enclosed is the mail delivery report that you requested.
+
+                   The mail system"""
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """The parts of bounce_templates.c that differ between notices."""
+
+    subject: str
+    text: str
+    failure: bool  # "Undelivered ..." descriptions and Action: failed
+    log: str  # "sender non-delivery notification" ...
+
+
+FAILURE = Template("Undelivered Mail Returned to Sender", FAILURE_TEXT, True,
+                   "sender non-delivery notification")
+VERIFY = Template("Mail Delivery Status Report", VERIFY_TEXT, False,
+                  "sender delivery status notification")
 
 
 def wrap(text: str) -> list[str]:
@@ -47,42 +74,58 @@ class Bounce:
     def __init__(self, mta: "Mta") -> None:
         self.mta = mta
 
-    def notify(self, qf: QueueFile, bounced: list[QueueRecipient]) -> None:
-        """Send one notification for the recipients that failed for good."""
+    def notify(self, qf: QueueFile, bounced: list[QueueRecipient],
+               to: str | None = None) -> None:
+        """Send one notification for the recipients that failed for good, to the sender
+        or, for a failure an owner- alias takes (bounce_one()), to ``to``."""
         host, world = self.mta.host, self.mta.host.world
         for rcpt in bounced:
-            world.trace.set_outcome(Outcome(qf.msg, rcpt.orig, "bounced", world.engine.now,
+            world.trace.set_outcome(Outcome(qf.msg, rcpt.address, "bounced", world.engine.now,
                                             host.name, rcpt.reason or "", rcpt.dsn,
-                                            world.trace.hop_count(qf.msg)))
-        if not qf.sender:
+                                            world.trace.hop_count(qf.msg), orig=rcpt.orig))
+        recipient = qf.sender if to is None else to
+        if not recipient:
             # SIMPLIFICATION: a bounce of a bounce (null sender) is only logged here;
             # double-bounce handling per notify_classes comes with the queue issue.
             host.log("postfix/bounce", f"{qf.qid}: undeliverable postmaster notification "
                                        "discarded")
             return
-        qid = self.mta.cleanup.open()
-        data = self.report(qf, bounced, qid)
-        host.log("postfix/bounce", f"{qf.qid}: sender non-delivery notification: {qid}")
-        world.trace.add(Hop(world.engine.now, qf.msg, qf.qid, host.name, "qmgr", host.name,
-                            "bounce", None, None, "bounce", None,
-                            f"non-delivery notification {qid} to <{qf.sender}>", None,
-                            (("qid", qid), ("sender", qf.sender))))
-        self.mta.cleanup.commit(qid, qf.msg + ".bounce", "", [qf.sender], from_bytes(data),
-                                None, "local", "postfix/bounce", add_missing=True)
+        self._post(qf, bounced, recipient, FAILURE)
 
-    def report(self, qf: QueueFile, bounced: list[QueueRecipient], qid: str) -> bytes:
+    def trace(self, qf: QueueFile, entries: list[QueueRecipient]) -> None:
+        """trace(8): the "Mail Delivery Status Report" of a sendmail -bv probe."""
+        if entries and qf.sender:
+            self._post(qf, entries, qf.sender, VERIFY)
+
+    def _post(self, qf: QueueFile, rcpts: list[QueueRecipient], to: str,
+              template: Template) -> None:
+        host, world = self.mta.host, self.mta.host.world
+        qid = self.mta.cleanup.open()
+        data = self.report(qf, rcpts, qid, template, to)
+        host.log("postfix/bounce", f"{qf.qid}: {template.log}: {qid}")
+        what = "non-delivery notification" if template.failure else "delivery status report"
+        world.trace.add(Hop(world.engine.now, qf.msg, qf.qid, host.name, "qmgr", host.name,
+                            "bounce", None, None, "bounce" if template.failure else "trace",
+                            None, f"{what} {qid} to <{to}>", None,
+                            (("qid", qid), ("sender", to))))
+        key = qf.msg + (".bounce" if template.failure else ".report")
+        self.mta.cleanup.commit(qid, key, "", [to], from_bytes(data), None, "local",
+                                "postfix/bounce", add_missing=True)
+
+    def report(self, qf: QueueFile, bounced: list[QueueRecipient], qid: str,
+               template: Template = FAILURE, to: str | None = None) -> bytes:
         cf, clock = self.mta.cf, self.mta.host.world.engine.clock
         now = self.mta.host.world.engine.now
-        boundary = f"{qid}.{int(clock.at(now).timestamp())}/{cf['myhostname']}"
+        boundary = f"{qf.qid}.{int(clock.at(now).timestamp())}/{cf['myhostname']}"
         original = to_bytes(qf.content)
-        headers_only = len(original) > BOUNCE_SIZE_LIMIT
+        headers_only = len(original) > BOUNCE_SIZE_LIMIT or not template.failure
         # smtputf8_enable = yes (default) forces 8bit and utf-8 (bounce_notify_util.c)
         utf8 = cf.flag("smtputf8_enable")
         cte = ["Content-Transfer-Encoding: 8bit"] if utf8 else []
         charset = "utf-8" if utf8 else "us-ascii"
         # cleanup qualifies MAILER-DAEMON with @$myorigin, as any local address
         lines = [f"From: Mail Delivery System <MAILER-DAEMON@{cf['myorigin']}>",
-                 "Subject: Undelivered Mail Returned to Sender", f"To: {qf.sender}"]
+                 f"Subject: {template.subject}", f"To: {to or qf.sender}"]
         msgid = str(qf.content.get("Message-Id", "")).strip()
         if msgid:
             lines += [f"References: {msgid}", f"In-Reply-To: {msgid}"]
@@ -92,20 +135,20 @@ class Bounce:
                   "", "This is a MIME-encapsulated message.", "", f"--{boundary}",
                   "Content-Description: Notification",
                   f"Content-Type: text/plain; charset={charset}", *cte, "",
-                  FAILURE_TEXT.format(myhostname=cf["myhostname"])]
+                  template.text.format(myhostname=cf["myhostname"])]
         for rcpt in bounced:
             lines.append("")
-            lines += wrap(f"<{rcpt.address}>: {rcpt.reason}")
+            lines += wrap(f"<{rcpt.address}>{_expanded(rcpt)}: {rcpt.reason}")
         lines += ["", f"--{boundary}", "Content-Description: Delivery report",
                   "Content-Type: message/delivery-status", *cte, "",
                   f"Reporting-MTA: dns; {cf['myhostname']}",
                   f"X-Postfix-Queue-ID: {qf.qid}", f"X-Postfix-Sender: rfc822; {qf.sender}",
                   f"Arrival-Date: {clock.rfc5322(qf.arrival)}"]
         for rcpt in bounced:
-            lines += self._recipient_fields(rcpt)
+            lines += self._recipient_fields(rcpt, template)
         lines += ["", f"--{boundary}",
-                  "Content-Description: Undelivered " + ("Message Headers" if headers_only
-                                                         else "Message"),
+                  "Content-Description: " + ("Undelivered " if template.failure else "")
+                  + ("Message Headers" if headers_only else "Message"),
                   "Content-Type: " + ("text/rfc822-headers" if headers_only
                                       else "message/rfc822"), *cte, "",
                   f"Return-Path: <{qf.sender}>"]
@@ -114,10 +157,16 @@ class Bounce:
         return ("\n".join(lines) + "\n").encode() + body.rstrip(b"\n") + b"\n" + \
             "\n".join(tail).encode()
 
-    def _recipient_fields(self, rcpt: QueueRecipient) -> list[str]:
-        out = ["", f"Final-Recipient: rfc822; {rcpt.address}",
-               f"Original-Recipient: rfc822;{rcpt.orig}", "Action: failed",
-               f"Status: {rcpt.dsn}"]
+    def _recipient_fields(self, rcpt: QueueRecipient, template: Template) -> list[str]:
+        out = ["", f"Final-Recipient: rfc822; {rcpt.address}"]
+        # the DSN ORCPT smtpd recorded, else the original address when it differs
+        # (bounce_notify_util.c bounce_recipient_dsn())
+        if rcpt.dsn_orcpt:
+            out.append(f"Original-Recipient: {rcpt.dsn_orcpt}")
+        elif _expanded(rcpt):
+            out.append(f"Original-Recipient: rfc822; {rcpt.orig}")
+        out += [f"Action: {'failed' if template.failure else rcpt.status}",
+                f"Status: {rcpt.dsn}"]
         remote, diagnostic = rcpt.remote_mta, rcpt.diagnostic
         if remote:
             out += wrap(f"Remote-MTA: dns; {remote}")
@@ -126,3 +175,11 @@ class Bounce:
         else:
             out += wrap(f"Diagnostic-Code: X-Postfix; {rcpt.reason}")
         return out
+
+
+def _expanded(rcpt: QueueRecipient) -> str:
+    """`` (expanded from <orig>)`` when the original recipient differs from the final one
+    (bounce_append_service.c writes it only then; bounce_notify_util.c prints it)."""
+    if rcpt.orig and rcpt.orig.lower() != rcpt.address.lower():
+        return f" (expanded from <{rcpt.orig}>)"
+    return ""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ...model.message import append_header, prepend_header, to_bytes
 from ...model.trace import Hop
+from .delivery_log import Stamps, status_line
 from .queue import QueueFile, QueueIds, QueueRecipient
 
 if TYPE_CHECKING:
@@ -34,8 +35,16 @@ class Cleanup:
 
     def commit(self, qid: str, msg: str, sender: str, recipients: list[str],
                content: EmailMessage, received: str | None, client: str, program: str,
-               add_missing: bool, from_value: str | None = None) -> QueueFile:
-        """Finish the queue file and place it in the incoming queue."""
+               add_missing: bool, from_value: str | None = None, *,
+               origs: list[str] | None = None, dsn_orcpts: list[str] | None = None,
+               can_bounce: bool = False, trace_only: bool = False) -> QueueFile:
+        """Finish the queue file and place it in the incoming queue.
+
+        ``origs`` are the recipients as first given (the ORCP records; an empty one means
+        the recipient itself), ``dsn_orcpts`` their DSN ORCPT values. ``can_bounce``:
+        the source asked cleanup to bounce a message it refuses (pickup, local(8)
+        forwarding: CLEANUP_FLAG_BOUNCE); smtpd instead refuses it in the dialogue.
+        """
         host = self.mta.host
         world = host.world
         now = world.engine.now
@@ -45,8 +54,9 @@ class Cleanup:
         message_id = str(content.get("Message-Id", "")).strip() or "<>"  # none: "<>"
         world.msg_keys.setdefault(message_id, msg)
         host.log("postfix/cleanup", f"{qid}: message-id={message_id}", fresh=True)
-        qf = QueueFile(qid, msg, sender, [QueueRecipient(r, r) for r in recipients], content,
-                       arrival=now, client=client, log_program=program)
+        qf = QueueFile(qid, msg, sender, self._recipients(recipients, origs, dsn_orcpts),
+                       content, arrival=now, client=client, log_program=program,
+                       trace_only=trace_only)
         qf.size = queue_size(content)
         qf.hops_before = len(content.get_all("Received") or [])
         detail = "added " + ", ".join(["Received:", *added]) if received else (
@@ -54,8 +64,54 @@ class Cleanup:
         world.trace.add(Hop(now, msg, qid, host.name, program.rsplit("/", 1)[-1],
                             host.name, "cleanup", None, None, "cleanup", None, detail, None,
                             (("qid", qid), ("host", host.name))))
-        self.mta.qmgr.enqueue(qf)
+        if can_bounce and self.too_many_hops(content):
+            self._refuse_hops(qf)
+        else:
+            self.mta.qmgr.enqueue(qf)
         return qf
+
+    def _recipients(self, recipients: list[str], origs: list[str] | None,
+                    dsn_orcpts: list[str] | None) -> list[QueueRecipient]:
+        """The envelope recipients, duplicates removed (cleanup_out_recipient.c): with
+        enable_original_recipient = yes a recipient is a duplicate only when its DSN
+        ORCPT, original and final address all match one already written (case
+        insensitive); with "no", when its final address does."""
+        keep_orig = self.mta.cf.flag("enable_original_recipient")
+        seen: set[str] = set()
+        out = []
+        for i, rcpt in enumerate(recipients):
+            orig = (origs[i] if origs else "") or rcpt
+            dsn = dsn_orcpts[i] if dsn_orcpts else ""
+            key = (f"{dsn}\n{orig}\n{rcpt}" if keep_orig else rcpt).lower()
+            if key not in seen:
+                seen.add(key)
+                out.append(QueueRecipient(rcpt, orig, dsn_orcpt=dsn))
+        return out
+
+    def too_many_hops(self, content: EmailMessage) -> bool:
+        """hopcount_limit: cleanup counts the Received: headers, its own included
+        (cleanup_message.c); at the limit the message is refused with 5.4.0."""
+        count = len(content.get_all("Received") or [])
+        return count >= self.mta.cf.integer("hopcount_limit")
+
+    def _refuse_hops(self, qf: QueueFile) -> None:
+        """cleanup_bounce(): each recipient bounces "too many hops" (relay=none) and the
+        queue file is never handed to qmgr."""
+        host = self.mta.host
+        now = host.world.engine.now
+        host.log("postfix/cleanup", f"warning: {qf.qid}: message rejected: hopcount exceeded")
+        host.world.trace.add(Hop(now, qf.msg, qf.qid, host.name, "cleanup", host.name,
+                                 "bounce", None, None, "too_many_hops", "5.4.0",
+                                 f"{len(qf.content.get_all('Received') or [])} Received: "
+                                 f"headers, hopcount_limit is {self.mta.cf['hopcount_limit']}",
+                                 None, (("qid", qf.qid), ("limit", self.mta.cf["hopcount_limit"]))))
+        stamps = Stamps(qf.arrival, now, now)
+        for rcpt in qf.recipients:
+            rcpt.status, rcpt.dsn, rcpt.reason = "bounced", "5.4.0", "too many hops"
+            host.log("postfix/cleanup", status_line(qf.qid, rcpt.address, rcpt.orig, "none",
+                                                    stamps, now, "5.4.0", "bounced",
+                                                    "too many hops"))
+        self.mta.bounce.notify(qf, qf.recipients)
 
     def _add_missing_headers(self, content: EmailMessage, qid: str, now: float,
                              from_value: str | None) -> list[str]:

@@ -35,6 +35,7 @@ class Dropped:
     content: EmailMessage
     msg: str  # the scenario message key
     full_name: str | None
+    trace_only: bool = False  # sendmail -bv: a probe, reported on and never delivered
 
 
 class Pickup:
@@ -55,9 +56,12 @@ class Pickup:
         received = (f"by {cf['myhostname']} ({cf['mail_name']}, from userid {d.user.uid})\n"
                     f"\tid {qid}; {world.engine.clock.rfc5322(now)}")
         sender = canonical(cf, d.sender) if d.sender else ""
+        # the recipients as submitted are the original recipients (X-Original-To: bob)
         mta.cleanup.commit(qid, d.msg, sender, [canonical(cf, r) for r in d.recipients],
                            d.content, received, "local", "postfix/pickup", add_missing=True,
-                           from_value=from_header(sender, d.full_name))
+                           from_value=from_header(sender, d.full_name),
+                           origs=list(d.recipients), can_bounce=True,
+                           trace_only=d.trace_only)
 
 
 def from_header(sender: str, full_name: str | None) -> str:

@@ -77,7 +77,13 @@ class Qmgr:
                 self._outcome(qf, rcpt, "queued", f"deferred: {result.reason}", result.dsn)
 
     def _finish(self, qf: QueueFile) -> None:
+        if qf.trace_only:  # sendmail -bv: the report goes to the sender (qmgr_active.c)
+            self.mta.bounce.trace(qf, qf.trace_log)
+            qf.trace_log = []
+        # the bounce logfile: recipients bounced by the agent, and addresses they expanded
         bounced = [r for r in qf.recipients if r.status == "bounced" and not r.notified]
+        bounced += qf.bounce_log
+        qf.bounce_log = []
         if bounced:
             for rcpt in bounced:
                 rcpt.notified = True
@@ -104,7 +110,9 @@ class Qmgr:
 
     def _outcome(self, qf: QueueFile, rcpt: QueueRecipient, status: str, where: str,
                  dsn: str | None) -> None:
+        if qf.trace_only:  # a sendmail -bv probe is not mail: its result is the report
+            return
         world = self.mta.host.world
-        world.trace.set_outcome(Outcome(qf.msg, rcpt.orig, status, world.engine.now,  # type: ignore[arg-type]
+        world.trace.set_outcome(Outcome(qf.msg, rcpt.address, status, world.engine.now,  # type: ignore[arg-type]
                                         self.mta.host.name, where, dsn,
-                                        world.trace.hop_count(qf.msg)))
+                                        world.trace.hop_count(qf.msg), orig=rcpt.orig))

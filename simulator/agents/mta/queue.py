@@ -19,12 +19,15 @@ QUEUE_NAMES = ("maildrop", "incoming", "active", "deferred", "hold")
 class QueueRecipient:
     address: str
     orig: str  # the address as first received (X-Original-To, DSN Original-Recipient)
-    status: str = "pending"  # pending | sent | deferred | bounced
+    status: str = "pending"  # pending | sent | deferred | bounced (deliverable |
+    # undeliverable in the report of a sendmail -bv probe)
     dsn: str | None = None
     reason: str | None = None
     remote_mta: str | None = None  # for the DSN: who refused it
     diagnostic: str | None = None  # for the DSN: the remote reply
-    notified: bool = False  # a bounce was already sent for this recipient
+    notified: bool = False  # a bounce was already sent or logged for this recipient
+    dsn_orcpt: str = ""  # DSN ORCPT: "rfc822;addr" as smtpd records it, "" from pickup
+    notify: str | None = None  # send this failure to an owner- address, not the sender
 
 
 @dataclass(slots=True)
@@ -41,6 +44,12 @@ class QueueFile:
     log_program: str = "postfix/smtpd"
     hops_before: int = 0  # Received: headers already present, for hopcount_limit
     attempts: list[float] = field(default_factory=list)
+    trace_only: bool = False  # a sendmail -bv probe: report, deliver nothing
+    # The bounce and trace logfiles (defer/, bounce/, trace/ under the queue directory):
+    # failures and -bv results of recipients that a delivery agent expanded, sent with
+    # the next notification (bounce(8), trace(8)).
+    bounce_log: list[QueueRecipient] = field(default_factory=list)
+    trace_log: list[QueueRecipient] = field(default_factory=list)
 
     def pending(self) -> list[QueueRecipient]:
         return [r for r in self.recipients if r.status in ("pending", "deferred")]

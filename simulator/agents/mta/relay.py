@@ -81,7 +81,7 @@ class SmtpClient:
                   stamps: Stamps) -> Generator[Any, Any, SmtpClientResult]:
         stamps.conn_done = self.mta.host.world.engine.now + conn.rtt * 2
         envelope = Envelope(qf.sender, tuple(r.address for r in rcpts))
-        options = ClientOptions(ehlo_name=self.mta.cf["smtp_helo_name"])
+        options = ClientOptions(ehlo_name=self.mta.cf["smtp_helo_name"], probe=qf.trace_only)
         caller = Caller(self.mta.host, "smtp", qf.msg, qf.qid, "relay")
         return (yield from smtp_session(caller, conn, envelope, to_bytes(qf.content), options))
 
@@ -91,17 +91,19 @@ class SmtpClient:
         for rcpt in rcpts:
             reply = result.rcpt_replies.get(rcpt.address)
             command = "RCPT TO"
-            if reply is None or reply.startswith("2"):
+            # a -bv probe ends after RCPT TO: its answer is the verdict (smtp_proto.c)
+            if reply is None or (reply.startswith("2") and not qf.trace_only):
                 reply, command = _session_reply(result)
+            remote = label.split("[")[0]
             if reply.startswith("2"):
                 out.append(self._one(qf, rcpt, "sent", _dsn(reply, "2.0.0"), reply,
-                                     f"{label}:25", stamps, when))
+                                     f"{label}:25", stamps, when, remote, reply))
                 continue
             status = "deferred" if reply.startswith("4") else "bounced"
             why = f"host {label} said: {reply} (in reply to {command} command)"
             verdict = self._one(qf, rcpt, status, _dsn(reply, reply[0] + ".0.0"), why,
-                                f"{label}:25", stamps, when)
-            out.append(replace(verdict, remote_mta=label.split("[")[0], diagnostic=reply))
+                                f"{label}:25", stamps, when, remote, reply)
+            out.append(replace(verdict, remote_mta=remote, diagnostic=reply))
         return out
 
     def _results(self, qf: QueueFile, rcpts: list[QueueRecipient], status: str, dsn: str,
@@ -109,13 +111,20 @@ class SmtpClient:
         return [self._one(qf, r, status, dsn, reason, relay, stamps) for r in rcpts]
 
     def _one(self, qf: QueueFile, rcpt: QueueRecipient, status: str, dsn: str, reason: str,
-             relay: str, stamps: Stamps, when: float | None = None) -> DeliveryResult:
+             relay: str, stamps: Stamps, when: float | None = None, remote: str | None = None,
+             reply: str | None = None) -> DeliveryResult:
         host = self.mta.host
         t = host.world.engine.now if when is None else when
+        if qf.trace_only:  # sendmail -bv: a verdict for the report, nothing more
+            status = "deliverable" if status == "sent" else "undeliverable"
+            qf.trace_log.append(QueueRecipient(
+                rcpt.address, rcpt.orig, status, dsn, f"delivery via {relay}: {reason}",
+                remote_mta=remote, diagnostic=reply, dsn_orcpt=rcpt.dsn_orcpt))
         line = status_line(qf.qid, rcpt.address, rcpt.orig, relay, stamps, t, dsn, status,
                            reason)
         host.log("postfix/smtp", line, t=t)
-        return DeliveryResult(rcpt.address, status, dsn, reason, relay)  # type: ignore[arg-type]
+        final = "sent" if qf.trace_only else status
+        return DeliveryResult(rcpt.address, final, dsn, reason, relay)  # type: ignore[arg-type]
 
     def _hop_failed(self, qf: QueueFile, target: str, reason: str) -> None:
         world = self.mta.host.world
