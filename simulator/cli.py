@@ -20,6 +20,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 
 class View(str, Enum):
     hops = "hops"
+    tree = "tree"
     transcript = "transcript"
     log = "log"
 
@@ -47,8 +48,10 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="A scenario file, e.g. scenarios/01-basic-delivery.yaml")],
-    view: Annotated[View, typer.Option(help="hops: the hop table; transcript: each "
-                                            "connection's dialogue; log: /var/log/maillog")] = View.hops,
+    view: Annotated[View, typer.Option(help="hops: the hop table; tree: each message's path "
+                                            "as a tree (where aliases and forwarding fork "
+                                            "it); transcript: each connection's dialogue; "
+                                            "log: /var/log/maillog")] = View.hops,
     json: Annotated[bool, typer.Option("--json", help="One JSON object per hop, then per outcome")] = False,
     export: Annotated[Optional[Path], typer.Option(help="Write every host's mailboxes and maillog under this directory")] = None,
     until: Annotated[Optional[str], typer.Option(help="Stop at this simulated time, e.g. 2h (default: the scenario's, or when all is done)")] = None,
@@ -89,6 +92,11 @@ def _show(world, view: View, lang: str, width: Optional[int]) -> None:  # type: 
     out = render.make_console(width)
     if view is View.hops:
         out.print(render.hop_table(world, lang))
+    elif view is View.tree:
+        from .render.tree import base_messages, message_tree
+
+        for msg in base_messages(world):
+            out.print(message_tree(world, msg))
     else:  # dialogues and logs are shown line for line, never wrapped
         lines = render.transcript_lines(world) if view is View.transcript else render.log_lines(world)
         for line in lines:
