@@ -73,7 +73,8 @@ class Mua:
             return
         content = self.compose(spec)
         auth = (smtp.user, smtp.password) if smtp.user and smtp.password is not None else None
-        options = ClientOptions(ehlo_name=f"[{self.host.ip}]", auth=auth, pipelining=False)
+        options = ClientOptions(ehlo_name=f"[{self.host.ip}]", auth=auth, pipelining=False,
+                                postfix_habits=False)
         caller = Caller(self.host, "MUA", key, None, "submit")
         result = yield from smtp_session(caller, conn, Envelope(self.account.address, rcpts),
                                          to_bytes(content), options)

@@ -25,6 +25,8 @@ CATALOGUE: dict[str, str] = {
                   "{count} message(s) and deletes {deleted} on the server.",
     "connect_failed": "Connecting to {server} failed ({reason}); the next MX host is tried, "
                       "otherwise the message waits in the queue.",
+    "event": "Something changes in the world of this lab: {detail}.",
+    "command": "A command typed on {host}: {line}. Its output is what the real program prints.",
     "bounce": "Delivery failed for good: bounce(8) sends a non-delivery notification "
               "({qid}) back to <{sender}>.",
 }

@@ -26,6 +26,8 @@ CATALOGUE: dict[str, str] = {
                   "ダウンロードして、サーバー上の {deleted} 通を削除します。",
     "connect_failed": "{server} への接続に失敗しました ({reason})。次の MX ホストを試すか、"
                       "メールはキューで待ちます。",
+    "event": "この演習の世界で変化が起きます: {detail}。",
+    "command": "{host} で入力したコマンド: {line}。出力は本物のプログラムと同じです。",
     "bounce": "配送が最終的に失敗したので、bounce(8) が配送不能通知 ({qid}) を送信者 "
               "<{sender}> に返します。",
 }

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-from ...model.message import to_bytes
 from ...model.status import DeliveryResult
 from ...model.trace import Hop, Outcome
 from ..mta.delivery_log import Stamps, status_line
@@ -63,7 +62,7 @@ class Local:
 
     def _store(self, qf: "QueueFile", user: "User", headers: DeliveryHeaders) -> str:
         host, world = self.mta.host, self.mta.host.world
-        now, content = world.engine.now, to_bytes(qf.content)
+        now, content = world.engine.now, qf.content
         path = self.mailbox_path(user)
         if not path.endswith("/"):
             entry = mbox_entry(headers, content, world.engine.clock.asctime(now))

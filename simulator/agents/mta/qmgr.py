@@ -94,6 +94,9 @@ class Qmgr:
         del self.queues[qf.queue][qf.qid]
         self.queues[queue][qf.qid] = qf
         qf.queue = queue
+        if queue == "active":  # a recipient still waiting says where it waits
+            for rcpt in qf.pending():
+                self._outcome(qf, rcpt, "queued", f"queue {qf.qid} (active)", None)
 
     def _hop(self, qf: QueueFile, src: str, dst: str, action: str, reply: str | None,
              detail: str, args: tuple[tuple[str, str], ...] = ()) -> None:
