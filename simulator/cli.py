@@ -57,7 +57,7 @@ def run(
     until: Annotated[Optional[str], typer.Option(help="Stop at this simulated time, e.g. 2h (default: the scenario's, or when all is done)")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Override the scenario's random seed")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the explanations")] = Lang.en,
-    width: Annotated[Optional[int], typer.Option(help="Terminal width for the tables")] = None,
+    width: Annotated[Optional[int], typer.Option(min=40, help="Terminal width for the tables (at least 40)")] = None,
 ) -> None:
     """Run a scenario and show every hop of every message, then each recipient's outcome."""
     loaded = _load(scenario)
@@ -112,8 +112,10 @@ def _export(world, directory: Path) -> None:  # type: ignore[no-untyped-def]
 
     try:
         written = world.export(directory)
-    except (FsError, OSError) as exc:
+    except FsError as exc:
         _fail(f"--export {directory}: {exc}")
+    except OSError as exc:
+        _fail(f"--export {directory}: cannot write there: {exc.strerror or exc}")
     typer.echo(f"exported {len(written)} file(s) under {directory}", err=True)
 
 

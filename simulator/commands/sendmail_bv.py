@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ..agents.mta.pickup import Dropped
 from . import CommandResult, Invocation, command
-from .sendmail import EX_USAGE, parse_options, read_message
+from .sendmail import EX_USAGE, parse_options
 
 
 @command("sendmail-bv")
@@ -34,6 +34,6 @@ def verify(inv: Invocation) -> CommandResult:
     header = f"From: {sender}\n" if sender else ""
     header += "Subject: probe\nTo:" + ",\n".join(f"\t{r}" for r in recipients) + "\n"
     key = inv.msg or inv.host.world.new_key("bv")
-    mta.pickup.postdrop(Dropped(inv.user, sender, tuple(recipients),
-                                read_message(header, True), key, None, trace_only=True))
+    mta.pickup.postdrop(Dropped(inv.user, sender, tuple(recipients), header.encode(), key,
+                                None, trace_only=True))
     return CommandResult(f"Mail Delivery Status Report will be mailed to <{sender}>.\n", 0)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-from ...model.message import to_bytes
+from ...model import rawmsg
 from ...model.status import DeliveryResult
 from ..mta.delivery_log import Stamps
 from . import aliases, recipient
@@ -97,8 +97,9 @@ class Local:
         host, cf = self.mta.host, self.mta.cf
         dbs = [aliases.open_db(host.fs, n) for n in aliases.map_names(cf, "alias_maps")]
         self._process(dbs)
-        delivered = frozenset(str(v).strip().lower()
-                              for v in qf.content.get_all("Delivered-To") or [])
+        # delivered_hdr.c: the Delivered-To: headers of the primary header block
+        delivered = frozenset(value.lower() for name, value in rawmsg.headers(qf.content)
+                              if name.lower() == "delivered-to")
         clock = host.world.engine.clock
         return Facts(cf, host.users, host.fs, self.mta.local_domains(), dbs, delivered,
                      qf.trace_only, self.mailbox_path, lambda t: clock.short(t))
@@ -134,7 +135,7 @@ class Local:
         """Append an mbox entry to ``path``, or write a Maildir file when it ends in /."""
         host, world = self.mta.host, self.mta.host.world
         now = world.engine.now
-        content = to_bytes(qf.content)
+        content = qf.content
         if not path.endswith("/"):
             entry = mbox_entry(headers, content, world.engine.clock.asctime(now))
             host.fs.append(path, entry, owner=owner, mode=0o600, mtime=now)

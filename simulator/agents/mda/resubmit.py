@@ -20,10 +20,9 @@ file is delivered like any other mail: locally, or over SMTP to another host.
 
 from __future__ import annotations
 
-import copy
 from typing import TYPE_CHECKING
 
-from ...model.message import prepend_header
+from ...model import rawmsg
 from ...model.trace import Hop, Outcome
 from ..mta.delivery_log import Stamps, status_line
 
@@ -47,9 +46,9 @@ def _one(local: "Local", qf: "QueueFile", top: "QueueRecipient", node: str, deli
     host, cf, world = mta.host, mta.cf, mta.host.world
     now = world.engine.now
     qid = mta.cleanup.open()
-    content = copy.deepcopy(qf.content)
+    content = qf.content
     if "forward" in cf.list("prepend_delivered_header"):
-        prepend_header(content, "Delivered-To", delivered.lower())
+        content = rawmsg.prepend(content, "Delivered-To", delivered.lower())
     received = (f"by {cf['myhostname']} ({cf['mail_name']})\n"
                 f"\tid {qid}; {world.engine.clock.rfc5322(now)}")
     addresses = [leaf.attr.address for leaf in leaves]

@@ -18,7 +18,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ...model.message import from_bytes, to_bytes
+from ...model import rawmsg
 from ...model.trace import Hop, Outcome
 from .queue import QueueFile, QueueRecipient
 
@@ -109,7 +109,7 @@ class Bounce:
                             None, f"{what} {qid} to <{to}>", None,
                             (("qid", qid), ("sender", to))))
         key = qf.msg + (".bounce" if template.failure else ".report")
-        self.mta.cleanup.commit(qid, key, "", [to], from_bytes(data), None, "local",
+        self.mta.cleanup.commit(qid, key, "", [to], data, None, "local",
                                 "postfix/bounce", add_missing=True)
 
     def report(self, qf: QueueFile, bounced: list[QueueRecipient], qid: str,
@@ -117,7 +117,7 @@ class Bounce:
         cf, clock = self.mta.cf, self.mta.host.world.engine.clock
         now = self.mta.host.world.engine.now
         boundary = f"{qf.qid}.{int(clock.at(now).timestamp())}/{cf['myhostname']}"
-        original = to_bytes(qf.content)
+        original = qf.content
         headers_only = len(original) > BOUNCE_SIZE_LIMIT or not template.failure
         # smtputf8_enable = yes (default) forces 8bit and utf-8 (bounce_notify_util.c)
         utf8 = cf.flag("smtputf8_enable")
@@ -126,7 +126,7 @@ class Bounce:
         # cleanup qualifies MAILER-DAEMON with @$myorigin, as any local address
         lines = [f"From: Mail Delivery System <MAILER-DAEMON@{cf['myorigin']}>",
                  f"Subject: {template.subject}", f"To: {to or qf.sender}"]
-        msgid = str(qf.content.get("Message-Id", "")).strip()
+        msgid = rawmsg.get(qf.content, "Message-Id")
         if msgid:
             lines += [f"References: {msgid}", f"In-Reply-To: {msgid}"]
         lines += ["Auto-Submitted: auto-replied", "MIME-Version: 1.0",

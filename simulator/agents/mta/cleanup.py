@@ -10,10 +10,9 @@ the file to the queue manager through the incoming queue.
 from __future__ import annotations
 
 from datetime import timezone
-from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
-from ...model.message import append_header, prepend_header, to_bytes
+from ...model import rawmsg
 from ...model.trace import Hop
 from .delivery_log import Stamps, status_line
 from .queue import QueueFile, QueueIds, QueueRecipient
@@ -34,7 +33,7 @@ class Cleanup:
         return self.ids.next(self.mta.host.world.engine.now)
 
     def commit(self, qid: str, msg: str, sender: str, recipients: list[str],
-               content: EmailMessage, received: str | None, client: str, program: str,
+               content: bytes, received: str | None, client: str, program: str,
                add_missing: bool, from_value: str | None = None, *,
                origs: list[str] | None = None, dsn_orcpts: list[str] | None = None,
                can_bounce: bool = False, trace_only: bool = False) -> QueueFile:
@@ -48,17 +47,20 @@ class Cleanup:
         host = self.mta.host
         world = host.world
         now = world.engine.now
+        content = rawmsg.normalise(content)
         if received is not None:
-            prepend_header(content, "Received", received)
-        added = self._add_missing_headers(content, qid, now, from_value) if add_missing else []
-        message_id = str(content.get("Message-Id", "")).strip() or "<>"  # none: "<>"
+            content = rawmsg.prepend(content, "Received", received)
+        added: list[str] = []
+        if add_missing:
+            content, added = self._add_missing_headers(content, qid, now, from_value)
+        message_id = rawmsg.get(content, "Message-Id") or "<>"  # none: "<>"
         world.msg_keys.setdefault(message_id, msg)
         host.log("postfix/cleanup", f"{qid}: message-id={message_id}", fresh=True)
         qf = QueueFile(qid, msg, sender, self._recipients(recipients, origs, dsn_orcpts),
                        content, arrival=now, client=client, log_program=program,
                        trace_only=trace_only)
         qf.size = queue_size(content)
-        qf.hops_before = len(content.get_all("Received") or [])
+        qf.hops_before = rawmsg.count(content, "Received")
         detail = "added " + ", ".join(["Received:", *added]) if received else (
             "added " + ", ".join(added) if added else "no header added")
         world.trace.add(Hop(now, msg, qid, host.name, program.rsplit("/", 1)[-1],
@@ -88,11 +90,10 @@ class Cleanup:
                 out.append(QueueRecipient(rcpt, orig, dsn_orcpt=dsn))
         return out
 
-    def too_many_hops(self, content: EmailMessage) -> bool:
+    def too_many_hops(self, content: bytes) -> bool:
         """hopcount_limit: cleanup counts the Received: headers, its own included
         (cleanup_message.c); at the limit the message is refused with 5.4.0."""
-        count = len(content.get_all("Received") or [])
-        return count >= self.mta.cf.integer("hopcount_limit")
+        return rawmsg.count(content, "Received") >= self.mta.cf.integer("hopcount_limit")
 
     def _refuse_hops(self, qf: QueueFile) -> None:
         """cleanup_bounce(): each recipient bounces "too many hops" (relay=none) and the
@@ -102,7 +103,7 @@ class Cleanup:
         host.log("postfix/cleanup", f"warning: {qf.qid}: message rejected: hopcount exceeded")
         host.world.trace.add(Hop(now, qf.msg, qf.qid, host.name, "cleanup", host.name,
                                  "bounce", None, None, "too_many_hops", "5.4.0",
-                                 f"{len(qf.content.get_all('Received') or [])} Received: "
+                                 f"{rawmsg.count(qf.content, 'Received')} Received: "
                                  f"headers, hopcount_limit is {self.mta.cf['hopcount_limit']}",
                                  None, (("qid", qf.qid), ("limit", self.mta.cf["hopcount_limit"]))))
         stamps = Stamps(qf.arrival, now, now)
@@ -113,28 +114,27 @@ class Cleanup:
                                                     "too many hops"))
         self.mta.bounce.notify(qf, qf.recipients)
 
-    def _add_missing_headers(self, content: EmailMessage, qid: str, now: float,
-                             from_value: str | None) -> list[str]:
+    def _add_missing_headers(self, content: bytes, qid: str, now: float,
+                             from_value: str | None) -> tuple[bytes, list[str]]:
         clock = self.mta.host.world.engine.clock
         added = []
-        if "Message-Id" not in content:
+        if not rawmsg.has(content, "Message-Id"):
             # <UTC YYYYMMDDhhmmss.QUEUEID@myhostname> (cleanup_message.c, short queue IDs)
             stamp = clock.at(now).astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
-            append_header(content, "Message-Id", f"<{stamp}.{qid}@{self.mta.cf['myhostname']}>")
+            content = rawmsg.append(content, "Message-Id",
+                                    f"<{stamp}.{qid}@{self.mta.cf['myhostname']}>")
             added.append("Message-Id:")
-        if "Date" not in content:
-            append_header(content, "Date", clock.rfc5322(now))
+        if not rawmsg.has(content, "Date"):
+            content = rawmsg.append(content, "Date", clock.rfc5322(now))
             added.append("Date:")
-        if from_value is not None and "From" not in content:
-            append_header(content, "From", from_value)
+        if from_value is not None and not rawmsg.has(content, "From"):
+            content = rawmsg.append(content, "From", from_value)
             added.append("From:")
-        return added
+        return content, added
 
-
-
-def queue_size(content: EmailMessage) -> int:
+def queue_size(content: bytes) -> int:
     """qmgr's ``size=``: the queue file's content length. Each line is a record of type
     byte, length byte(s) and text: len + 2, one more for lines of 128 bytes or longer
     (global/record.c rec_put(); cleanup_message.c)."""
-    lines = to_bytes(content).split(b"\n")[:-1]
+    lines = content.split(b"\n")[:-1]
     return sum(len(line) + 2 + (len(line) >= 128) for line in lines)
