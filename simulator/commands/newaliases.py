@@ -60,15 +60,16 @@ def build_maps(inv: Invocation, names: list[aliases.MapName]) -> CommandResult:
         if built.fatal is not None:
             out.append(f"postalias: fatal: {built.fatal}")
             host.log("postfix/postalias", f"fatal: {built.fatal}")
-            _hop(inv, name, f"postalias stopped: {built.fatal}; {name.db_path} unchanged")
+            _note_rebuild(inv, name, f"postalias stopped: {built.fatal}; {name.db_path} unchanged")
             return CommandResult("".join(line + "\n" for line in out), 1)
         entries = len(aliases.decode(host.fs.read(name.db_path) or b"")) - 1  # minus @:@
-        _hop(inv, name, f"{name.db_path} rebuilt from {name.path}: {entries} aliases"
+        _note_rebuild(inv, name, f"{name.db_path} rebuilt from {name.path}: {entries} aliases"
                         + (f", {len(built.warnings)} warning(s)" if built.warnings else ""))
     return CommandResult("".join(line + "\n" for line in out), 0)
 
 
-def _hop(inv: Invocation, name: aliases.MapName, detail: str) -> None:
+def _note_rebuild(inv: Invocation, name: aliases.MapName, detail: str) -> None:
+    """The newaliases hop: which database was rebuilt from which text file."""
     world = inv.host.world
     world.trace.add(Hop(world.engine.now, None, None, inv.host.name, "postalias",
                         inv.host.name, "aliases.db", None, None, "newaliases", None, detail,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 # lex_822.h LEX_822_SPECIALS, plus Postfix's extra operators (tok822_parse.c tok822_opchar)
 SPECIALS = '()<>@,;:\\".[]'
@@ -34,12 +35,12 @@ class Token:
 
     type: str  # one of the names above, or the operator character itself
     text: str = ""
-    children: list["Token"] = field(default_factory=list)
-    prev: "Token | None" = field(default=None, repr=False)
-    next: "Token | None" = field(default=None, repr=False)
+    children: list[Token] = field(default_factory=list)
+    prev: Token | None = field(default=None, repr=False)
+    next: Token | None = field(default=None, repr=False)
     grouped: bool = False  # inside an address group: no spaces between its tokens
 
-    def __iter__(self) -> Iterator["Token"]:
+    def __iter__(self) -> Iterator[Token]:
         tp: Token | None = self
         while tp is not None:
             yield tp
@@ -109,7 +110,7 @@ def scan(s: str) -> list[Token]:
 
 
 def _link(tokens: list[Token]) -> list[Token]:
-    for a, b in zip(tokens, tokens[1:]):
+    for a, b in pairwise(tokens):
         a.next, b.prev = b, a
     return tokens
 
@@ -161,25 +162,37 @@ def parse(s: str) -> list[Token]:
     else:
         head.next, tail.prev = tail, head
     _parse_linked(head, tail)
-    out = []
-    tp = head.next
-    while tp is not None and tp is not tail:
-        out.append(tp)
-        tp = tp.next
+    out: list[Token] = []
+    node = head.next
+    while node is not None and node is not tail:
+        out.append(node)
+        node = node.next
     return out
+
+
+def _left(tp: Token) -> Token:
+    """The token before ``tp``; the parser never walks past its left sentinel."""
+    assert tp.prev is not None
+    return tp.prev
+
+
+def _move_comment(tp: Token, right: Token) -> Token:
+    """MOVE_COMMENT_AND_CONTINUE: put a comment to the right of what was seen; return
+    the token that was before it."""
+    prev = _left(tp)
+    _unlink(tp)
+    _insert_before(right, tp)
+    return prev
 
 
 def _parse_linked(head: Token, tail: Token) -> None:
     do_word, do_group = True, False
     right = tail
-    tp = tail.prev
-    while tp is not None and tp is not head:
-        if tp.type == COMMENT:  # move the comment to the right of what we have seen
-            prev = tp.prev
-            _unlink(tp)
-            _insert_before(right, tp)
-            right = tp
-            tp = prev
+    tp = _left(tail)
+    while tp is not head:
+        if tp.type == COMMENT:
+            prev = _move_comment(tp, right)
+            right, tp = tp, prev
             continue
         if tp.type == ";":
             right = _group(tp, right, comma=True)
@@ -188,7 +201,7 @@ def _parse_linked(head: Token, tail: Token) -> None:
             tp.type = STARTGRP
             _group(tp, right, comma=False)
             while tp is not head and tp.type != ",":
-                tp = tp.prev  # type: ignore[assignment]
+                tp = _left(tp)
             right = tp
             continue
         elif tp.type == ">":
@@ -197,14 +210,16 @@ def _parse_linked(head: Token, tail: Token) -> None:
             continue
         elif tp.type in (ATOM, QSTRING, DOMLIT):
             if not do_word:
-                right = _group(tp, right, comma=True).next  # type: ignore[assignment]
+                comma = _group(tp, right, comma=True).next  # the inserted ','
+                assert comma is not None
+                right = comma
             do_word = False
         elif tp.type == ",":
             right = _group(tp, right, comma=False)
             do_word = True
         else:
             do_word = True
-        tp = tp.prev
+        tp = _left(tp)
     _group(head, right, comma=False)
 
 
@@ -214,16 +229,13 @@ def _route_addr(tp: Token, right: Token, head: Token) -> tuple[Token, Token]:
     right = _group(tp, right, comma=True)
     while tp is not head and tp.type != "<":
         if tp.type == COMMENT:
-            prev = tp.prev
-            _unlink(tp)
-            _insert_before(right, tp)
-            right = tp
-            tp = prev  # type: ignore[assignment]
+            prev = _move_comment(tp, right)
+            right, tp = tp, prev
             continue
-        tp = tp.prev  # type: ignore[assignment]
+        tp = _left(tp)
     _group(tp, right, comma=False)
     while tp is not head and (len(tp.type) > 1 or tp.type not in ">;,:"):
-        tp = tp.prev  # type: ignore[assignment]
+        tp = _left(tp)
     return tp, tp
 
 

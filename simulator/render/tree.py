@@ -27,13 +27,13 @@ SHOWN = {"resolve_local", "resolve_smtp", "pop3_fetch", "discard", "local_defer"
          "newaliases"} | DELIVERED | FAILED
 
 
-def base_messages(world: "World") -> list[str]:
+def base_messages(world: World) -> list[str]:
     """The scenario's messages (bounces, reports and copies appear inside their trees)."""
     keys = world.trace.messages()
     return [k for k in keys if not any(k.startswith(other + ".") for other in keys)]
 
 
-def message_tree(world: "World", msg: str) -> Tree:
+def message_tree(world: World, msg: str) -> Tree:
     hops = sorted(world.trace.path(msg), key=lambda h: h.t)
     root = Tree(Text(f"{msg}", style="bold"))
     nodes: dict[str, Tree] = {}
@@ -43,7 +43,7 @@ def message_tree(world: "World", msg: str) -> Tree:
     return root
 
 
-def _place(world: "World", hop: "Hop", root: Tree, nodes: dict[str, Tree],
+def _place(world: World, hop: Hop, root: Tree, nodes: dict[str, Tree],
            pending: dict[str, Tree]) -> None:
     args = dict(hop.args)
     own_queue = nodes.get(f"q:{hop.src_host}:{hop.qid}")
@@ -59,20 +59,19 @@ def _place(world: "World", hop: "Hop", root: Tree, nodes: dict[str, Tree],
         host = hop.dst_host if SPAWNS[hop.action] == "dst" else hop.src_host
         pending[f"q:{host}:{args['qid']}"] = branch
     elif "node" in args and "parent" in args:
-        parent = nodes.get(args["parent"])
-        if parent is None:  # the first step of a recipient: the recipient itself
-            parent = (own_queue or root).add(Text(f"<{args.get('rcpt', '?')}>", style="bold"))
-            nodes[args["parent"]] = parent
-        nodes[args["node"]] = parent.add(_label(world, hop))
+        if args["parent"] not in nodes:  # the first step of a recipient: the recipient
+            nodes[args["parent"]] = (own_queue or root).add(
+                Text(f"<{args.get('rcpt', '?')}>", style="bold"))
+        nodes[args["node"]] = nodes[args["parent"]].add(_label(world, hop))
     elif hop.action in SHOWN:
         (own_queue or root).add(_label(world, hop))
 
 
-def _clock(world: "World", hop: "Hop") -> str:
+def _clock(world: World, hop: Hop) -> str:
     return world.engine.clock.short(hop.t)
 
 
-def _label(world: "World", hop: "Hop") -> Text:
+def _label(world: World, hop: Hop) -> Text:
     style = "green" if hop.action in DELIVERED else "red" if hop.action in FAILED else ""
     mark = "✓ " if hop.action in DELIVERED else "✗ " if hop.action in FAILED else ""
     text = Text(f"{mark}{hop.action}", style=style or "yellow")

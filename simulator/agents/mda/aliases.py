@@ -158,7 +158,7 @@ class MapName:
         return f"{self.type}:{self.path}"
 
 
-def map_names(cf: "MainCf", parameter: str) -> list[MapName]:
+def map_names(cf: MainCf, parameter: str) -> list[MapName]:
     """The indexed files named by alias_maps or alias_database (a name without a type
     is of default_database_type)."""
     out = []
@@ -211,21 +211,21 @@ class AliasDb:
         return self.table.get(key.lower())
 
 
-def open_db(fs: "VirtualFS", name: MapName) -> AliasDb:
+def open_db(fs: VirtualFS, name: MapName) -> AliasDb:
     vf = fs.stat(name.db_path)
     if vf is None:
         return AliasDb(name, None, "root", 0.0,
                        f"open database {name.db_path}: No such file or directory")
-    return AliasDb(name, decode(vf.data), vf.owner, vf.mtime)
+    return AliasDb(name, decode(bytes(vf.data)), vf.owner, vf.mtime)
 
 
-def source_newer(fs: "VirtualFS", db: AliasDb) -> bool:
+def source_newer(fs: VirtualFS, db: AliasDb) -> bool:
     """Was the text file changed after the database was built?"""
     src = fs.stat(db.name.path)
     return db.table is not None and src is not None and src.mtime > db.mtime
 
 
-def stale(fs: "VirtualFS", db: AliasDb, now: float) -> bool:
+def stale(fs: VirtualFS, db: AliasDb, now: float) -> bool:
     """dict_db.c: warn when the source is newer than the database, unless it changed in
     the last 100 seconds (an edit in progress)."""
     src = fs.stat(db.name.path)
@@ -240,7 +240,7 @@ class Built:
     fatal: str | None = None  # "postalias: fatal: ...": nothing was written
 
 
-def build(fs: "VirtualFS", name: MapName, uid: int, user: str, now: float) -> Built:
+def build(fs: VirtualFS, name: MapName, uid: int, user: str, now: float) -> Built:
     """postalias(1) for one map, run by ``user``: parse the text, write the database.
 
     Run as root, postalias works as the owner of the source file, so the database gets
@@ -266,7 +266,7 @@ def build(fs: "VirtualFS", name: MapName, uid: int, user: str, now: float) -> Bu
     return Built(parsed.warnings)
 
 
-def install(fs: "VirtualFS", cf: "MainCf") -> None:
+def install(fs: VirtualFS, cf: MainCf) -> None:
     """A server as the lab finds it: /etc/aliases (the scenario's, or the system's
     default) already compiled by an earlier newaliases."""
     for name in map_names(cf, "alias_database"):

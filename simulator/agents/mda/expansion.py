@@ -15,8 +15,9 @@ logs them and traces them. That keeps the rules testable on their own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ...host import User
@@ -63,7 +64,7 @@ class Attr:
 class Step:
     """A decision on the way: an alias looked up, a .forward read, a duplicate dropped."""
 
-    kind: str  # a trace action (i18n catalogue key)
+    action: str  # a trace action (i18n catalogue key)
     node: str
     parent: str
     rcpt: str
@@ -97,14 +98,14 @@ Effect = Step | Leaf | Warning
 class Facts:
     """What the walk may look at on the host (read only)."""
 
-    cf: "MainCf"
-    users: dict[str, "User"]
-    fs: "VirtualFS"
+    cf: MainCf
+    users: dict[str, User]
+    fs: VirtualFS
     local_domains: frozenset[str]
-    dbs: list["AliasDb"]
+    dbs: list[AliasDb]
     delivered_to: frozenset[str]  # Delivered-To: headers of the message, lower case
     trace_only: bool  # sendmail -bv: report what would happen, deliver nothing
-    mailbox_path: Callable[["User"], str]
+    mailbox_path: Callable[[User], str]
     clock: Callable[[float], str]  # a simulated time as the trace shows it
 
 
@@ -137,9 +138,9 @@ class Expansion:
         self.nodes += 1
         return f"{self.prefix}.{self.nodes}"
 
-    def step(self, kind: str, attr: Attr, detail: str) -> str:
+    def step(self, action: str, attr: Attr, detail: str) -> str:
         node = self.node()
-        self.effects.append(Step(kind, node, attr.node, attr.address, detail))
+        self.effects.append(Step(action, node, attr.node, attr.address, detail))
         return node
 
     def leaf(self, kind: str, attr: Attr, status: str, dsn: str, reason: str,

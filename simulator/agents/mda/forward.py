@@ -23,8 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from .expansion import (EXPAND_FWD, NOBODY, Attr, Expansion, Rights, level_up, may_read,
-                        uid_of)
+from .expansion import EXPAND_FWD, NOBODY, Attr, Expansion, Rights, level_up, may_read, uid_of
 
 TokenLine = Callable[[Expansion, Attr, Rights, str], int]
 _NAME = re.compile(r"\$\{(\w+)(?:([?:])(\{[^}]*\}|[^}]*))?\}|\$(\w+)")

@@ -19,8 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from .expansion import (EXPAND_INCL, Attr, Expansion, Rights, level_up, may_read,
-                        uid_of)
+from .expansion import EXPAND_INCL, Attr, Expansion, Rights, level_up, may_read, uid_of
 
 TokenLine = Callable[[Expansion, Attr, Rights, str], int]
 CONFIG_ERROR = "mail system configuration error"

@@ -31,15 +31,10 @@ if TYPE_CHECKING:
     from ..mta.queue import QueueFile
     from .local import Local
 
-DELIVERY_ACTIONS = {"mailbox": "deliver_mbox", "maildir": "deliver_maildir",
-                    "file": "deliver_file", "command": "deliver_command",
-                    "discard": "discard", "bounce": "local_bounce", "defer": "local_defer"}
-
-
 class Leaves:
     """Applies the walks of one delivery request, in order."""
 
-    def __init__(self, local: "Local", qf: "QueueFile", stamps: Stamps) -> None:
+    def __init__(self, local: Local, qf: QueueFile, stamps: Stamps) -> None:
         self.local, self.qf, self.stamps = local, qf, stamps
         self.host = local.mta.host
         self.cf = local.mta.cf
@@ -77,8 +72,8 @@ class Leaves:
         return DeliveryResult(rcpt.address, "sent", "2.0.0", "delivered", "local")
 
     # --- trace and log -------------------------------------------------------------------
-    def _hop(self, action: str, dst: str, reply: str | None, detail: str, rcpt: str,
-             node: str, parent: str, *extra: tuple[str, str]) -> None:
+    def _trace_hop(self, action: str, dst: str, reply: str | None, detail: str, rcpt: str,
+                   node: str, parent: str, extra: tuple[tuple[str, str], ...] = ()) -> None:
         world = self.host.world
         world.trace.add(Hop(world.engine.now, self.qf.msg, self.qf.qid, self.host.name,
                             "local", self.host.name, dst, "local", None, action, reply,
@@ -87,8 +82,8 @@ class Leaves:
                                            ("host", self.host.name), *extra)))
 
     def _step(self, step: Step) -> None:
-        self._hop(step.kind, "local", None, f"<{step.rcpt}>: {step.detail}", step.rcpt,
-                  step.node, step.parent, ("detail", step.detail))
+        self._trace_hop(step.action, "local", None, f"<{step.rcpt}>: {step.detail}", step.rcpt,
+                        step.node, step.parent, (("detail", step.detail),))
 
     def _log(self, leaf: Leaf) -> None:
         attr = leaf.attr
@@ -123,20 +118,20 @@ class Leaves:
 
     def _write(self, leaf: Leaf) -> str:
         """Deliver one copy; return where it went, for the outcome."""
-        action = DELIVERY_ACTIONS[leaf.kind]
         attr, reply = leaf.attr, f"status=sent ({leaf.reason})"
         if leaf.kind in ("mailbox", "maildir"):
             self.local.store(self.qf, leaf.target, leaf.rights.name or "root",
                              self._headers(leaf, "file"))
-            self._hop(action, "mailbox", "status=sent", f"<{attr.address}> -> {leaf.target}",
-                      attr.address, leaf.node, attr.node, ("path", leaf.target),
-                      *self._header_args(leaf, "file"))
+            action = "deliver_maildir" if leaf.kind == "maildir" else "deliver_mbox"
+            self._trace_hop(action, "mailbox", "status=sent", f"<{attr.address}> -> {leaf.target}",
+                            attr.address, leaf.node, attr.node,
+                            (("path", leaf.target), *self._header_args(leaf, "file")))
             return leaf.target
         if leaf.kind == "file":
             return self._file(leaf)
         if leaf.kind == "command":
             return self._command(leaf)
-        self._hop(action, "local", reply, f"<{attr.address}>: {leaf.reason} (no alias for "
+        self._trace_hop("discard", "local", reply, f"<{attr.address}>: {leaf.reason} (no alias for "
                   f"a required name)", attr.address, leaf.node, attr.node)
         return "discarded"
 
@@ -150,10 +145,10 @@ class Leaves:
         if path != "/dev/null":  # a character device: written to, nothing kept
             self.local.store(self.qf, path, who, self._headers(leaf, "file"))
         fmt = "a Maildir" if path.endswith("/") else "mbox format"
-        self._hop("deliver_file", "file", f"status=sent ({leaf.reason})",
+        self._trace_hop("deliver_file", "file", f"status=sent ({leaf.reason})",
                   f"<{leaf.attr.address}> -> {path} (appended as user {who}, {fmt})",
-                  leaf.attr.address, leaf.node, leaf.attr.node, ("path", path),
-                  ("user", who), *self._header_args(leaf, "file"))
+                        leaf.attr.address, leaf.node, leaf.attr.node,
+                        (("path", path), ("user", who), *self._header_args(leaf, "file")))
         return path
 
     def _command(self, leaf: Leaf) -> str:
@@ -163,19 +158,21 @@ class Leaves:
                "DOMAIN": attr.domain, "EXTENSION": attr.extension,
                "ORIGINAL_RECIPIENT": attr.orig}
         shown = " ".join(f"{k}={v}" for k, v in env.items() if v)
-        self._hop("deliver_command", "command", f"status=sent ({leaf.reason})",
-                  f"<{attr.address}> | {leaf.target} would run as user {who} with {shown}; "
-                  "its standard input: From_ line, Return-Path:, X-Original-To:, "
-                  "Delivered-To: and the message (not executed by the simulation)",
-                  attr.address, leaf.node, attr.node, ("command", leaf.target),
-                  ("user", who), *self._header_args(leaf, "command"))
+        self._trace_hop("deliver_command", "command", f"status=sent ({leaf.reason})",
+                        f"<{attr.address}> | {leaf.target} would run as user {who} with "
+                        f"{shown}; its standard input: From_ line, Return-Path:, "
+                        "X-Original-To:, Delivered-To: and the message (not executed by "
+                        "the simulation)", attr.address, leaf.node, attr.node,
+                        (("command", leaf.target), ("user", who),
+                         *self._header_args(leaf, "command")))
         return f"|{leaf.target}"
 
     def _failed(self, rcpt: QueueRecipient, leaf: Leaf) -> None:
         attr = leaf.attr
-        self._hop(DELIVERY_ACTIONS[leaf.kind], "local", f"status={leaf.status} ({leaf.dsn})",
+        action = "local_defer" if leaf.kind == "defer" else "local_bounce"
+        self._trace_hop(action, "local", f"status={leaf.status} ({leaf.dsn})",
                   f"<{attr.address}>: {leaf.reason}", attr.address, leaf.node, attr.node,
-                  ("reason", leaf.reason), ("dsn", leaf.dsn))
+                        (("reason", leaf.reason), ("dsn", leaf.dsn)))
         if leaf.kind == "defer":
             self._outcome(rcpt, attr.address, "queued", f"deferred: {leaf.reason}", leaf.dsn)
             return
@@ -195,6 +192,6 @@ class Leaves:
         self.qf.trace_log.append(QueueRecipient(
             attr.address, attr.orig, leaf.status, leaf.dsn, f"delivery via local: "
             f"{leaf.reason}", dsn_orcpt=attr.dsn_orcpt))
-        self._hop("verify", "local", f"status={leaf.status}",
+        self._trace_hop("verify", "local", f"status={leaf.status}",
                   f"<{attr.address}>: {leaf.reason}", attr.address, leaf.node, attr.node,
-                  ("reason", leaf.reason), ("status", leaf.status))
+                        (("reason", leaf.reason), ("status", leaf.status)))

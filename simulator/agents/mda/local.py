@@ -44,9 +44,9 @@ ALWAYS_ACCEPTED = ("postmaster", "mailer-daemon", "double-bounce")
 
 
 class Local:
-    __slots__ = ("mta", "_inode", "_opened", "_idle_since")
+    __slots__ = ("_idle_since", "_inode", "_opened", "mta")
 
-    def __init__(self, mta: "Mta") -> None:
+    def __init__(self, mta: Mta) -> None:
         self.mta = mta
         self._inode = mta.host.world.engine.rng.randint(0x100000, 0xFFFFFF)
         self._opened: dict[str, float] | None = None  # db path -> mtime, per process
@@ -80,7 +80,7 @@ class Local:
         return False
 
     # --- delivery ------------------------------------------------------------------------
-    def deliver(self, qf: "QueueFile", route: "Route", rcpts: list["QueueRecipient"],
+    def deliver(self, qf: QueueFile, route: Route, rcpts: list[QueueRecipient],
                 stamps: Stamps) -> Generator[Any, Any, list[DeliveryResult]]:
         world = self.mta.host.world
         facts = self._facts(qf)
@@ -93,7 +93,7 @@ class Local:
         leaves = Leaves(self, qf, stamps)
         return [leaves.apply(r, w) for r, w in zip(rcpts, walks)]
 
-    def _facts(self, qf: "QueueFile") -> Facts:
+    def _facts(self, qf: QueueFile) -> Facts:
         host, cf = self.mta.host, self.mta.cf
         dbs = [aliases.open_db(host.fs, n) for n in aliases.map_names(cf, "alias_maps")]
         self._process(dbs)
@@ -125,13 +125,13 @@ class Local:
                                           f"than source file {db.name.path}")
 
     # --- mailboxes -----------------------------------------------------------------------
-    def mailbox_path(self, user: "User") -> str:
+    def mailbox_path(self, user: User) -> str:
         home_mailbox = self.mta.cf["home_mailbox"]
         if home_mailbox:
             return f"{user.home.rstrip('/')}/{home_mailbox}"
         return f"{self.mta.cf['mail_spool_directory'].rstrip('/')}/{user.name}"
 
-    def store(self, qf: "QueueFile", path: str, owner: str, headers: DeliveryHeaders) -> None:
+    def store(self, qf: QueueFile, path: str, owner: str, headers: DeliveryHeaders) -> None:
         """Append an mbox entry to ``path``, or write a Maildir file when it ends in /."""
         host, world = self.mta.host, self.mta.host.world
         now = world.engine.now

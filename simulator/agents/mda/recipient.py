@@ -27,8 +27,18 @@ from ...model import tok822
 from ..mta.resolve import canonical, resolve
 from . import forward, include
 from .aliases import AliasDb, source_newer
-from .expansion import (EXPAND_ALIAS, EXPAND_FWD, EXPAND_INCL, NOBODY, Attr, Expansion,
-                        Facts, Rights, level_up, may_write)
+from .expansion import (
+    EXPAND_ALIAS,
+    EXPAND_FWD,
+    EXPAND_INCL,
+    NOBODY,
+    Attr,
+    Expansion,
+    Facts,
+    Rights,
+    level_up,
+    may_write,
+)
 
 REQUIRED_ALIASES = ("mailer-daemon", "postmaster")  # unknown.c
 
@@ -105,15 +115,16 @@ def deliver_switch(exp: Expansion, attr: Attr, rights: Rights) -> None:
         deliver_unknown(exp, attr)
 
 
-def lookup(exp: Expansion, name: str) -> tuple[str | None, str | None, str | None]:
-    """(value, map, error) of ``name`` in alias_maps, first map that has it."""
+def lookup(exp: Expansion, name: str) -> tuple[str | None, AliasDb | None]:
+    """(value, the database that answered) from alias_maps, first map that has
+    ``name``; a database that cannot be opened answers with an error (no table)."""
     for db in exp.facts.dbs:
         if db.table is None:
-            return None, str(db.name), db.error
+            return None, db
         value = db.get(name)
         if value is not None:
-            return value, str(db.name), None
-    return None, None, None
+            return value, db
+    return None, None
 
 
 def deliver_alias(exp: Expansion, attr: Attr, rights: Rights, name: str) -> bool:
@@ -129,14 +140,13 @@ def deliver_alias(exp: Expansion, attr: Attr, rights: Rights, name: str) -> bool
                                      f"{name}")
         exp.bounce(attr, "5.4.6", f"alias database loop for {name}")
         return True
-    value, where, error = lookup(exp, name)
-    if error is not None:
-        exp.warn(f"{where}: lookup of '{name}' failed")
+    value, db = lookup(exp, name)
+    if db is not None and db.table is None:
+        exp.warn(f"{db.name}: lookup of '{name}' failed")
         exp.bounce(attr, "4.3.0", "alias database unavailable")
         return True
-    if value is None:
+    if value is None or db is None:
         return False
-    db = next(d for d in exp.facts.dbs if str(d.name) == where)
     rights = Rights() if db.owner == "root" else _rights_of(exp, db.owner)
     attr = replace(attr, exp_from=name, exp_type=EXPAND_ALIAS)
     attr = _owner(exp, attr, name)
@@ -152,7 +162,8 @@ def deliver_alias(exp: Expansion, attr: Attr, rights: Rights, name: str) -> bool
 
 def _alias_detail(exp: Expansion, db: AliasDb, name: str, value: str, attr: Attr) -> str:
     """What the trace says about one alias lookup: the value and which database version."""
-    text = f"{name}: {value} (looked up in {db.name.db_path}, built at {exp.facts.clock(db.mtime)}"
+    built = exp.facts.clock(db.mtime)
+    text = f"{name}: {value} (looked up in {db.name.db_path}, built at {built}"
     if source_newer(exp.facts.fs, db):
         text += f"; {db.name.path} was edited after that and is not compiled yet"
     text += ")"
@@ -174,7 +185,7 @@ def _owner(exp: Expansion, attr: Attr, name: str) -> Attr:
     if not cf.flag("owner_request_special"):
         return attr
     owner = f"owner-{name}"
-    rhs, _, _ = lookup(exp, owner)
+    rhs, _ = lookup(exp, owner)
     if rhs is None:
         return replace(attr, owner=None) if cf.flag("reset_owner_alias") else attr
     who = tok822.addresses(rhs)[0] if cf.flag("expand_owner_alias") and \
@@ -283,7 +294,7 @@ def bounce_workaround(exp: Expansion, attr: Attr, dsn: str, reason: str) -> None
     notify = None
     if cf.flag("owner_request_special"):
         name = "owner-" + (attr.address.rpartition("@")[0] or attr.address)
-        rhs, _, _ = lookup(exp, name)
+        rhs, _ = lookup(exp, name)
         if rhs is not None:
             who = tok822.addresses(rhs)[0] if cf.flag("expand_owner_alias") else name
             notify = canonical(cf, who)
@@ -318,8 +329,8 @@ def _file_problem(exp: Expansion, path: str, rights: Rights) -> tuple[str, str] 
     if vf.mode & 0o111:
         return "5.7.1", "file is executable"
     if not may_write(exp.facts, vf.owner, vf.mode, rights.uid):
-        return "5.2.0", f"cannot append message to file {path}: cannot open file: " \
-                        "Permission denied"
+        return "5.2.0", (f"cannot append message to file {path}: cannot open file: "
+                         "Permission denied")
     return None
 
 

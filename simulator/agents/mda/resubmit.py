@@ -32,16 +32,16 @@ if TYPE_CHECKING:
     from .local import Local
 
 
-def resubmit(local: "Local", qf: "QueueFile", top: "QueueRecipient", node: str,
-             groups: dict[tuple[str, str], list["Leaf"]], stamps: Stamps) -> list[str]:
+def resubmit(local: Local, qf: QueueFile, top: QueueRecipient, node: str,
+             groups: dict[tuple[str, str], list[Leaf]], stamps: Stamps) -> list[str]:
     """Post one new message per (Delivered-To, sender) group; return the queue IDs.
     ``node`` is the trace node of the original recipient, the new queue files' parent."""
     return [_one(local, qf, top, node, delivered, sender, leaves, stamps)
             for (delivered, sender), leaves in groups.items()]
 
 
-def _one(local: "Local", qf: "QueueFile", top: "QueueRecipient", node: str, delivered: str,
-         sender: str, leaves: list["Leaf"], stamps: Stamps) -> str:
+def _one(local: Local, qf: QueueFile, top: QueueRecipient, node: str, delivered: str,
+         sender: str, leaves: list[Leaf], stamps: Stamps) -> str:
     mta = local.mta
     host, cf, world = mta.host, mta.cf, mta.host.world
     now = world.engine.now
