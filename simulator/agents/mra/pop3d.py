@@ -84,7 +84,7 @@ class Pop3d:
         return len(chunks) - len(kept)
 
 
-def _mbox_chunks(data: bytes) -> list[bytes]:
+def _mbox_chunks(data: bytes | bytearray) -> list[bytes]:
     """Each message with its ``From `` line, exactly as stored."""
     chunks: list[list[bytes]] = []
     previous_blank = True
