@@ -88,7 +88,7 @@ def _mbox_chunks(data: bytes | bytearray) -> list[bytes]:
     """Each message with its ``From `` line, exactly as stored."""
     chunks: list[list[bytes]] = []
     previous_blank = True
-    for line in data.splitlines(keepends=True):
+    for line in bytes(data).splitlines(keepends=True):
         if line.startswith(b"From ") and previous_blank:
             chunks.append([])
         if chunks:
