@@ -13,7 +13,7 @@ from .agents.mda.mailbox import maildir_files, split_mbox
 from .model.message import from_bytes
 
 if TYPE_CHECKING:
-    from .scenario import ExpectMailbox, ExpectRecipient
+    from .scenario import ExpectCommand, ExpectMailbox, ExpectRecipient
     from .world import World
 
 
@@ -41,7 +41,36 @@ def check(world: "World") -> list[Check]:
     logs = [x.line for x in world.trace.logs if x.t <= now]
     for text in spec.log:
         checks.append(Check(any(text in line for line in logs), f"maillog has {text!r}"))
+    checks += [_command(world, c) for c in spec.commands]
     return checks
+
+
+def _command(world: "World", exp: "ExpectCommand") -> Check:
+    """A command's terminal output: the ``output`` texts appear in order (each within a
+    line), or the output is ``exact``; and its exit status."""
+    runs = [r for r in world.trace.commands if r.line == exp.run
+            and (exp.host is None or r.host == exp.host)
+            and (exp.at is None or abs(r.t - exp.at) < 1e-9)]
+    label = f"`{exp.run}`" + (f" on {exp.host}" if exp.host else "")
+    if not runs:
+        return Check(False, f"{label} printed what was expected (got: it never ran)")
+    run, wrong = runs[0], []
+    if exp.exact is not None and run.output != exp.exact:
+        wrong.append(f"output {run.output!r}")
+    rest = run.output.splitlines()
+    for text in exp.output:
+        found = next((i for i, line in enumerate(rest) if text in line), None)
+        if found is None:
+            wrong.append(f"no {text!r} in order in {run.output!r}")
+            break
+        rest = rest[found + 1:]
+    if exp.status is not None and run.status != exp.status:
+        wrong.append(f"exit status {run.status}")
+    what = ", ".join([*(repr(t) for t in exp.output), *(["exact output"] if exp.exact
+                                                        is not None else []),
+                      *([f"exit {exp.status}"] if exp.status is not None else [])])
+    return Check(not wrong, f"{label} printed {what or 'something'}"
+                 + (f" (got {'; '.join(wrong)})" if wrong else ""))
 
 
 def _recipient(world: "World", exp: "ExpectRecipient") -> Check:

@@ -163,7 +163,7 @@ def parse(s: str) -> list[Token]:
         head.next, tail.prev = tail, head
     _parse_linked(head, tail)
     out: list[Token] = []
-    node = head.next
+    node: Token | None = head.next
     while node is not None and node is not tail:
         out.append(node)
         node = node.next

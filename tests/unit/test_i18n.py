@@ -239,11 +239,18 @@ def variant_of_01(tmp: Path) -> Path:
     return path
 
 
+# the local delivery labs (aliases, .forward, :include:, sendmail -bv, loops) and the
+# local(8)/cleanup(8) paths none of them takes
+LOCAL_RUNS = sorted((ROOT / "scenarios").glob("2?-*.yaml")) + [
+    ROOT / "tests" / "data" / "local-edge.yaml"]
+
+
 @pytest.fixture(scope="module")
 def hops(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Hop]]:
     runs = {}
     for name, path in (("01", SCENARIO_01),
-                       ("variant", variant_of_01(tmp_path_factory.mktemp("i18n")))):
+                       ("variant", variant_of_01(tmp_path_factory.mktemp("i18n"))),
+                       *((p.stem, p) for p in LOCAL_RUNS)):
         world = load_scenario(path).build()
         world.run(until="2h")
         runs[name] = list(world.trace.hops)
@@ -263,7 +270,7 @@ def test_the_runs_exercise_every_action_in_the_source(hops: dict[str, list[Hop]]
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
-@pytest.mark.parametrize("run", ["01", "variant"])
+@pytest.mark.parametrize("run", ["01", "variant", *(p.stem for p in LOCAL_RUNS)])
 def test_every_hop_explains_without_falling_back(hops: dict[str, list[Hop]], run: str,
                                                  lang: str) -> None:
     problems = sorted({p for hop in hops[run] for p in explanation_problems(hop, lang)})

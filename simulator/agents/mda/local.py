@@ -115,7 +115,7 @@ class Local:
                 return
             host.log("postfix/local", f"table {changed.name}{TABLE_FLAGS} has changed -- "
                                       "restarting")
-        host.pid("local", fresh=True)
+        host.pid("postfix/local", fresh=True)
         self._opened = mtimes
         for db in dbs:
             if db.table is None:
@@ -142,7 +142,7 @@ class Local:
             return
         self._inode += 1
         moment = world.engine.clock.at(now)
-        names = maildir_names(path, int(moment.timestamp()), host.pid("local"), SPOOL_DEVICE,
+        names = maildir_names(path, int(moment.timestamp()), host.pid("postfix/local"), SPOOL_DEVICE,
                               self._inode, moment.microsecond, host.short_name)
         host.fs.write(names.tmp, maildir_message(headers, content), owner, 0o600, now)
         host.fs.rename(names.tmp, names.new)
