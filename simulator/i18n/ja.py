@@ -76,4 +76,6 @@ CATALOGUE: dict[str, str] = {
                      "はメールのループを疑い、受け付けません (5.4.0 too many hops)。",
     "newaliases": "newaliases (postalias) が {path} を {db} にコンパイルします。ここで初めて "
                   "local(8) に変更が反映されます。",
+    "include_empty": ":include: ファイル {path} には宛先がありません。local(8) はこの宛先を"
+                     "処理済みとし、どこにも配送せず、ログにも何も残しません。",
 }

@@ -17,7 +17,7 @@ the user it would run as and its environment, and the delivery counts as success
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ...model.status import DeliveryResult
 from ...model.trace import Hop, Outcome
@@ -91,15 +91,19 @@ class Leaves:
             self.qf.qid, attr.address, attr.orig, "local", self.stamps,
             self.host.world.engine.now, leaf.dsn, leaf.status, leaf.reason))
 
-    def _outcome(self, rcpt: QueueRecipient, address: str, status: str, where: str,
+    def _outcome(self, rcpt: QueueRecipient, address: str,
+                 status: Literal["delivered", "bounced", "queued"], where: str,
                  dsn: str | None) -> None:
         world = self.host.world
         world.trace.set_outcome(Outcome(
-            self.qf.msg, address, status, world.engine.now, self.host.name,  # type: ignore[arg-type]
-            where, dsn, world.trace.hop_count(self.qf.msg), orig=rcpt.orig or rcpt.address))
+            self.qf.msg, address, status, world.engine.now, self.host.name, where, dsn,
+            world.trace.hop_count(self.qf.msg), orig=rcpt.orig or rcpt.address))
 
     # --- leaves --------------------------------------------------------------------------
     def _leaf(self, rcpt: QueueRecipient, leaf: Leaf) -> None:
+        if leaf.kind == "empty":  # nothing to log: Postfix is silent here
+            self._nowhere(rcpt, leaf)
+            return
         self._log(leaf)
         if self.qf.trace_only:
             self._verified(leaf)
@@ -166,6 +170,17 @@ class Leaves:
                         (("command", leaf.target), ("user", who),
                          *self._header_args(leaf, "command")))
         return f"|{leaf.target}"
+
+    def _nowhere(self, rcpt: QueueRecipient, leaf: Leaf) -> None:
+        """An :include: file that lists nobody: local(8) reports success and logs no
+        line; the trace records where the branch ended."""
+        attr = leaf.attr
+        self._trace_hop("include_empty", "local", None, f"<{attr.address}>: {leaf.reason}; "
+                        "no copy is made and Postfix logs nothing for it", attr.address,
+                        leaf.node, attr.node, (("path", leaf.target),))
+        if not self.qf.trace_only:
+            self._outcome(rcpt, attr.address, "delivered", f"nowhere: {leaf.reason}",
+                          leaf.dsn)
 
     def _failed(self, rcpt: QueueRecipient, leaf: Leaf) -> None:
         attr = leaf.attr

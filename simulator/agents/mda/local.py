@@ -142,8 +142,8 @@ class Local:
             return
         self._inode += 1
         moment = world.engine.clock.at(now)
-        names = maildir_names(path, int(moment.timestamp()), host.pid("postfix/local"), SPOOL_DEVICE,
-                              self._inode, moment.microsecond, host.short_name)
+        names = maildir_names(path, int(moment.timestamp()), host.pid("postfix/local"),
+                              SPOOL_DEVICE, self._inode, moment.microsecond, host.short_name)
         host.fs.write(names.tmp, maildir_message(headers, content), owner, 0o600, now)
         host.fs.rename(names.tmp, names.new)
 

@@ -270,6 +270,8 @@ def deliver_mailbox(exp: Expansion, attr: Attr, rights: Rights) -> bool:
     if cf["mailbox_command"]:
         deliver_command(exp, attr, rights, cf["mailbox_command"])
         return True
+    if not cf.flag("frozen_delivered_to"):  # mailbox.c, maildir.c
+        attr = replace(attr, delivered=attr.address)
     path = exp.facts.mailbox_path(user)
     kind = "maildir" if path.endswith("/") else "mailbox"
     verb = "delivers" if exp.facts.trace_only else "delivered"

@@ -109,8 +109,11 @@ class Bounce:
                             None, f"{what} {qid} to <{to}>", None,
                             (("qid", qid), ("sender", to))))
         key = qf.msg + (".bounce" if template.failure else ".report")
-        self.mta.cleanup.commit(qid, key, "", [to], data, None, "local",
-                                "postfix/bounce", add_missing=True)
+        # post_mail.c starts the notice with its own Received: and Date: lines
+        cf, date = self.mta.cf, world.engine.clock.rfc5322(world.engine.now)
+        received = f"by {cf['myhostname']} ({cf['mail_name']})\n\tid {qid}; {date}"
+        self.mta.cleanup.commit(qid, key, "", [to], rawmsg.prepend(data, "Date", date),
+                                received, "local", "postfix/bounce", add_missing=True)
 
     def report(self, qf: QueueFile, bounced: list[QueueRecipient], qid: str,
                template: Template = FAILURE, to: str | None = None) -> bytes:
