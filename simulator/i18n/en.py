@@ -76,6 +76,8 @@ CATALOGUE: dict[str, str] = {
                      "cleanup refuses it as a probable mail loop (5.4.0 too many hops).",
     "newaliases": "newaliases (postalias) compiles {path} into {db}; only now does local(8) "
                   "see the change.",
-    "include_empty": "The :include: file {path} lists no address: local(8) counts the "
-                     "recipient as done, delivers no copy and logs nothing.",
+    "include_empty": "The :include: file lists no address: this branch ends here, without "
+                     "a copy and without a log line.",
+    "no_destination": "Every branch of this recipient ended without a destination ({reason}): "
+                      "local(8) counts it as done, delivers no copy and logs nothing.",
 }

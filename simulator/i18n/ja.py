@@ -76,6 +76,8 @@ CATALOGUE: dict[str, str] = {
                      "はメールのループを疑い、受け付けません (5.4.0 too many hops)。",
     "newaliases": "newaliases (postalias) が {path} を {db} にコンパイルします。ここで初めて "
                   "local(8) に変更が反映されます。",
-    "include_empty": ":include: ファイル {path} には宛先がありません。local(8) はこの宛先を"
-                     "処理済みとし、どこにも配送せず、ログにも何も残しません。",
+    "include_empty": ":include: ファイルに宛先がありません。この枝はここで終わり、コピーも"
+                     "ログも残りません。",
+    "no_destination": "この宛先の展開はどの枝も配送先なしで終わりました ({reason})。local(8) は"
+                      "処理済みとして扱い、どこにも配送せず、ログにも何も残しません。",
 }

@@ -6,8 +6,8 @@ with an :include: file *bounces* the recipient with 5.3.5 "mail system configura
 error" and a warning in the log: a relative path, a file that does not exist, a
 world-writable file, a file that cannot be read.
 
-An :include: file without addresses ends that branch: Postfix counts the recipient as done
-and logs nothing (the trace still says so).
+An :include: file without addresses ends that branch without a copy and without a log
+line (the trace still says so).
 
 Destinations from an :include: file are never delivered in the same pass: every address
 is re-queued as a new message (the owner attribute is set to the alias). ``|command`` and
@@ -60,9 +60,9 @@ def deliver_include(exp: Expansion, attr: Attr, rights: Rights, path: str,
         if line.strip() and not line.startswith("#")))
     count = sum(deliver_line(exp, replace(attr, node=node), rights, line)
                 for line in text.splitlines() if not line.startswith("#"))
-    if count == 0:  # Postfix takes the recipient as done and logs nothing about it
-        exp.leaf("empty", replace(attr, node=node), "sent", "2.0.0",
-                 f":include:{path} lists no address", path)
+    if count == 0:  # Postfix logs nothing about it: the branch just ends
+        exp.step("include_empty", replace(attr, node=node), f":include:{path} lists no "
+                                                             "address: this branch ends here")
 
 
 def _refuse(exp: Expansion, attr: Attr, problem: str) -> None:

@@ -172,12 +172,12 @@ class Leaves:
         return f"|{leaf.target}"
 
     def _nowhere(self, rcpt: QueueRecipient, leaf: Leaf) -> None:
-        """An :include: file that lists nobody: local(8) reports success and logs no
-        line; the trace records where the branch ended."""
+        """A recipient whose walk found no destination: local(8) reports success and logs
+        no line; the trace records that the recipient ended here."""
         attr = leaf.attr
-        self._trace_hop("include_empty", "local", None, f"<{attr.address}>: {leaf.reason}; "
+        self._trace_hop("no_destination", "local", None, f"<{attr.address}>: {leaf.reason}; "
                         "no copy is made and Postfix logs nothing for it", attr.address,
-                        leaf.node, attr.node, (("path", leaf.target),))
+                        leaf.node, attr.node, (("reason", leaf.reason),))
         if not self.qf.trace_only:
             self._outcome(rcpt, attr.address, "delivered", f"nowhere: {leaf.reason}",
                           leaf.dsn)

@@ -44,12 +44,15 @@ ALWAYS_ACCEPTED = ("postmaster", "mailer-daemon", "double-bounce")
 
 
 class Local:
-    __slots__ = ("_idle_since", "_inode", "_opened", "mta")
+    __slots__ = ("_idle_since", "_inode", "_opened", "_tables", "mta")
 
     def __init__(self, mta: Mta) -> None:
         self.mta = mta
         self._inode = mta.host.world.engine.rng.randint(0x100000, 0xFFFFFF)
         self._opened: dict[str, float] | None = None  # db path -> mtime, per process
+        # decoded alias databases, reused while their file is the same (never stale: a
+        # rebuilt database is a new file object with a new mtime)
+        self._tables: dict[str, tuple[object, float, aliases.AliasDb]] = {}
         self._idle_since = 0.0
 
     # --- smtpd's question ----------------------------------------------------------------
@@ -72,7 +75,7 @@ class Local:
         alias_maps = {str(n) for n in aliases.map_names(cf, "alias_maps")}
         for name in aliases.map_names(cf, "local_recipient_maps"):
             if str(name) in alias_maps:
-                db = aliases.open_db(host.fs, name)
+                db = self.open_table(name)
                 if db.table is None:
                     return None
                 if any(db.get(n) is not None for n in names):
@@ -95,7 +98,7 @@ class Local:
 
     def _facts(self, qf: QueueFile) -> Facts:
         host, cf = self.mta.host, self.mta.cf
-        dbs = [aliases.open_db(host.fs, n) for n in aliases.map_names(cf, "alias_maps")]
+        dbs = [self.open_table(n) for n in aliases.map_names(cf, "alias_maps")]
         self._process(dbs)
         # delivered_hdr.c: the Delivered-To: headers of the primary header block
         delivered = frozenset(value.lower() for name, value in rawmsg.headers(qf.content)
@@ -103,6 +106,15 @@ class Local:
         clock = host.world.engine.clock
         return Facts(cf, host.users, host.fs, self.mta.local_domains(), dbs, delivered,
                      qf.trace_only, self.mailbox_path, lambda t: clock.short(t))
+
+    def open_table(self, name: aliases.MapName) -> aliases.AliasDb:
+        vf = self.mta.host.fs.stat(name.db_path)
+        cached = self._tables.get(name.db_path)
+        if cached is not None and cached[0] is vf and vf is not None and cached[1] == vf.mtime:
+            return cached[2]
+        db = aliases.open_db(self.mta.host.fs, name)
+        self._tables[name.db_path] = (vf, db.mtime, db)
+        return db
 
     def _process(self, dbs: list[aliases.AliasDb]) -> None:
         """A new local(8) process when the last one idled out or saw a table change."""

@@ -35,6 +35,7 @@ from .expansion import (
     Attr,
     Expansion,
     Facts,
+    Leaf,
     Rights,
     level_up,
     may_write,
@@ -47,7 +48,13 @@ def expand(facts: Facts, prefix: str, address: str, orig: str, dsn_orcpt: str,
            sender: str) -> Expansion:
     """Walk one top-level recipient of a delivery request (local_deliver())."""
     exp = Expansion(facts, prefix)
-    deliver_recipient(exp, Attr(0, address, orig, dsn_orcpt, sender, prefix), Rights())
+    top = Attr(0, address, orig, dsn_orcpt, sender, prefix)
+    deliver_recipient(exp, top, Rights())
+    if not any(isinstance(e, Leaf) for e in exp.effects):
+        # every branch ended without a destination (empty :include: lists, duplicates):
+        # local(8) reports the recipient as done and logs nothing
+        exp.leaf("empty", replace(top, delivered=address), "sent", "2.0.0",
+                 "expanded to no destination")
     return exp
 
 
