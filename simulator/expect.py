@@ -13,7 +13,7 @@ from .agents.mda.mailbox import maildir_files, split_mbox
 from .model.message import from_bytes
 
 if TYPE_CHECKING:
-    from .scenario import ExpectMailbox, ExpectRecipient
+    from .scenario import ExpectCommand, ExpectMailbox, ExpectRecipient
     from .world import World
 
 
@@ -41,7 +41,49 @@ def check(world: "World") -> list[Check]:
     logs = [x.line for x in world.trace.logs if x.t <= now]
     for text in spec.log:
         checks.append(Check(any(text in line for line in logs), f"maillog has {text!r}"))
+    checks += [_command(world, c) for c in spec.commands]
     return checks
+
+
+def _command(world: "World", exp: "ExpectCommand") -> Check:
+    """A command's output: ``exact`` text, or each ``output`` line found in order."""
+    runs = [r for r in world.trace.commands if r.line == exp.run
+            and (exp.host is None or r.host == exp.host)
+            and (exp.at is None or abs(r.t - exp.at) < 1e-6)]
+    where = f" on {exp.host}" if exp.host else ""
+    when = f" at {world.engine.clock.short(exp.at)}" if exp.at is not None else ""
+    label = f"`{exp.run}`{where}{when}"
+    if not runs:
+        return Check(False, f"{label} printed what was expected (got: it never ran)")
+    run = runs[0]
+    wrong = []
+    if exp.exact is not None and run.output != exp.exact:
+        wrong.append("output differs:\n" + _diff(exp.exact, run.output))
+    missing = _missing_in_order(exp.output, run.output.splitlines())
+    if missing is not None:
+        wrong.append(f"no line with {missing!r} (in order) in:\n{run.output}")
+    if exp.status is not None and run.status != exp.status:
+        wrong.append(f"exit status {run.status}, not {exp.status}")
+    return Check(not wrong, f"{label} printed what was expected"
+                 + (f" (got {'; '.join(wrong)})" if wrong else ""))
+
+
+def _missing_in_order(wanted: list[str], lines: list[str]) -> str | None:
+    i = 0
+    for text in wanted:
+        while i < len(lines) and text not in lines[i]:
+            i += 1
+        if i == len(lines):
+            return text
+        i += 1
+    return None
+
+
+def _diff(expected: str, got: str) -> str:
+    import difflib
+
+    return "".join(difflib.unified_diff(expected.splitlines(True), got.splitlines(True),
+                                        "expected", "got"))
 
 
 def _recipient(world: "World", exp: "ExpectRecipient") -> Check:

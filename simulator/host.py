@@ -28,7 +28,8 @@ class User:
 
 class Host:
     __slots__ = ("name", "ip", "role", "network", "fs", "users", "cf", "services", "world",
-                 "mta", "pop3d", "accounts", "_pids", "_next_pid")
+                 "mta", "pop3d", "accounts", "up", "boot", "down_at", "faults", "closed",
+                 "_pids", "_next_pid")
 
     def __init__(self, world: "World", name: str, ip: str | None, role: str, network: str | None,
                  cf: "MainCf | None") -> None:
@@ -41,6 +42,13 @@ class Host:
         self.mta: Any = None
         self.pop3d: Any = None
         self.accounts: dict[str, Any] = {}
+        # Power state: ``boot`` counts crashes, so work begun before one can tell it was cut
+        # short; ``down_at`` is when the last one happened.
+        self.up = True
+        self.boot = 0
+        self.down_at: float | None = None
+        self.faults: list[Any] = []  # injected SMTP replies (events.SmtpReplyFault)
+        self.closed: dict[int, str] = {}  # services stopped by an event: port -> name
         self._pids: dict[str, int] = {}
         self._next_pid = world.engine.rng.randint(1000, 20000)
 

@@ -50,7 +50,10 @@ def smtp_session(caller: Caller, conn: "Connected", envelope: Envelope, data: by
                                       server_host.name, now)
     record.lines = result.lines
     commit_at = result.commit_at if result.commit_at is not None else result.end
+    boots = (caller.host.boot, server_host.boot)
     yield env.timeout(commit_at - now)
+    if boots != (caller.host.boot, server_host.boot):
+        _lost(result, smtpd, conn, boots[1] != server_host.boot)
     reply = result.data_reply if result.failure is None else result.failure
     detail = _detail(result, envelope)
     world.trace.add(Hop(env.now, caller.msg, caller.qid, caller.host.name, caller.actor,
@@ -62,6 +65,19 @@ def smtp_session(caller: Caller, conn: "Connected", envelope: Envelope, data: by
         commit()
     yield env.timeout(result.end - commit_at)
     return result
+
+
+def _lost(result: SmtpClientResult, smtpd: Smtpd, conn: "Connected", server_died: bool) -> None:
+    """A crash cut the connection before the server's end-of-data reply: nothing is queued
+    there, and a client that is still alive sees the connection drop (smtp_trouble.c)."""
+    smtpd.pending.clear()
+    smtpd.accepted_qids.clear()
+    if server_died:
+        name = conn.server.name
+        result.failure = (f"lost connection with {name}[{conn.server.ip}] while sending end of "
+                          f"data -- message may be sent more than once")
+        result.failed_command = "lost connection"
+        result.data_reply = None
 
 
 def _detail(result: SmtpClientResult, envelope: Envelope) -> str:
