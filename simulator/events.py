@@ -167,6 +167,7 @@ def _host_up(world: "World", ev: HostUp) -> str:
     if host.up:
         return f"{ev.host} is already up"
     host.up = True
+    host.new_processes()
     world.net.set_host(ev.host, True)
     if host.mta is not None:
         host.mta.qmgr.restart()
@@ -229,7 +230,8 @@ def _smtp_reply(world: "World", ev: SmtpReply) -> str:
                                                      ev.rcpt))
     limit = [f"the first {ev.times} time(s)"] if ev.times else []
     limit += [f"until {world.engine.clock.short(ev.until)}"] if ev.until is not None else []
-    return (f"the SMTP server on {ev.host} answers '{ev.reply}' at {ev.stage}"
+    shown = ev.reply.replace("{rcpt}", "the recipient's address")
+    return (f"the SMTP server on {ev.host} answers '{shown}' at {ev.stage}"
             + (f" ({', '.join(limit)})" if limit else ""))
 
 

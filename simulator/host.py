@@ -82,5 +82,9 @@ class Host:
                        key=lambda x: x.t)
         return "".join(x.line + "\n" for x in lines)
 
+    def new_processes(self) -> None:
+        """After a restart every daemon is a new process with a new PID."""
+        self._pids.clear()
+
     def find_user(self, name: str) -> User | None:
         return self.users.get(name)

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 # the hops that make a timeline, and how each reads there
 SHOWN = {"queue_active", "connect_failed", "relay", "deliver_mbox", "deliver_maildir",
          "deferred", "expired", "bounce", "delay_warning", "queue_removed", "queue_hold",
-         "queue_release", "queue_deleted", "queue_requeue", "double_bounce_discarded"}
+         "queue_release", "queue_deleted", "queue_requeue", "double_bounce_discarded",
+         "restart_requeue"}
 
 
 def timeline(world: "World", msg: str) -> list[dict[str, Any]]:

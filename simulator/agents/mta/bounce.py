@@ -82,7 +82,7 @@ class Bounce:
               double: bool = False) -> None:
         host, world = self.mta.host, self.mta.host.world
         qid = self.mta.cleanup.open()
-        data = build(self.mta.cf, world.engine.clock, world.engine.now, qf, rcpts, notice)
+        data = build(self.mta.cf, world.engine.clock, world.engine.now, qf, rcpts, notice, qid)
         host.log("postfix/bounce", f"{qf.qid}: {what}: {qid}")
         action = "delay_warning" if notice.kind == "delay" else \
             "postmaster_notice" if notice.postmaster_copy else "bounce"

@@ -44,7 +44,7 @@ class SmtpClient:
         if mx.status != "ok":
             status = "deferred" if mx.temporary else "bounced"
             return self._results(qf, rcpts, status, mx.dsn or "4.4.3", mx.detail, "none", stamps)
-        cf = self.mta.cf
+        cf, boot = self.mta.cf, self.mta.host.boot
         servers = [(h.hostname, ip) for h in mx.hosts for ip in h.addresses]
         servers = servers[:max(1, cf.integer("smtp_mx_address_limit"))]
         session_limit = cf.integer("smtp_mx_session_limit")
@@ -56,12 +56,16 @@ class SmtpClient:
                                                cf.seconds("smtp_connect_timeout"))
             if conn.failure is not None:
                 yield self.mta.host.world.engine.env.timeout(conn.elapsed)
+                if self.mta.host.boot != boot:
+                    return out  # this host went down while waiting: nothing more happens
                 last_reason = f"connect to {label}:25: {conn.failure}"
                 self._connect_failed(qf, name, last_reason)
                 continue
             sessions += 1
             final = i == len(servers) - 1 or sessions == session_limit
             result = yield from self._transfer(qf, left, conn, stamps)
+            if self.mta.host.boot != boot:
+                return out
             done, left = self._verdicts(qf, left, result, label, stamps, final)
             out += done
             if not left or final:
@@ -103,14 +107,15 @@ class SmtpClient:
         kept: list[QueueRecipient] = []
         for rcpt in rcpts:
             reply, why = _verdict(result, rcpt.address, label)
+            soft = reply.startswith("4") or result.failed_command == LOST
             if reply.startswith("2"):
                 out.append(self._one(qf, rcpt, "sent", _dsn(reply, "2.0.0"), reply,
                                      f"{label}:25", stamps, when))
-            elif reply.startswith("4") and not final:
+            elif soft and not final:
                 self.mta.host.log("postfix/smtp", f"{qf.qid}: {why}", t=when)
                 kept.append(rcpt)
             else:
-                status = "deferred" if reply.startswith("4") else "bounced"
+                status = "deferred" if soft else "bounced"
                 dsn = "4.4.2" if result.failed_command == LOST else _dsn(reply, reply[0] + ".0.0")
                 res = self._one(qf, rcpt, status, dsn, why, f"{label}:25", stamps, when)
                 remote = None if result.failed_command == LOST else label.split("[")[0]

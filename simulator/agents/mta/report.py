@@ -76,7 +76,7 @@ def wrap(text: str) -> list[str]:
 
 
 def build(cf: "MainCf", clock: "Clock", now: float, qf: QueueFile,
-          rcpts: list[QueueRecipient], notice: Notice) -> bytes:
+          rcpts: list[QueueRecipient], notice: Notice, new_qid: str) -> bytes:
     boundary = f"{qf.qid}.{int(clock.at(now).timestamp())}/{cf['myhostname']}"
     original = qf.content
     limit = cf.integer("bounce_size_limit")
@@ -84,7 +84,11 @@ def build(cf: "MainCf", clock: "Clock", now: float, qf: QueueFile,
     # smtputf8_enable = yes (default) forces 8bit and utf-8 (bounce_notify_util.c)
     utf8 = cf.flag("smtputf8_enable")
     cte = ["Content-Transfer-Encoding: 8bit"] if utf8 else []
-    lines = _headers(cf, qf, notice, boundary, utf8)
+    # post_mail.c post_mail_init(): every notice starts with these two lines
+    date = clock.rfc5322(now)
+    lines = [f"Received: by {cf['myhostname']} ({cf['mail_name']})", f"\tid {new_qid}; {date}",
+             f"Date: {date}"]
+    lines += _headers(cf, qf, notice, boundary, utf8)
     lines += ["", "This is a MIME-encapsulated message.", "", f"--{boundary}",
               "Content-Description: Notification",
               f"Content-Type: text/plain; charset={'utf-8' if utf8 else 'us-ascii'}", *cte, ""]
