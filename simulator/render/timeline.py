@@ -51,7 +51,7 @@ def _read(hop: "Hop", attempts: dict[tuple[str, str | None], int]) -> tuple[str,
         attempts[key] = attempts.get(key, 0) + 1
         return "qmgr", f"attempt {attempts[key]}: active queue"
     if hop.action in ("connect_failed", "relay"):
-        return hop.dst_host, (hop.detail if hop.action == "connect_failed" else hop.reply or "")
+        return hop.dst_host, ((hop.detail if hop.action == "connect_failed" else hop.reply) or "")
     if hop.action in ("deliver_mbox", "deliver_maildir"):
         return dict(hop.args).get("path", hop.dst_host), "delivered"
     if hop.action == "deferred":

@@ -53,7 +53,7 @@ def next_scan(after: float, mtime: float, anchor: float, run_delay: float) -> fl
     """The first deferred-queue scan at or after ``after`` that takes a file with time stamp
     ``mtime``, for a queue manager that started at ``anchor`` and scans every
     ``run_delay`` seconds."""
-    k = max(0, math.ceil((after - anchor) / run_delay - 1e-9))
+    k = max(0, math.ceil((after - anchor - 1e-9) / run_delay))
     need = max(0, math.ceil((mtime - 1 - anchor) / run_delay) - 1)  # never past it
     k = max(k, need)
     while not eligible(mtime, anchor + k * run_delay):

@@ -18,13 +18,13 @@ from .resolve import canonical
 
 if TYPE_CHECKING:
     from ...host import User
-    from .queue import QueueFile
     from .mta import Mta
+    from .queue import QueueFile
 
 # SIMPLIFICATION: postdrop → pickup hand-over takes a fixed 5 ms (a fifo wake-up and a read).
 PICKUP_DELAY = 0.005
-# The mail_owner account ("postfix") owns requeued files; uid 89 is the number Red Hat family
-# systems reserve for it (other systems pick another).
+# SIMPLIFICATION: the mail_owner account ("postfix") owns requeued files; uid 89 is the number
+# Red Hat family systems reserve for it (other systems pick another).
 MAIL_OWNER_UID = 89
 
 

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 from ...model.status import DeliveryResult
 from ...model.trace import Hop, Outcome
 from . import backoff
+from .admin import QueueAdmin
 from .delivery_log import Stamps
 from .queue import QUEUE_NAMES, QueueFile, QueueRecipient
 from .resolve import Route, resolve
-from .admin import QueueAdmin
 from .scan import DeferredScans
 
 if TYPE_CHECKING:
@@ -156,7 +156,7 @@ class Qmgr:
             rcpt.remote_mta, rcpt.diagnostic = result.remote_mta, result.diagnostic
             if result.status != "sent":  # a failure is always a visible step, with why
                 agent = "local" if result.relay == "local" else "smtp"
-                self._hop(qf, agent, "qmgr", f"status_{result.status}",
+                self.note(qf, agent, "qmgr", f"status_{result.status}",
                           f"dsn={result.dsn}, status={result.status}",
                           f"<{rcpt.address}>: {result.reason}",
                           (("rcpt", rcpt.address), ("reason", result.reason)))

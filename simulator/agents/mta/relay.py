@@ -48,7 +48,7 @@ class SmtpClient:
         servers = [(h.hostname, ip) for h in mx.hosts for ip in h.addresses]
         servers = servers[:max(1, cf.integer("smtp_mx_address_limit"))]
         session_limit = cf.integer("smtp_mx_session_limit")
-        left, out = list(rcpts), []
+        left, out = list(rcpts), list[DeliveryResult]()
         last_reason, sessions = "no MX host could be reached", 0
         for i, (name, ip) in enumerate(servers):
             label = f"{name}[{ip}]"

@@ -62,6 +62,8 @@ class DeferredScans:
         self._wanted.discard(scan)
         if not self.qmgr.mta.host.up:
             return
+        # SIMPLIFICATION: every due file goes to active at once (no qmgr_message_active_limit)
+        # and each is tried (no per-destination concurrency or dead-site throttling).
         due = [qf for qf in self.qmgr.deferred() if eligible(qf.mtime, scan)]
         for qf in due:
             self.qmgr.retry(qf, scan, self._why(qf, scan))
