@@ -58,7 +58,10 @@ def smtp_session(caller: Caller, conn: "Connected", envelope: Envelope, data: by
     detail = _detail(result, envelope)
     world.trace.add(Hop(env.now, caller.msg, caller.qid, caller.host.name, caller.actor,
                         server_host.name, "smtpd", session.received_protocol,
-                        conn.service.port, caller.action, reply, detail, record.sid,
+                        conn.service.port,
+                        # smtp(8) whose message the server did not take: say so
+                        "relay_refused" if caller.action == "relay" and not smtpd.accepted_qids
+                        else caller.action, reply, detail, record.sid,
                         (("server", server_host.name), ("port", str(conn.service.port)),
                          ("qid", smtpd.accepted_qids[0] if smtpd.accepted_qids else "-"))))
     for commit in smtpd.pending:

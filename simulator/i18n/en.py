@@ -60,4 +60,7 @@ CATALOGUE: dict[str, str] = {
                      "new queue file with a new queue ID.",
     "queue_deleted": "postsuper -d deletes queue file {qid}: the message is gone and nobody is "
                      "told.",
+    "relay_refused": "The smtp client talks to {server} on port {port}, but that server does not "
+                     "take the message (see its reply): a 4xx reply means try again later or "
+                     "at the next MX host, a 5xx reply means a bounce.",
 }

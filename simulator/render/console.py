@@ -21,6 +21,7 @@ HEADINGS = {
 }
 STATUS_STYLE = {"delivered": "green", "bounced": "red", "queued": "yellow", "rejected": "red",
                 "deleted": "red"}
+REPLY_WIDTH = 44  # the longest usual reply, "250 2.0.0 Ok: queued as 4A1B2C3D4E", is 34
 TIMELINE_HEADINGS = {
     "en": ("Time", "+min", "MTA (queue ID)", "Target", "Result", "Next try"),
     "ja": ("時刻", "経過(分)", "MTA (キュー ID)", "相手", "結果", "次の再試行"),
@@ -30,9 +31,12 @@ TIMELINE_HEADINGS = {
 def hop_table(world: "World", lang: str = "en", msg: str | None = None) -> Table:
     table = Table(title=world.spec.title.get(lang), show_lines=False, expand=False)
     for i, heading in enumerate(HEADINGS.get(lang, HEADINGS["en"])):
-        # a time or a reply line is one unit a learner reads: never break it
+        # a time or a reply line is one unit a learner reads: never break it, unless a
+        # reply is longer than a third of the line (a greylisting text with its URL): then it
+        # folds, so the other columns keep their room
         table.add_column(heading, overflow="fold", no_wrap=(i in (0, 3)), vertical="top",
-                         ratio=(None, 2, 3, None, 4)[i])
+                         ratio=(None, 2, 3, None, 4)[i],
+                         max_width=REPLY_WIDTH if i == 3 else None)
     clock = world.engine.clock
     for hop in ordered_hops(world):
         if msg is not None and hop.msg != msg and not (hop.msg or "").startswith(msg + "."):
@@ -42,7 +46,9 @@ def hop_table(world: "World", lang: str = "en", msg: str | None = None) -> Table
         who += f"\n{proto}" if proto else ""
         what = f"{hop.action}" + (f" [{hop.qid}]" if hop.qid else "")
         what += f"\n{hop.detail}" if hop.detail else ""
-        table.add_row(clock.short(hop.t), who, what, hop.reply or "",
+        reply = hop.reply or ""  # a long reply folds (no_wrap only while it fits)
+        table.add_row(clock.short(hop.t), who, what,
+                      Text(reply, no_wrap=len(reply) <= REPLY_WIDTH, overflow="fold"),
                       explain(hop.action, hop.args, lang))
     return table
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..world import World
 
 # the hops that make a timeline, and how each reads there
-SHOWN = {"queue_active", "connect_failed", "relay", "deliver_mbox", "deliver_maildir",
+SHOWN = {"queue_active", "connect_failed", "relay", "relay_refused", "deliver_mbox", "deliver_maildir",
          "deferred", "expired", "bounce", "delay_warning", "queue_removed", "queue_hold",
          "queue_release", "queue_deleted", "queue_requeue", "double_bounce_discarded",
          "restart_requeue"}
@@ -50,7 +50,7 @@ def _read(hop: "Hop", attempts: dict[tuple[str, str | None], int]) -> tuple[str,
         key = (hop.src_host, hop.qid)
         attempts[key] = attempts.get(key, 0) + 1
         return "qmgr", f"attempt {attempts[key]}: active queue"
-    if hop.action in ("connect_failed", "relay"):
+    if hop.action in ("connect_failed", "relay", "relay_refused"):
         return hop.dst_host, ((hop.detail if hop.action == "connect_failed" else hop.reply) or "")
     if hop.action in ("deliver_mbox", "deliver_maildir"):
         return dict(hop.args).get("path", hop.dst_host), "delivered"
