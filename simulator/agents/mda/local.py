@@ -40,7 +40,10 @@ class Local:
 
     def deliver(self, qf: "QueueFile", route: "Route", rcpts: list["QueueRecipient"],
                 stamps: Stamps) -> Generator[Any, Any, list[DeliveryResult]]:
+        boot = self.mta.host.boot
         yield self.mta.host.world.engine.env.timeout(WRITE_TIME * len(rcpts))
+        if self.mta.host.boot != boot:
+            return []  # the host went down before the mailbox was written
         return [self._one(qf, rcpt, stamps) for rcpt in rcpts]
 
     def _one(self, qf: "QueueFile", rcpt: "QueueRecipient", stamps: Stamps) -> DeliveryResult:

@@ -76,6 +76,7 @@ class Qmgr:
     def _deliver(self, qf: QueueFile, boot: int) -> Generator[Any, Any, None]:
         world = self.mta.host.world
         active = world.engine.now
+        attempt = len(qf.attempts)
         if qf.forced_expire:  # no deliveries: the defer log (or retry(8)) says why
             self._administratively_expired(qf, Stamps(qf.arrival, active, active))
             self._finish(qf)
@@ -84,9 +85,10 @@ class Qmgr:
             agent = self.mta.local if route.transport == "local" else self.mta.smtp
             stamps = Stamps(qf.arrival, active, world.engine.now)  # one per delivery request
             results = yield from agent.deliver(qf, route, rcpts, stamps)
-            if self.mta.host.boot != boot:  # the host crashed during this attempt
-                self._apply(qf, rcpts, [r for r in results if _before(r, self.mta.host.down_at)],
-                            lost_ok=True)
+            if self.mta.host.boot != boot:  # the host crashed during this attempt:
+                if len(qf.attempts) == attempt:  # what was written down before it counts
+                    self._apply(qf, rcpts, [r for r in results
+                                            if _before(r, self.mta.host.down_at)], lost_ok=True)
                 return
             self._apply(qf, rcpts, results)
         self._finish(qf)
@@ -206,8 +208,10 @@ class Qmgr:
         self.mta.host.log("postfix/qmgr", f"{qf.qid}: from=<{qf.sender}>, status={status}, "
                                           "returned to sender")
         age = self.mta.host.world.engine.now - qf.arrival
-        self.note(qf, "qmgr", "bounce", "expired", "status=expired",
-                  f"queued for {age / 86400:.2f} days, past its lifetime: returned to sender")
+        why = ("postsuper -e asked for it" if qf.forced_expire
+               else f"queued for {age / 86400:.2f} days, past its lifetime")
+        self.note(qf, "qmgr", "bounce", "expired", f"status={status}",
+                  f"{why}: returned to sender")
         for rcpt in pending:
             rcpt.status, rcpt.reason = "bounced", rcpt.defer_reason or rcpt.reason
             rcpt.notified = True
