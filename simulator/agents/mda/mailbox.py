@@ -128,7 +128,7 @@ def header_end(message: bytes) -> int:
 def without_status_headers(message: bytes) -> bytes:
     """The message as an MRA serves it: the mbox book-keeping headers removed."""
     end = header_end(message)
-    kept = [line for line in _header_lines(message[:end])
+    kept = [line for line in header_lines(message[:end])
             if line.split(b":", 1)[0].strip().lower() not in MBOX_STATUS_HEADERS]
     return b"".join(kept) + message[end:]
 
@@ -141,7 +141,7 @@ def with_status_headers(entry: bytes, status: str, xstatus: str) -> bytes:
     end = header_end(message)
     wanted = {b"status": status, b"x-status": xstatus}
     out: list[bytes] = []
-    for line in _header_lines(message[:end]):
+    for line in header_lines(message[:end]):
         name = line.split(b":", 1)[0].strip().lower()
         if name in wanted:
             value = wanted.pop(name)
@@ -156,7 +156,7 @@ def with_status_headers(entry: bytes, status: str, xstatus: str) -> bytes:
     return first + b"\n" + b"".join(out) + message[end:]
 
 
-def _header_lines(block: bytes) -> list[bytes]:
+def header_lines(block: bytes) -> list[bytes]:
     """Header fields with their continuation lines joined to them."""
     fields: list[bytes] = []
     for line in block.splitlines(keepends=True):
@@ -170,7 +170,7 @@ def _header_lines(block: bytes) -> list[bytes]:
 def status_flags(message: bytes) -> tuple[str, str]:
     """The Status: and X-Status: values of a message ('' when absent)."""
     found = {b"status": "", b"x-status": ""}
-    for line in _header_lines(message[:header_end(message)]):
+    for line in header_lines(message[:header_end(message)]):
         name, _, value = line.partition(b":")
         key = name.strip().lower()
         if key in found and not found[key]:

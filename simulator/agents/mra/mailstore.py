@@ -180,8 +180,7 @@ class Mailbox:
         letters = "".join(sorted(_MAILDIR_LETTER[f] for f in message.flags if f in _MAILDIR_LETTER))
         renamed = f"{base}/cur/{stem}:2,{letters}"
         if renamed != message.where:
-            if message.where.startswith(base + "/new/"):
-                self.moved.append((message.where, renamed))
+            self.moved.append((message.where, renamed))
             self.host.fs.rename(message.where, renamed)
             message.where = renamed
 

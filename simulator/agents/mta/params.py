@@ -40,6 +40,7 @@ DEFAULTS: dict[str, str] = {
     "alias_database": "hash:/etc/aliases",
     "local_header_rewrite_clients": "permit_inet_interfaces",
     "always_add_missing_headers": "no",
+    "message_drop_headers": "bcc, content-length, resent-bcc, return-path",  # Postfix >= 3.0
     "home_mailbox": "",
     # Upstream's compiled-in default is /var/mail; RHEL-family packages (and the LPIC/LinuC
     # textbooks) use /var/spool/mail, and on Debian /var/spool/mail links to /var/mail.
