@@ -59,6 +59,10 @@ class Host:
             self._pids[program] = self._next_pid
         return self._pids[program]
 
+    def use_pid(self, program: str, pid: int) -> None:
+        """Make ``pid`` the process of ``program`` that logs next (one of several running)."""
+        self._pids[program] = pid
+
     def log(self, program: str, text: str, fresh: bool = False, t: float | None = None) -> None:
         """A syslog line of /var/log/maillog; ``t`` when it happens inside a computed dialogue.
 

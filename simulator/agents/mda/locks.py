@@ -119,12 +119,12 @@ class MboxLock:
         holder = Holder(who, set(), False, start)
         self.holders.append(holder)
         first: str | None = None
-        tries = 0
+        tries = 1  # the first try, then one more after each sleep
         for step in (kinds & {"dotlock"}, kinds - {"dotlock"}):
             if not step:
                 continue
             ok, n, seen = yield from self._try(holder, step, rng, attempts, delay)
-            tries += n
+            tries += n - 1
             first = first or seen
             if not ok:
                 self.release(holder)

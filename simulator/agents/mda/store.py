@@ -54,24 +54,32 @@ class Delivery:
 class MailboxStore:
     """The mailboxes of one host, as local(8) writes them."""
 
-    __slots__ = ("host", "_inode")
+    __slots__ = ("host", "_inode", "_idle")
 
     def __init__(self, host: "Host") -> None:
         self.host = host
         self._inode = host.world.engine.rng.randint(0x100000, 0xFFFFFF)
+        self._idle: list[int] = []  # local(8) processes waiting for work (master(8) reuses them)
 
     def deliver(self, d: Delivery) -> Generator[Any, Any, Stored]:
+        # Deliveries at the same moment run in separate local(8) processes, with their own
+        # PIDs: in the log, and in the Maildir tmp/ name that keeps their files apart.
+        pid = self._idle.pop() if self._idle else self.host.pid("postfix/local", fresh=True)
         if d.path.endswith("/"):
-            return (yield from self._maildir(d))
-        return (yield from self._mbox(d))
+            stored = yield from self._maildir(d, pid)
+        else:
+            stored = yield from self._mbox(d, pid)
+        self._idle.append(pid)
+        self.host.use_pid("postfix/local", pid)  # the status= line is this process's
+        return stored
 
     # --- mbox ---------------------------------------------------------------------------
-    def _mbox(self, d: Delivery) -> Generator[Any, Any, Stored]:
+    def _mbox(self, d: Delivery, pid: int) -> Generator[Any, Any, Stored]:
         host, world = self.host, self.host.world
         cf = host.cf
         kinds = parse_kinds(cf["mailbox_delivery_lock"])
         lock = lock_for(host.locks, world.engine.env, d.path)
-        who = f"postfix/local[{host.pid('local')}]"
+        who = f"postfix/local[{pid}] delivering {d.qid}"
         got = yield from lock.poll(who, kinds, world.engine.rng,
                                    max(1, cf.integer("deliver_lock_attempts")),
                                    cf.seconds("deliver_lock_delay"))
@@ -106,11 +114,11 @@ class MailboxStore:
                              ("kinds", _kinds_text(kinds, d.path)))))
 
     # --- Maildir ------------------------------------------------------------------------
-    def _maildir(self, d: Delivery) -> Generator[Any, Any, Stored]:
+    def _maildir(self, d: Delivery, pid: int) -> Generator[Any, Any, Stored]:
         host, world = self.host, self.host.world
         self._inode += 1
         moment = world.engine.clock.at(world.engine.now)
-        names = maildir_names(d.path, int(moment.timestamp()), host.pid("local"), SPOOL_DEVICE,
+        names = maildir_names(d.path, int(moment.timestamp()), pid, SPOOL_DEVICE,
                               self._inode, moment.microsecond, host.name)
         host.fs.write(names.tmp, maildir_message(d.headers, d.content), d.user.name, 0o600,
                       world.engine.now)
