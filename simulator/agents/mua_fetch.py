@@ -157,7 +157,8 @@ def _imap_hops(mua: "Mua", conn: "Connected", sid: int, result: Any, written: bo
         detail += "; Dovecot wrote the flags into the mbox (Status:)"
     args = (("user", mua.login), ("count", str(n)), ("total", str(len(result.flags))),
             ("seen", str(seen)))
-    keys = sorted({key_of(mua, d) for d in result.downloaded.values()} - {None}) or [None]
+    found = {key_of(mua, d) for d in result.downloaded.values()}
+    keys: list[str | None] = [*sorted(k for k in found if k is not None)] or [None]
     for key in keys:
         world.trace.add(Hop(world.engine.now, key, None, mua.host.name, "MUA", conn.server.name,
                             "imapd", "IMAP", conn.service_port, "imap_sync",

@@ -119,7 +119,8 @@ def _act(talk: _Dialogue, policy: ImapPolicy) -> None:
         if reply is None:
             return
         _absorb(result, reply)
-    doomed = sorted(u for u, data in result.downloaded.items() if _message_id(data) in policy.delete)
+    doomed = sorted(u for u, data in result.downloaded.items()
+                    if _message_id(data) in policy.delete)
     if doomed:
         reply = talk.send(f"UID STORE {uid_set(doomed)} +FLAGS (\\Deleted)")
         if reply is None or talk.send("EXPUNGE") is None:

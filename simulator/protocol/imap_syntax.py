@@ -59,13 +59,13 @@ def _parse_list(text: str, closing: bool) -> tuple[list[Arg], str]:
             inner, text = _parse_list(text[1:], closing=True)
             out.append(inner)
         elif c == '"':
-            value, text = _quoted(text)
-            out.append(value)
+            quoted, text = _quoted(text)
+            out.append(quoted)
         elif c == "{":
             raise SyntaxProblem("Literals are not modelled")
         else:
-            value, text = _atom(text)
-            out.append(value)
+            atom, text = _atom(text)
+            out.append(atom)
     if closing:
         raise SyntaxProblem("Missing ')'")
     return out, ""

@@ -77,6 +77,7 @@ class MailboxStore:
     def _mbox(self, d: Delivery, pid: int) -> Generator[Any, Any, Stored]:
         host, world = self.host, self.host.world
         cf = host.cf
+        assert cf is not None  # local(8) runs only on hosts with a main.cf
         kinds = parse_kinds(cf["mailbox_delivery_lock"])
         lock = lock_for(host.locks, world.engine.env, d.path)
         who = f"postfix/local[{pid}] delivering {d.qid}"
@@ -105,7 +106,9 @@ class MailboxStore:
         else:
             action, detail = "mbox_lock_wait", (
                 f"waited {got.waited:.2f} s ({got.attempts} attempts) for {d.path}")
-        detail += f"; held by {held}; mailbox_delivery_lock = {self.host.cf['mailbox_delivery_lock']}"
+        cf = self.host.cf
+        assert cf is not None
+        detail += f"; held by {held}; mailbox_delivery_lock = {cf['mailbox_delivery_lock']}"
         world.trace.add(Hop(world.engine.now, d.msg, d.qid, self.host.name, "local",
                             self.host.name, "mailbox", "local", None, action,
                             "locked" if got.holder else "status=deferred", detail, None,

@@ -27,7 +27,8 @@ from ..mda.mailbox import (mbox_chunks, status_flags, with_status_headers,
 if TYPE_CHECKING:
     from ...host import Host
 
-SEEN, ANSWERED, FLAGGED, DELETED, DRAFT = "\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft"
+SEEN, ANSWERED, FLAGGED = "\\Seen", "\\Answered", "\\Flagged"
+DELETED, DRAFT = "\\Deleted", "\\Draft"
 SYSTEM_FLAGS = (ANSWERED, FLAGGED, DELETED, SEEN, DRAFT)  # the order Dovecot lists them
 _MAILDIR_LETTER = {DRAFT: "D", FLAGGED: "F", ANSWERED: "R", SEEN: "S", DELETED: "T"}
 _MBOX_X_LETTER = {ANSWERED: "A", FLAGGED: "F", DRAFT: "T", DELETED: "D"}
@@ -105,7 +106,8 @@ class Mailbox:
     def _sync_maildir(self, drop_recent: bool) -> None:
         fs, base = self.host.fs, self.index.path.rstrip("/")
         self._read_uidlist(base)
-        found = [(p.rsplit("/", 1)[1], p) for p in fs.under(base + "/new") + fs.under(base + "/cur")]
+        paths = fs.under(base + "/new") + fs.under(base + "/cur")
+        found = [(p.rsplit("/", 1)[1], p) for p in paths]
         for name, path in sorted(found, key=lambda x: x[0].split(":2,")[0]):
             stem, _, info = name.partition(":2,")
             if drop_recent and path.startswith(base + "/new/"):

@@ -51,7 +51,9 @@ def rewrite_local(content: EmailMessage, cf: "MainCf") -> list[str]:
 
 def split_addresses(value: str) -> list[str]:
     """The comma-separated items of an address list, quotes, <> and comments respected."""
-    items, current, depth, quoted, angle = [], [], 0, False, False
+    items: list[str] = []
+    current: list[str] = []
+    depth, quoted, angle = 0, False, False
     for c in " ".join(value.split()):
         if c == '"' and depth == 0:
             quoted = not quoted
