@@ -54,7 +54,7 @@ def run(
     until: Annotated[Optional[str], typer.Option(help="Stop at this simulated time, e.g. 2h (default: the scenario's, or when all is done)")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Override the scenario's random seed")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the explanations")] = Lang.en,
-    width: Annotated[Optional[int], typer.Option(help="Terminal width for the tables")] = None,
+    width: Annotated[Optional[int], typer.Option(min=40, help="Terminal width for the tables (at least 40)")] = None,
 ) -> None:
     """Run a scenario and show every hop of every message, then each recipient's outcome."""
     loaded = _load(scenario)
@@ -104,8 +104,10 @@ def _export(world, directory: Path) -> None:  # type: ignore[no-untyped-def]
 
     try:
         written = world.export(directory)
-    except (FsError, OSError) as exc:
+    except FsError as exc:
         _fail(f"--export {directory}: {exc}")
+    except OSError as exc:
+        _fail(f"--export {directory}: cannot write there: {exc.strerror or exc}")
     typer.echo(f"exported {len(written)} file(s) under {directory}", err=True)
 
 
@@ -137,6 +139,35 @@ def validate(
     for path in scenarios:
         _load(path)
         typer.echo(f"{path}: ok")
+
+
+@app.command()
+def quiz(
+    scenarios: Annotated[Optional[list[Path]], typer.Argument(help="Labs to draw questions from (default: scenarios/*.yaml)")] = None,
+    topic: Annotated[Optional[str], typer.Option(help="Only labs whose name or topic contains this, e.g. aliases or 108.3")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the questions")] = Lang.en,
+) -> None:
+    """Exam drill: the labs' questions, one by one; type the number of your answer."""
+    from .quiz import WORDS, pick_questions
+    from .scenario import text_in
+
+    words = WORDS[lang.value]
+
+    loaded = [_load(p) for p in (scenarios or sorted(Path("scenarios").glob("*.yaml")))]
+    questions = pick_questions([x.spec for x in loaded], topic)
+    if not questions:
+        _fail(f"no questions found{f' for topic {topic!r}' if topic else ''}")
+    score = 0
+    for n, (lab, q) in enumerate(questions, start=1):
+        typer.echo(f"\n[{n}/{len(questions)}] ({lab}) {q.prompt.get(lang.value)}")
+        for i, choice in enumerate(q.choices, start=1):
+            typer.echo(f"  {i}. {text_in(choice, lang.value)}")
+        answer = typer.prompt(words["answer"], type=int, default=0, show_default=False)
+        right = answer - 1 == q.answer
+        score += right
+        mark = words["right"] if right else words["wrong"].format(q.answer + 1)
+        typer.echo(f"{mark} {q.explanation.get(lang.value)}")
+    typer.echo(f"\n{words['score']}: {score}/{len(questions)}")
 
 
 def main() -> None:

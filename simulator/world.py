@@ -183,7 +183,7 @@ class World:
         limit = self.spec.until if until is None else parse_duration(until)
         if limit is None:
             self.engine.env.run()
-        else:
+        elif limit > self.engine.now:  # the clock never runs backwards; "0s" runs nothing
             self.engine.env.run(until=limit)
         return self
 

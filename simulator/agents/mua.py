@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from email.headerregistry import Address as HeaderAddress
-from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any
 
-from ..model.message import Envelope, to_bytes
+from ..model.message import Envelope
 from ..model.trace import Outcome
 from ..protocol.smtp_client import ClientOptions, SmtpClientResult
+from .compose import compose
 from .mua_fetch import CLIENT_CONNECT_TIMEOUT
 from .session import Caller, smtp_session
 
@@ -34,27 +33,23 @@ class Mua:
         self.imap_cache = ImapCache()
 
     # --- compose -------------------------------------------------------------------------
-    def compose(self, spec: "MessageSpec") -> EmailMessage:
+    def compose(self, spec: "MessageSpec") -> bytes:
         world, acct = self.host.world, self.account
-        msg = EmailMessage()
-        local, _, domain = acct.address.partition("@")
-        msg["From"] = HeaderAddress(acct.name or "", local, domain)
-        msg["To"] = ", ".join(spec.to)
+        domain = acct.address.partition("@")[2]
+        headers = [("To", ", ".join(spec.to))]
         if spec.cc:
-            msg["Cc"] = ", ".join(spec.cc)
-        msg["Subject"] = spec.subject
+            headers.append(("Cc", ", ".join(spec.cc)))
+        headers.append(("Subject", spec.subject))
         if acct.sets_date:
             # an MUA writes the date without Postfix's "(JST)" comment
-            msg["Date"] = world.engine.clock.at(world.engine.now).strftime(
-                "%a, %d %b %Y %H:%M:%S %z")
+            headers.append(("Date", world.engine.clock.at(world.engine.now).strftime(
+                "%a, %d %b %Y %H:%M:%S %z")))
         if acct.sets_message_id:
-            msg["Message-ID"] = f"<{_uuid(world.engine.rng)}@{domain}>"
+            headers.append(("Message-ID", f"<{_uuid(world.engine.rng)}@{domain}>"))
         if acct.user_agent:
-            msg["User-Agent"] = acct.user_agent
-        for name, value in spec.headers.items():
-            msg[name] = value
-        msg.set_content(spec.body)
-        return msg
+            headers.append(("User-Agent", acct.user_agent))
+        headers.extend(spec.headers.items())
+        return compose(acct.name or "", acct.address, headers, spec.body)
 
     # --- submit --------------------------------------------------------------------------
     def submit(self, key: str, spec: "MessageSpec") -> Generator[Any, Any, None]:
@@ -72,10 +67,11 @@ class Mua:
             return
         content = self.compose(spec)
         auth = (smtp.user, smtp.password) if smtp.user and smtp.password is not None else None
-        options = ClientOptions(ehlo_name=f"[{self.host.ip}]", auth=auth, pipelining=False)
+        options = ClientOptions(ehlo_name=f"[{self.host.ip}]", auth=auth, pipelining=False,
+                                postfix_habits=False)
         caller = Caller(self.host, "MUA", key, None, "submit")
         result = yield from smtp_session(caller, conn, Envelope(self.account.address, rcpts),
-                                         to_bytes(content), options)
+                                         content, options)
         self._judge(key, rcpts, result, smtp.server)
 
     def _judge(self, key: str, rcpts: tuple[str, ...], result: SmtpClientResult,

@@ -16,6 +16,7 @@ from email.policy import default as default_policy
 from email.utils import getaddresses
 
 from ..agents.mta.pickup import Dropped
+from ..model.message import to_bytes
 from . import CommandResult, Invocation, command, find
 
 EX_USAGE = 64
@@ -98,7 +99,7 @@ def enqueue(inv: Invocation, args: list[str]) -> CommandResult:
     content = read_message(inv.stdin, "-i" in opts)
     if "-t" in opts:
         recipients += _header_recipients(content)
-        del content["Bcc"]
+        del content["Bcc"]  # cleanup removes Bcc: when recipients come from headers
     if not recipients:
         why = ("No recipient addresses found in message header" if "-t" in opts else
                "Recipient addresses must be specified on the command line or via the -t option")
@@ -106,7 +107,8 @@ def enqueue(inv: Invocation, args: list[str]) -> CommandResult:
     sender = opts.get("-f", opts.get("-r", inv.user.name))
     full_name = opts.get("-F", inv.user.full_name)
     key = inv.msg or inv.host.world.new_key("cmd")
-    mta.pickup.postdrop(Dropped(inv.user, sender, tuple(recipients), content, key, full_name))
+    mta.pickup.postdrop(Dropped(inv.user, sender, tuple(recipients), to_bytes(content), key,
+                                full_name))
     return CommandResult("", 0)
 
 

@@ -25,6 +25,12 @@ CATALOGUE: dict[str, str] = {
                   "{count} message(s) and deletes {deleted} on the server.",
     "connect_failed": "Connecting to {server} failed ({reason}); the next MX host is tried, "
                       "otherwise the message waits in the queue.",
+    "event": "Something changes in the world of this lab: {detail}.",
+    "command": "A command typed on {host}: {line}. Its output is what the real program prints.",
+    "status_bounced": "The delivery agent gives up on <{rcpt}> for good: {reason}. "
+                      "The sender will get a bounce.",
+    "status_deferred": "The delivery agent could not deliver to <{rcpt}> now: {reason}. "
+                       "The message stays in the queue and is tried again later.",
     "bounce": "Delivery failed for good: bounce(8) sends a non-delivery notification "
               "({qid}) back to <{sender}>.",
     "mbox_lock_wait": "local(8) found {path} locked by {holder} and waited {waited} s "

@@ -26,6 +26,12 @@ CATALOGUE: dict[str, str] = {
                   "ダウンロードして、サーバー上の {deleted} 通を削除します。",
     "connect_failed": "{server} への接続に失敗しました ({reason})。次の MX ホストを試すか、"
                       "メールはキューで待ちます。",
+    "event": "この演習の世界で変化が起きます: {detail}。",
+    "command": "{host} で入力したコマンド: {line}。出力は本物のプログラムと同じです。",
+    "status_bounced": "配送エージェントは <{rcpt}> への配送を最終的にあきらめます: {reason}。"
+                      "送信者にはバウンスメールが届きます。",
+    "status_deferred": "配送エージェントは <{rcpt}> に今は配送できません: {reason}。"
+                       "メールはキューに残り、あとで再送されます。",
     "bounce": "配送が最終的に失敗したので、bounce(8) が配送不能通知 ({qid}) を送信者 "
               "<{sender}> に返します。",
     "mbox_lock_wait": "local(8) は {path} が {holder} にロックされていたため、{waited} 秒 "

@@ -44,7 +44,10 @@ S334_AUTH_CONTINUE = Reply(334, None, "{}")
 S354_DATA = Reply(354, None, "End data with <CR><LF>.<CR><LF>")
 S454_RELAY_DENIED = Reply(454, "4.7.1", "<{}>: Relay access denied")
 S501_SYNTAX = Reply(501, "5.5.4", "Syntax: {}")  # with_text() gives the whole text
-S501_AUTH_DECODE = Reply(501, "5.5.2", "Cannot decode response")
+S500_BAD_SYNTAX = Reply(500, "5.5.2", "Error: bad syntax")
+S501_BAD_SENDER = Reply(501, "5.1.7", "Bad sender address syntax")
+S501_BAD_RCPT = Reply(501, "5.1.3", "Bad recipient address syntax")
+S502_VRFY_DISABLED = Reply(502, "5.5.1", "VRFY command is disabled")
 S500_UNRECOGNIZED = Reply(500, "5.5.2", "Error: command not recognized")  # 502 up to 3.6
 S503_NEED_MAIL = Reply(503, "5.5.1", "Error: need MAIL command")
 S503_NEED_RCPT = Reply(503, "5.5.1", "Error: need RCPT command")
@@ -53,7 +56,9 @@ S503_ALREADY_AUTH = Reply(503, "5.5.1", "Error: already authenticated")
 S503_AUTH_NOT_ENABLED = Reply(503, "5.5.1", "Error: authentication not enabled")
 S503_AUTH_IN_MAIL = Reply(503, "5.5.1", "Error: MAIL transaction in progress")
 S503_NEED_EHLO = Reply(503, "5.5.1", "Error: send HELO/EHLO first")
+# smtpd_sasl_glue.c + Cyrus SASL's sasl_errstring(): SASL_BADAUTH and SASL_BADPROT
 S535_AUTH_FAILED = Reply(535, "5.7.8", "Error: authentication failed: authentication failure")
+S535_AUTH_BADPROT = Reply(535, "5.7.8", "Error: authentication failed: bad protocol / cancel")
 S550_USER_UNKNOWN = Reply(
     550, "5.1.1", "<{}>: Recipient address rejected: User unknown in local recipient table"
 )

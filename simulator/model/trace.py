@@ -68,7 +68,7 @@ class LogLine:
 class TraceLog:
     """All records of one run, in the order they happened."""
 
-    __slots__ = ("hops", "sessions", "outcomes", "logs", "fetches", "commands")
+    __slots__ = ("hops", "sessions", "outcomes", "logs", "fetches", "commands", "_per_msg")
 
     def __init__(self) -> None:
         self.hops: list[Hop] = []
@@ -77,9 +77,11 @@ class TraceLog:
         self.logs: list[LogLine] = []
         self.fetches: list[Fetch] = []
         self.commands: list[Any] = []  # commands.CommandRun records, in order
+        self._per_msg: dict[str | None, int] = {}  # hops recorded per message key
 
     def add(self, hop: Hop) -> None:
         self.hops.append(hop)
+        self._per_msg[hop.msg] = self._per_msg.get(hop.msg, 0) + 1
 
     def open_session(self, proto: str, port: int, client: str, server: str, start: float) -> Session:
         session = Session(len(self.sessions), proto, port, client, server, start)
@@ -92,7 +94,7 @@ class TraceLog:
         return [h for h in self.hops if h.msg == msg or (h.msg or "").startswith(prefix)]
 
     def hop_count(self, msg: str) -> int:
-        return sum(1 for h in self.hops if h.msg == msg)
+        return self._per_msg.get(msg, 0)
 
     def set_outcome(self, outcome: Outcome) -> None:
         self.outcomes[(outcome.msg, outcome.recipient)] = outcome

@@ -21,8 +21,10 @@ from ..model.status import (
     S250_RCPT_OK,
     S354_DATA,
     S501_SYNTAX,
+    S500_BAD_SYNTAX,
     S500_UNRECOGNIZED,
-    S501_AUTH_DECODE,
+    S501_BAD_RCPT,
+    S501_BAD_SENDER,
     S503_ALREADY_AUTH,
     S503_AUTH_IN_MAIL,
     S503_AUTH_NOT_ENABLED,
@@ -30,6 +32,8 @@ from ..model.status import (
     S503_NEED_MAIL,
     S503_NEED_RCPT,
     S503_NESTED_MAIL,
+    S502_VRFY_DISABLED,
+    S535_AUTH_BADPROT,
     S535_AUTH_FAILED,
     S554_NO_VALID_RCPT,
     Reply,
@@ -52,7 +56,8 @@ class SmtpSession:
     sender: str | None = None
     recipients: list[str] = field(default_factory=list)
     queue_id: str | None = None
-    counts: dict[str, int] = field(default_factory=dict)  # verbs seen, for the disconnect log
+    # per verb [successes, attempts], for the disconnect log line (smtpd_format_cmd_stats)
+    counts: dict[str, list[int]] = field(default_factory=dict)
 
     def reset_transaction(self) -> None:
         self.sender = None
@@ -72,6 +77,8 @@ class SmtpPolicy(Protocol):
     def banner(self) -> str: ...
     def hostname(self) -> str: ...
     def helo_required(self) -> bool: ...
+    def sasl_enabled(self, session: SmtpSession) -> bool: ...
+    def vrfy_enabled(self) -> bool: ...
     def ehlo_keywords(self, session: SmtpSession) -> list[str]: ...
     def authenticate(self, session: SmtpSession, user: str, password: str) -> bool: ...
     def check_mail(self, session: SmtpSession, sender: str) -> Reply | None: ...
@@ -81,15 +88,24 @@ class SmtpPolicy(Protocol):
     def on_reject(self, session: SmtpSession, stage: str, reply: Reply, arg: str) -> None: ...
 
 
-def _path_argument(arg: str, keyword: str) -> str | None:
-    """The address of ``FROM:<a@b> SIZE=..`` / ``TO:<a@b>``; None when malformed (§4.1.2)."""
+def _path_argument(arg: str, keyword: str) -> tuple[str | None, str | None]:
+    """(address, None) from ``FROM:<a@b> SIZE=..`` / ``TO:<a@b>``; (None, why) otherwise.
+
+    why is "syntax" when the keyword is missing (501 5.5.4 Syntax: ...) and "address" when
+    the address is malformed (501 5.1.7 / 5.1.3). Without strict_rfc821_envelopes (default
+    no) Postfix also takes an address without angle brackets (smtpd.c extract_addr()).
+    """
     head, sep, rest = arg.partition(":")
     if not sep or head.strip().upper() != keyword:
-        return None
+        return None, "syntax"
     rest = rest.strip()
-    if not rest.startswith("<") or ">" not in rest:
-        return None
-    return rest[1:rest.index(">")]
+    if not rest:
+        return None, "syntax"
+    if rest.startswith("<"):
+        if ">" not in rest:
+            return None, "address"
+        return rest[1:rest.index(">")], None
+    return rest.split()[0], None
 
 
 def unstuff(lines: list[bytes]) -> bytes:
@@ -112,15 +128,19 @@ class SmtpServer:
 
     def handle(self, line: str) -> list[str]:
         """One command line in (without CRLF); the reply lines out."""
-        verb, _, arg = line.partition(" ")
+        if not line.strip():
+            return [str(S500_BAD_SYNTAX)]  # smtpd.c: an empty command line
+        verb, _, arg = line.strip().partition(" ")
         verb = verb.upper()
-        counts = self.session.counts
         method = getattr(self, "smtp_" + verb, None) if verb.isalpha() else None
+        name = verb.lower() if method is not None else "unknown"
+        stats = self.session.counts.setdefault(name, [0, 0])
+        stats[1] += 1
         if method is None:
-            counts["unknown"] = counts.get("unknown", 0) + 1
             return [str(S500_UNRECOGNIZED)]
-        counts[verb.lower()] = counts.get(verb.lower(), 0) + 1
         reply: list[str] = method(arg.strip())
+        if reply and reply[-1][:1] == "2":  # DATA counts when its message is accepted
+            stats[0] += 1
         return reply
 
     def data_line(self, line: bytes) -> list[str]:
@@ -132,6 +152,8 @@ class SmtpServer:
         content = unstuff(self._data)
         self._data = []
         reply = self.policy.end_of_data(self.session, content)
+        if reply.code < 300:
+            self.session.counts.setdefault("data", [0, 0])[0] += 1
         self.session.reset_transaction()
         return [str(reply)]
 
@@ -139,7 +161,9 @@ class SmtpServer:
     def smtp_HELO(self, arg: str) -> list[str]:
         if not arg:
             return ["501 Syntax: HELO hostname"]  # smtpd.c helo_cmd: no enhanced code
-        self.session.helo_name, self.session.protocol = arg, "SMTP"
+        # helo_cmd(): a HELO after EHLO keeps the protocol name ESMTP
+        self.session.helo_name = arg
+        self.session.protocol = self.session.protocol or "SMTP"
         self.session.reset_transaction()
         return [f"250 {self.policy.hostname()}"]
 
@@ -152,22 +176,26 @@ class SmtpServer:
         return [f"250-{x}" for x in lines[:-1]] + [f"250 {lines[-1]}"]
 
     def smtp_AUTH(self, arg: str) -> list[str]:
+        """RFC 4954, in the order of smtpd_sasl_proto.c smtpd_sasl_auth_cmd()."""
         session = self.session
-        if session.helo_name is None or session.protocol != "ESMTP":
+        if session.helo_name is None and self.policy.helo_required():
             return [str(S503_NEED_EHLO)]
-        if session.sasl_user is not None:
-            return [str(S503_ALREADY_AUTH)]
-        if not any(k.startswith("AUTH ") for k in self.policy.ehlo_keywords(session)):
-            return [str(S503_AUTH_NOT_ENABLED)]  # smtpd_sasl_proto.c
+        if not self.policy.sasl_enabled(session):
+            return [str(S503_AUTH_NOT_ENABLED)]
         if session.sender is not None:
             return [str(S503_AUTH_IN_MAIL)]
+        if session.sasl_user is not None:
+            return [str(S503_ALREADY_AUTH)]
         mech, _, initial = arg.partition(" ")
+        if not mech:
+            return [str(S501_SYNTAX.with_text("Syntax: AUTH mechanism"))]
         if mech.upper() != "PLAIN" or not initial:
-            # SIMPLIFICATION: LOGIN and PLAIN without an initial response (issue: relay control)
-            return [str(S535_AUTH_FAILED)]
+            # SIMPLIFICATION: LOGIN and PLAIN without an initial response come with the
+            # relay-control issue; a client that tries them is refused as a bad protocol
+            return [str(S535_AUTH_BADPROT)]
         credentials = _decode_plain(initial)
         if credentials is None:
-            return [str(S501_AUTH_DECODE)]
+            return [str(S535_AUTH_BADPROT)]
         user, password = credentials
         if not self.policy.authenticate(session, user, password):
             return [str(S535_AUTH_FAILED)]
@@ -180,9 +208,10 @@ class SmtpServer:
             return [str(S503_NEED_EHLO)]  # only with smtpd_helo_required = yes
         if session.sender is not None:
             return [str(S503_NESTED_MAIL)]
-        sender = _path_argument(arg, "FROM")
+        sender, why = _path_argument(arg, "FROM")
         if sender is None:
-            return [str(S501_SYNTAX.with_text("Syntax: MAIL FROM:<address>"))]
+            return [str(S501_BAD_SENDER if why == "address"
+                        else S501_SYNTAX.with_text("Syntax: MAIL FROM:<address>"))]
         refused = self.policy.check_mail(session, sender)
         if refused is not None:
             self.policy.on_reject(session, "MAIL", refused, sender)
@@ -194,9 +223,11 @@ class SmtpServer:
         session = self.session
         if session.sender is None:
             return [str(S503_NEED_MAIL)]
-        rcpt = _path_argument(arg, "TO")
-        if not rcpt:
+        rcpt, why = _path_argument(arg, "TO")
+        if rcpt is None and why == "syntax":
             return [str(S501_SYNTAX.with_text("Syntax: RCPT TO:<address>"))]
+        if not rcpt:  # RCPT TO:<> or a broken address (REJECT_EMPTY_ADDR)
+            return [str(S501_BAD_RCPT)]
         refused = self.policy.check_rcpt(session, rcpt)
         if refused is not None:
             self.policy.on_reject(session, "RCPT", refused, rcpt)
@@ -209,6 +240,8 @@ class SmtpServer:
         return [str(S250_RCPT_OK)]
 
     def smtp_DATA(self, arg: str) -> list[str]:
+        if arg:
+            return [str(S501_SYNTAX.with_text("Syntax: DATA"))]
         if self.session.sender is None:
             return [str(S503_NEED_RCPT)]
         if not self.session.recipients:
@@ -219,11 +252,37 @@ class SmtpServer:
         return [str(S354_DATA)]
 
     def smtp_RSET(self, arg: str) -> list[str]:
+        if arg:
+            return [str(S501_SYNTAX.with_text("Syntax: RSET"))]
         self.session.reset_transaction()
         return [str(S250_OK)]
 
     def smtp_NOOP(self, arg: str) -> list[str]:
+        # RFC 5321 §4.1.1.9 allows an ignored parameter (Postfix: unless RFC821_SYNTAX)
         return [str(S250_OK)]
+
+    def smtp_VRFY(self, arg: str) -> list[str]:
+        """smtpd.c vrfy_cmd(): 252 with the argument as given, after the recipient checks."""
+        if not self.policy.vrfy_enabled():
+            return [str(S502_VRFY_DISABLED)]
+        if not arg:
+            return [str(S501_SYNTAX.with_text("Syntax: VRFY address"))]
+        address = arg.strip("<>")
+        if not address:
+            return [str(S501_BAD_RCPT)]
+        refused = self.policy.check_rcpt(self.session, address)
+        if refused is not None:
+            return [str(refused)]
+        return [f"252 2.0.0 {arg}"]
+
+    def smtp_ETRN(self, arg: str) -> list[str]:
+        """smtpd.c etrn_cmd(): with fast_flush_domains empty (its default follows
+        relay_domains, empty since 3.0) every site is refused."""
+        if self.session.sender is not None:
+            return ["503 Error: MAIL transaction in progress"]
+        if not arg or len(arg.split()) != 1:
+            return ["500 Syntax: ETRN domain"]
+        return [f"459 <{arg.lstrip('@#')}>: service unavailable"]
 
     def smtp_QUIT(self, arg: str) -> list[str]:
         self.closed = True
@@ -233,8 +292,8 @@ class SmtpServer:
 def _decode_plain(initial: str) -> tuple[str, str] | None:
     """SASL PLAIN: base64 of ``authzid NUL authcid NUL passwd`` (RFC 4616 §2)."""
     try:
-        raw = base64.b64decode(initial, validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+        raw = base64.b64decode(initial.encode("ascii"), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):  # UnicodeError is a ValueError
         return None
     parts = raw.split("\0")
     if len(parts) != 3:

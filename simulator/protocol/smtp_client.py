@@ -40,6 +40,9 @@ class ClientOptions:
     auth: tuple[str, str] | None = None  # (user, password) for AUTH PLAIN
     pipelining: bool = True  # Postfix smtp(8) pipelines when the server offers it
     send_size: bool = True  # MAIL FROM:<..> SIZE=n when the server offers SIZE (RFC 1870)
+    # Postfix smtp(8) habits (smtp_proto.c): RSET before QUIT after a refused MAIL, all RCPTs
+    # refused or a refused DATA; with PIPELINING, QUIT sent together with the final "."
+    postfix_habits: bool = True
 
 
 NL = b"\n"
@@ -65,18 +68,25 @@ class _Dialogue:
         self.t += self.rtt
         return replies
 
-    def send_data(self, data: bytes) -> str:
+    def send_data(self, data: bytes, quit_too: bool = False) -> str:
         for raw in data.splitlines(keepends=False):
             stuffed = b"." + raw if raw.startswith(b".") else raw  # RFC 5321 §4.5.2
             self.result.lines.append((self.t, "C", stuffed.decode("utf-8", "replace")))
             self.server.data_line(stuffed + b"\n")
         self.result.lines.append((self.t, "C", "."))
+        if quit_too:
+            self.result.lines.append((self.t, "C", "QUIT"))
         self.server.session.now = self.t + self.rtt / 2
         reply = self.server.data_line(b".\n")
         self.result.lines.append((self.t + self.rtt / 2, "S", reply[0]))
+        if quit_too:
+            self.result.lines.extend((self.t + self.rtt / 2, "S", r)
+                                     for r in self.server.handle("QUIT"))
         self.result.commit_at = self.t + self.rtt / 2
         self.result.data_done = self.t + self.rtt
         self.t += self.rtt
+        if quit_too:
+            self.result.end = self.t
         return reply[0]
 
     def quit(self) -> SmtpClientResult:
@@ -84,9 +94,19 @@ class _Dialogue:
         self.result.end = self.t
         return self.result
 
-    def fail(self, reply: str, command: str) -> SmtpClientResult:
+    def fail(self, reply: str, command: str, rset: bool = False,
+             pipelining: bool = False) -> SmtpClientResult:
+        """End the session after a refusal; Postfix's client first resets the transaction."""
         self.result.failure, self.result.failed_command = reply, command
-        return self.quit()
+        if not rset:
+            return self.quit()
+        if pipelining:  # RSET and QUIT go out together on an uncached connection
+            self.send(["RSET", "QUIT"])
+        else:
+            self.send(["RSET"])
+            self.send(["QUIT"])
+        self.result.end = self.t
+        return self.result
 
 
 def run_smtp_client(server: SmtpServer, t0: float, rtt: float, envelope: Envelope, data: bytes,
@@ -109,19 +129,24 @@ def run_smtp_client(server: SmtpServer, t0: float, rtt: float, envelope: Envelop
     if options.send_size and any(k.split()[0] == "SIZE" for k in keywords):
         mail += f" SIZE={len(data) + data.count(NL)}"
     rcpts = [f"RCPT TO:<{r}>" for r in envelope.recipients]
-    if options.pipelining and "PIPELINING" in keywords:
-        replies = dlg.send([mail, *rcpts, "DATA"])
-    else:
-        replies = _one_by_one(dlg, mail, rcpts)
+    pipelining = options.pipelining and "PIPELINING" in keywords
+    replies = dlg.send([mail, *rcpts, "DATA"]) if pipelining else _one_by_one(dlg, mail, rcpts)
+    rset = options.postfix_habits
     if not replies[0][0].startswith("2"):
-        return dlg.fail(replies[0][0], "MAIL FROM")
+        return dlg.fail(replies[0][0], "MAIL FROM", rset, pipelining)
     for rcpt, reply in zip(envelope.recipients, replies[1:1 + len(rcpts)]):
         dlg.result.rcpt_replies[rcpt] = reply[0]
-    if len(replies) == len(rcpts) + 1:  # no DATA sent: every recipient was refused
-        return dlg.fail(replies[-1][0], "RCPT TO")
+    accepted = any(r.startswith("2") for r in dlg.result.rcpt_replies.values())
+    if not accepted:  # every recipient refused (a pipelined DATA got 554 meanwhile)
+        return dlg.fail(replies[1 + len(rcpts) - 1][0], "RCPT TO", rset, pipelining)
     if not replies[-1][0].startswith("3"):
-        return dlg.fail(replies[-1][0], "DATA")
-    dlg.result.data_reply = dlg.send_data(data)
+        return dlg.fail(replies[-1][0], "DATA", rset, pipelining)
+    quit_too = pipelining and options.postfix_habits
+    dlg.result.data_reply = dlg.send_data(data, quit_too)
+    if quit_too:
+        if not dlg.result.data_reply.startswith("2"):
+            dlg.result.failure, dlg.result.failed_command = dlg.result.data_reply, "end of DATA"
+        return dlg.result
     if not dlg.result.data_reply.startswith("2"):
         return dlg.fail(dlg.result.data_reply, "end of DATA")
     return dlg.quit()

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-from ...model.message import to_bytes
 from ...model.status import DeliveryResult
 from ...model.trace import Hop, Outcome
 from ..mta.delivery_log import Stamps, status_line
@@ -64,8 +63,7 @@ class Local:
 
     def _store(self, qf: "QueueFile", user: "User",
                headers: DeliveryHeaders) -> Generator[Any, Any, Stored]:
-        delivery = Delivery(qf.msg, qf.qid, user, self.mailbox_path(user), headers,
-                            to_bytes(qf.content))
+        delivery = Delivery(qf.msg, qf.qid, user, self.mailbox_path(user), headers, qf.content)
         return (yield from self.store.deliver(delivery))
 
     def _delivered(self, qf: "QueueFile", rcpt: "QueueRecipient", stored: Stored) -> None:

@@ -98,11 +98,11 @@ def maildir_files(fs: VirtualFS, maildir: str) -> list[str]:
     return fs.under(base + "/new") + fs.under(base + "/cur")
 
 
-def mbox_chunks(data: bytes) -> list[bytes]:
+def mbox_chunks(data: bytes | bytearray) -> list[bytes]:
     """Each entry of an mbox exactly as stored: its ``From `` line to the next one."""
     chunks: list[list[bytes]] = []
     previous_blank = True
-    for line in data.splitlines(keepends=True):
+    for line in bytes(data).splitlines(keepends=True):
         if line.startswith(b"From ") and previous_blank:
             chunks.append([])
         if chunks:

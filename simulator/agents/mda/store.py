@@ -100,12 +100,10 @@ class MailboxStore:
     def _lock_hop(self, d: Delivery, got: Waited, kinds: frozenset[str]) -> None:
         world = self.host.world
         held = got.blocked_by or "another process"
-        if got.holder is None:
-            action, detail = "mbox_lock_failed", (
-                f"gave up after {got.attempts} attempts in {got.waited:.2f} s: {got.failure}")
-        else:
-            action, detail = "mbox_lock_wait", (
-                f"waited {got.waited:.2f} s ({got.attempts} attempts) for {d.path}")
+        action = "mbox_lock_failed" if got.holder is None else "mbox_lock_wait"
+        detail = (f"gave up after {got.attempts} attempts in {got.waited:.2f} s: {got.failure}"
+                  if got.holder is None else
+                  f"waited {got.waited:.2f} s ({got.attempts} attempts) for {d.path}")
         cf = self.host.cf
         assert cf is not None
         detail += f"; held by {held}; mailbox_delivery_lock = {cf['mailbox_delivery_lock']}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from ...model.message import from_bytes, to_bytes
+from ...model import rawmsg
 from ...model.trace import Hop, Outcome
 from .queue import QueueFile, QueueRecipient
 
@@ -67,14 +67,14 @@ class Bounce:
                             "bounce", None, None, "bounce", None,
                             f"non-delivery notification {qid} to <{qf.sender}>", None,
                             (("qid", qid), ("sender", qf.sender))))
-        self.mta.cleanup.commit(qid, qf.msg + ".bounce", "", [qf.sender], from_bytes(data),
+        self.mta.cleanup.commit(qid, qf.msg + ".bounce", "", [qf.sender], data,
                                 None, "local", "postfix/bounce", add_missing=True)
 
     def report(self, qf: QueueFile, bounced: list[QueueRecipient], qid: str) -> bytes:
         cf, clock = self.mta.cf, self.mta.host.world.engine.clock
         now = self.mta.host.world.engine.now
         boundary = f"{qid}.{int(clock.at(now).timestamp())}/{cf['myhostname']}"
-        original = to_bytes(qf.content)
+        original = qf.content
         headers_only = len(original) > BOUNCE_SIZE_LIMIT
         # smtputf8_enable = yes (default) forces 8bit and utf-8 (bounce_notify_util.c)
         utf8 = cf.flag("smtputf8_enable")
@@ -83,7 +83,7 @@ class Bounce:
         # cleanup qualifies MAILER-DAEMON with @$myorigin, as any local address
         lines = [f"From: Mail Delivery System <MAILER-DAEMON@{cf['myorigin']}>",
                  "Subject: Undelivered Mail Returned to Sender", f"To: {qf.sender}"]
-        msgid = str(qf.content.get("Message-Id", "")).strip()
+        msgid = rawmsg.get(qf.content, "Message-Id")
         if msgid:
             lines += [f"References: {msgid}", f"In-Reply-To: {msgid}"]
         lines += ["Auto-Submitted: auto-replied", "MIME-Version: 1.0",

@@ -10,10 +10,9 @@ the file to the queue manager through the incoming queue.
 from __future__ import annotations
 
 from datetime import timezone
-from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
-from ...model.message import append_header, prepend_header, to_bytes
+from ...model import rawmsg
 from ...model.trace import Hop
 from .header_rewrite import drop_headers, rewrite_local
 from .queue import QueueFile, QueueIds, QueueRecipient
@@ -34,7 +33,7 @@ class Cleanup:
         return self.ids.next(self.mta.host.world.engine.now)
 
     def commit(self, qid: str, msg: str, sender: str, recipients: list[str],
-               content: EmailMessage, received: str | None, client: str, program: str,
+               content: bytes, received: str | None, client: str, program: str,
                add_missing: bool, from_value: str | None = None,
                originals: list[str] | None = None) -> QueueFile:
         """Finish the queue file and place it in the incoming queue; ``originals`` are the
@@ -42,19 +41,24 @@ class Cleanup:
         host = self.mta.host
         world = host.world
         now = world.engine.now
-        dropped = drop_headers(content, self.mta.cf)  # message_drop_headers, always
-        rewritten = rewrite_local(content, self.mta.cf) if add_missing else []
+        content = rawmsg.normalise(content)
+        content, dropped = drop_headers(content, self.mta.cf)  # message_drop_headers, always
+        rewritten: list[str] = []
+        if add_missing:  # the local rewriting context (cleanup_envelope.c)
+            content, rewritten = rewrite_local(content, self.mta.cf)
         if received is not None:
-            prepend_header(content, "Received", received)
-        added = self._add_missing_headers(content, qid, now, from_value) if add_missing else []
-        message_id = str(content.get("Message-Id", "")).strip() or "<>"  # none: "<>"
+            content = rawmsg.prepend(content, "Received", received)
+        added: list[str] = []
+        if add_missing:
+            content, added = self._add_missing_headers(content, qid, now, from_value)
+        message_id = rawmsg.get(content, "Message-Id") or "<>"  # none: "<>"
         world.msg_keys.setdefault(message_id, msg)
         host.log("postfix/cleanup", f"{qid}: message-id={message_id}", fresh=True)
         qf = QueueFile(qid, msg, sender, [QueueRecipient(r, o) for r, o in
                                              zip(recipients, originals or recipients)], content,
                        arrival=now, client=client, log_program=program)
         qf.size = queue_size(content)
-        qf.hops_before = len(content.get_all("Received") or [])
+        qf.hops_before = rawmsg.count(content, "Received")
         detail = "added " + ", ".join(["Received:", *added]) if received else (
             "added " + ", ".join(added) if added else "no header added")
         detail += "".join(f"; rewrote {n}: (@$myorigin)" for n in rewritten)
@@ -65,28 +69,27 @@ class Cleanup:
         self.mta.qmgr.enqueue(qf)
         return qf
 
-    def _add_missing_headers(self, content: EmailMessage, qid: str, now: float,
-                             from_value: str | None) -> list[str]:
+    def _add_missing_headers(self, content: bytes, qid: str, now: float,
+                             from_value: str | None) -> tuple[bytes, list[str]]:
         clock = self.mta.host.world.engine.clock
         added = []
-        if "Message-Id" not in content:
+        if not rawmsg.has(content, "Message-Id"):
             # <UTC YYYYMMDDhhmmss.QUEUEID@myhostname> (cleanup_message.c, short queue IDs)
             stamp = clock.at(now).astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
-            append_header(content, "Message-Id", f"<{stamp}.{qid}@{self.mta.cf['myhostname']}>")
+            content = rawmsg.append(content, "Message-Id",
+                                    f"<{stamp}.{qid}@{self.mta.cf['myhostname']}>")
             added.append("Message-Id:")
-        if "Date" not in content:
-            append_header(content, "Date", clock.rfc5322(now))
+        if not rawmsg.has(content, "Date"):
+            content = rawmsg.append(content, "Date", clock.rfc5322(now))
             added.append("Date:")
-        if from_value is not None and "From" not in content:
-            append_header(content, "From", from_value)
+        if from_value is not None and not rawmsg.has(content, "From"):
+            content = rawmsg.append(content, "From", from_value)
             added.append("From:")
-        return added
+        return content, added
 
-
-
-def queue_size(content: EmailMessage) -> int:
+def queue_size(content: bytes) -> int:
     """qmgr's ``size=``: the queue file's content length. Each line is a record of type
     byte, length byte(s) and text: len + 2, one more for lines of 128 bytes or longer
     (global/record.c rec_put(); cleanup_message.c)."""
-    lines = to_bytes(content).split(b"\n")[:-1]
+    lines = content.split(b"\n")[:-1]
     return sum(len(line) + 2 + (len(line) >= 128) for line in lines)

@@ -12,8 +12,9 @@ with a space while they stay under 70 characters, continuation lines start with 
 
 from __future__ import annotations
 
-from email.message import EmailMessage
 from typing import TYPE_CHECKING
+
+from ...model import rawmsg
 
 if TYPE_CHECKING:
     from .params import MainCf
@@ -24,29 +25,51 @@ ADDRESS_HEADERS = {"from", "sender", "reply-to", "errors-to", "return-receipt-to
                    "apparently-to", "resent-to", "resent-cc", "resent-bcc"}
 
 
-def drop_headers(content: EmailMessage, cf: "MainCf") -> list[str]:
-    """Remove the message_drop_headers; the names removed."""
+def _fields(block: bytes) -> list[bytes]:
+    """The header block's fields, each with its continuation lines and final newline."""
+    fields: list[bytes] = []
+    for line in block.splitlines(keepends=True):
+        if line[:1] in (b" ", b"\t") and fields:
+            fields[-1] += line
+        else:
+            fields.append(line)
+    return fields
+
+
+def _name(field: bytes) -> str:
+    return field.split(b":", 1)[0].strip().decode("ascii", "replace")
+
+
+def drop_headers(content: bytes, cf: "MainCf") -> tuple[bytes, list[str]]:
+    """Remove the message_drop_headers; the message and the names removed."""
     drop = {name.lower() for name in cf.list("message_drop_headers")}
-    headers = content._headers  # type: ignore[attr-defined]
-    gone = [name for name, _ in headers if name.lower() in drop]
-    content._headers = [(n, v) for n, v in headers if n.lower() not in drop]  # type: ignore[attr-defined]
-    return gone
+    block, rest = rawmsg.split(content)
+    lower = b"\n" + block.lower()
+    if not any(f"\n{name}:".encode() in lower for name in drop):
+        return content, []  # the usual case: one scan, no copy
+    kept: list[bytes] = []
+    gone: list[bytes] = []
+    for field in _fields(block):
+        (gone if _name(field).lower() in drop else kept).append(field)
+    return b"".join(kept) + rest, [_name(f) for f in gone]
 
 
-def rewrite_local(content: EmailMessage, cf: "MainCf") -> list[str]:
-    """append_at_myorigin in address headers; the names of the headers rewritten."""
+def rewrite_local(content: bytes, cf: "MainCf") -> tuple[bytes, list[str]]:
+    """append_at_myorigin in address headers; the message and the headers rewritten."""
     origin = cf["myorigin"]
-    headers = content._headers  # type: ignore[attr-defined]
-    changed = []
-    for i, (name, value) in enumerate(headers):
+    block, rest = rawmsg.split(content)
+    fields, changed = _fields(block), []
+    for i, field in enumerate(fields):
+        name = _name(field)
         if name.lower() not in ADDRESS_HEADERS:
             continue
-        items = split_addresses(str(value))
+        value = field.split(b":", 1)[1].decode("utf-8", "surrogateescape")
+        items = split_addresses(value)
         rewritten = [_qualify(item, origin) for item in items]
         if rewritten != items:
-            headers[i] = (name, fold(name, rewritten))
+            fields[i] = f"{name}: {fold(name, rewritten)}\n".encode("utf-8", "surrogateescape")
             changed.append(name)
-    return changed
+    return (b"".join(fields) + rest if changed else content), changed
 
 
 def split_addresses(value: str) -> list[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Generator
 from dataclasses import dataclass
 from email.headerregistry import Address as HeaderAddress
-from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any
 
 from .resolve import canonical
@@ -32,7 +31,7 @@ class Dropped:
     user: "User"
     sender: str  # as given (-f) or the login name
     recipients: tuple[str, ...]
-    content: EmailMessage
+    content: bytes
     msg: str  # the scenario message key
     full_name: str | None
 

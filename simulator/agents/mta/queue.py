@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 
 QUEUE_NAMES = ("maildrop", "incoming", "active", "deferred", "hold")
 
@@ -33,7 +32,7 @@ class QueueFile:
     msg: str  # the scenario message key, for the trace
     sender: str
     recipients: list[QueueRecipient]
-    content: EmailMessage
+    content: bytes  # the message, LF line ends, headers first (model/rawmsg.py)
     arrival: float
     size: int = 0
     queue: str = "incoming"

@@ -12,7 +12,7 @@ from collections.abc import Generator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ...model.message import Envelope, to_bytes
+from ...model.message import Envelope
 from ...model.status import DeliveryResult
 from ...model.trace import Hop
 from ...protocol.smtp_client import ClientOptions, SmtpClientResult
@@ -83,7 +83,7 @@ class SmtpClient:
         envelope = Envelope(qf.sender, tuple(r.address for r in rcpts))
         options = ClientOptions(ehlo_name=self.mta.cf["smtp_helo_name"])
         caller = Caller(self.mta.host, "smtp", qf.msg, qf.qid, "relay")
-        return (yield from smtp_session(caller, conn, envelope, to_bytes(qf.content), options))
+        return (yield from smtp_session(caller, conn, envelope, qf.content, options))
 
     def _verdicts(self, qf: QueueFile, rcpts: list[QueueRecipient], result: SmtpClientResult,
                   label: str, stamps: Stamps, when: float) -> list[DeliveryResult]:

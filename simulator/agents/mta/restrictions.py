@@ -30,20 +30,32 @@ KNOWN = ("permit_mynetworks", "permit_sasl_authenticated", "defer_unauth_destina
 
 
 def in_networks(ip: str, networks: tuple[str, ...]) -> bool:
-    """mynetworks matching: CIDR blocks, bracketed IPv6 ``[::1]/128``, single addresses."""
+    """mynetworks matching (postconf(5)): CIDR blocks, bracketed IPv6 ``[::1]/128``, single
+    addresses; the first pattern that matches decides, and ``!pattern`` excludes."""
     addr = ipaddress.ip_address(ip)
     for item in networks:
+        negate = item.startswith("!")
         try:
-            net = ipaddress.ip_network(item.replace("[", "").replace("]", ""), strict=False)
+            net = ipaddress.ip_network(item.lstrip("!").replace("[", "").replace("]", ""),
+                                       strict=False)
         except ValueError:
             continue
         if addr.version == net.version and addr in net:
-            return True
+            return not negate
     return False
 
 
-def evaluate(restrictions: list[str], facts: Facts, rcpt: str) -> Reply | None:
-    """None when the list ends without a reject (or with a permit); the reject reply otherwise."""
+def evaluate(restrictions: list[str], facts: Facts, rcpt: str,
+             stage: str = "recipient") -> Reply | None:
+    """None when the list ends without a reject (or with a permit); the reject reply otherwise.
+
+    ``stage`` "client" (smtpd_client_restrictions) names the client in a reject; the relay
+    and recipient lists name the recipient (smtpd_check.c smtpd_check_rcpt()).
+    """
+    if stage == "client":
+        name_, cls = facts.client_label, "Client host"
+    else:
+        name_, cls = rcpt, "Recipient address"
     for name in restrictions:
         if name == "permit_mynetworks" and in_networks(facts.client_ip, facts.mynetworks):
             return None
@@ -55,9 +67,8 @@ def evaluate(restrictions: list[str], facts: Facts, rcpt: str) -> Reply | None:
                 return base.with_text(base.text.format(rcpt))
         if name == "permit":
             return None
-        if name == "reject":
-            # smtpd_check.c: a client-level reject names the client
-            return Reply(554, "5.7.1", f"<{facts.client_label}>: Client host rejected: Access denied")
+        if name == "reject":  # smtpd_check.c generic_checks(): REJECT_ALL, DEFER_ALL
+            return Reply(554, "5.7.1", f"<{name_}>: {cls} rejected: Access denied")
         if name == "defer":
-            return Reply(450, "4.7.1", f"<{facts.client_label}>: Client host rejected: Try again later")
+            return Reply(450, "4.3.2", f"<{name_}>: {cls} rejected: Try again later")
     return None

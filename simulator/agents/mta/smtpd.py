@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from ...model.address import domain_of, local_of
-from ...model.message import from_bytes
 from ...model.status import S250_QUEUED, S550_USER_UNKNOWN, Reply
 from ...protocol.smtp import SmtpSession
 from . import restrictions
@@ -61,6 +60,12 @@ class Smtpd:
     def helo_required(self) -> bool:
         return self.mta.cf.flag("smtpd_helo_required")
 
+    def sasl_enabled(self, session: SmtpSession) -> bool:
+        return self._sasl_enabled()
+
+    def vrfy_enabled(self) -> bool:
+        return not self.mta.cf.flag("disable_vrfy_command")
+
     def ehlo_keywords(self, session: SmtpSession) -> list[str]:
         size = self.mta.cf["message_size_limit"]
         words = [w.format(size=size) for w in EHLO_BASE]
@@ -86,10 +91,10 @@ class Smtpd:
             session.client_ip, _label(session), session.sasl_user is not None,
             tuple(cf.list("mynetworks")), self.mta.relay_ok_domains())
         # smtpd_delay_reject = yes: client restrictions are applied at RCPT time
-        for rule_list in (list(self.service.client_restrictions),
-                          cf.list("smtpd_relay_restrictions"),
-                          cf.list("smtpd_recipient_restrictions")):
-            refused = restrictions.evaluate(rule_list, facts, rcpt)
+        for rule_list, stage in ((list(self.service.client_restrictions), "client"),
+                                 (cf.list("smtpd_relay_restrictions"), "recipient"),
+                                 (cf.list("smtpd_recipient_restrictions"), "recipient")):
+            refused = restrictions.evaluate(rule_list, facts, rcpt, stage)
             if refused is not None:
                 return refused
         if domain_of(rcpt) in self.mta.local_domains() and \
@@ -108,7 +113,7 @@ class Smtpd:
         assert session.queue_id is not None and session.sender is not None
         qid, sender, rcpts = session.queue_id, session.sender, list(session.recipients)
         received = self._received(session, qid, rcpts)
-        content = from_bytes(data)
+        content = data
         client, program = _label(session), self.service.syslog_name
         add_missing = self.mta.may_rewrite_headers(session.client_ip, session.sasl_user)
 
@@ -133,10 +138,7 @@ class Smtpd:
         self._log(session, f"connect from {_label(session)}", fresh=True)
 
     def log_disconnect(self, session: SmtpSession) -> None:
-        counts = session.counts
-        stats = " ".join(f"{k}={v}" for k, v in counts.items())
-        total = sum(counts.values())
-        self._log(session, f"disconnect from {_label(session)} {stats} commands={total}")
+        self._log(session, f"disconnect from {_label(session)}{command_stats(session.counts)}")
 
     # --- helpers ---------------------------------------------------------------------------
     def _sasl_enabled(self) -> bool:
@@ -155,6 +157,25 @@ class Smtpd:
 
     def _log(self, session: SmtpSession, text: str, fresh: bool = False) -> None:
         self.mta.host.log(self.service.syslog_name, text, fresh=fresh, t=session.now)
+
+
+# smtpd_cmd_table order, as smtpd_format_cmd_stats() prints the counts
+CMD_ORDER = ("helo", "ehlo", "xclient", "xforward", "starttls", "auth", "mail", "rcpt", "data",
+             "bdat", "rset", "noop", "vrfy", "etrn", "quit", "help", "unknown")
+
+
+def command_stats(counts: dict[str, list[int]]) -> str:
+    """`` ehlo=1 mail=1 rcpt=0/1 quit=1 commands=3/4``: name=ok, with /total when they
+    differ; ``commands=S`` with /T when S != T or T == 0 (smtpd.c)."""
+    parts = []
+    ok_all = total_all = 0
+    for name in CMD_ORDER:
+        if name in counts:
+            ok, total = counts[name]
+            ok_all, total_all = ok_all + ok, total_all + total
+            parts.append(f" {name}={ok}" + (f"/{total}" if ok != total else ""))
+    tail = f" commands={ok_all}" + (f"/{total_all}" if ok_all != total_all or not total_all else "")
+    return "".join(parts) + tail
 
 
 def _label(session: SmtpSession) -> str:
