@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ DOVECOT_READ = frozenset({"fcntl"})  # mbox_read_locks default (Dovecot 2.3)
 DOVECOT_WRITE = frozenset({"dotlock", "fcntl"})  # mbox_write_locks default
 
 
+@lru_cache(maxsize=16)
 def parse_kinds(value: str) -> frozenset[str]:
     """``fcntl, dotlock`` -> its kinds; unknown names raise ValueError (mbox_conf.c)."""
     names = [n for n in value.replace(",", " ").split() if n]
@@ -72,12 +74,13 @@ class Waited:
 class MboxLock:
     """Every lock currently held on one mbox file."""
 
-    __slots__ = ("env", "path", "holders", "_released")
+    __slots__ = ("env", "path", "holders", "_released", "_waiting")
 
     def __init__(self, env: "simpy.Environment", path: str) -> None:
         self.env, self.path = env, path
         self.holders: list[Holder] = []
         self._released = env.event()
+        self._waiting = 0  # processes blocked in wait(): only they need the wake-up event
 
     def blocker(self, kinds: frozenset[str] | set[str], shared: bool,
                 me: Holder | None = None) -> Holder | None:
@@ -98,8 +101,9 @@ class MboxLock:
     def release(self, holder: Holder) -> None:
         if holder in self.holders:
             self.holders.remove(holder)
-        released, self._released = self._released, self.env.event()
-        released.succeed()
+        if self._waiting:  # no SimPy event at all when nobody blocks (the usual case)
+            released, self._released = self._released, self.env.event()
+            released.succeed()
 
     def wait(self, who: str, kinds: frozenset[str],
              shared: bool) -> Generator[Any, Any, Waited]:
@@ -108,7 +112,9 @@ class MboxLock:
         while (b := self.blocker(kinds, shared)) is not None:
             first = first or b.who
             tries += 1
+            self._waiting += 1
             yield self._released
+            self._waiting -= 1
         return Waited(self.take(who, kinds, shared), self.env.now - start, tries, first)
 
     def poll(self, who: str, kinds: frozenset[str], rng: "random.Random", attempts: int,

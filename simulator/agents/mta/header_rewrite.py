@@ -12,6 +12,7 @@ with a space while they stay under 70 characters, continuation lines start with 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ...model import rawmsg
@@ -42,16 +43,22 @@ def _name(field: bytes) -> str:
 
 def drop_headers(content: bytes, cf: "MainCf") -> tuple[bytes, list[str]]:
     """Remove the message_drop_headers; the message and the names removed."""
-    drop = {name.lower() for name in cf.list("message_drop_headers")}
+    drop, needles = _drop_set(cf["message_drop_headers"])
     block, rest = rawmsg.split(content)
     lower = b"\n" + block.lower()
-    if not any(f"\n{name}:".encode() in lower for name in drop):
+    if not any(needle in lower for needle in needles):
         return content, []  # the usual case: one scan, no copy
     kept: list[bytes] = []
     gone: list[bytes] = []
     for field in _fields(block):
         (gone if _name(field).lower() in drop else kept).append(field)
     return b"".join(kept) + rest, [_name(f) for f in gone]
+
+
+@lru_cache(maxsize=8)
+def _drop_set(value: str) -> tuple[frozenset[str], tuple[bytes, ...]]:
+    names = frozenset(n.lower() for n in value.replace(",", " ").split())
+    return names, tuple(f"\n{n}:".encode() for n in sorted(names))
 
 
 def rewrite_local(content: bytes, cf: "MainCf") -> tuple[bytes, list[str]]:
