@@ -192,3 +192,25 @@ def test_pop3_on_both_stores_keep_then_delete(tmp_path: Path, home_mailbox: str,
     assert third.update().removed == 2
     box = Mailbox(world.hosts["mx.example.org"], path).sync(drop_recent=False)
     assert box.messages == []
+
+
+def test_a_delivery_that_cannot_lock_is_deferred_with_postfix_words(tmp_path: Path) -> None:
+    import yaml
+
+    spec = yaml.safe_load((Path(__file__).parents[2] / "scenarios/12-mbox-locking.yaml")
+                          .read_text(encoding="utf-8"))
+    spec["expect"], spec["questions"] = {}, []
+    spec["hosts"]["spool.example.org"]["mta"]["deliver_lock_attempts"] = 1
+    path = tmp_path / "lab.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    world = load_scenario(path).build().run(until="20m")
+    two = world.trace.outcomes[("two", "yuki")]
+    assert two.status == "queued" and two.dsn == "4.2.0"
+    assert two.where == ("deferred: cannot update mailbox /var/spool/mail/yuki for user yuki. "
+                         "unable to create lock file /var/spool/mail/yuki.lock: File exists")
+    # the POP3 session's read lock blocks the fcntl lock (the dotlock was free)
+    assert world.trace.outcomes[("five", "yuki")].where.endswith(
+        "unable to lock for exclusive access: Resource temporarily unavailable")
+    assert any("dsn=4.2.0, status=deferred (cannot update mailbox /var/spool/mail/yuki for "
+               "user yuki." in x.line for x in world.trace.logs)
+    assert [h.action for h in world.trace.hops].count("mbox_lock_failed") == 2
