@@ -96,7 +96,10 @@ def fetch_pop3(mua: "Mua", spec: "FetchSpec") -> Generator[Any, Any, None]:
 
 
 def _pop3_update(session: Any, lock: Any, held: Any, user: str) -> Generator[Any, Any, Any]:
-    """The UPDATE state: on an mbox, trade the read lock for a write lock first."""
+    """The UPDATE state: on an mbox, trade the read lock for a write lock first.
+
+    SIMPLIFICATION: when the write lock has to wait (local(8) holds the dotlock while it
+    polls), the dialogue's "+OK Logging out" was already timed; the wait shows only here."""
     if lock is None:
         return session.update()
     lock.release(held)

@@ -120,7 +120,10 @@ class MboxLock:
     def poll(self, who: str, kinds: frozenset[str], rng: "random.Random", attempts: int,
              delay: float) -> Generator[Any, Any, Waited]:
         """Postfix's mbox_open(): dotlock first, then the kernel locks, each with up to
-        ``attempts`` non-blocking tries and rand_sleep(delay, delay/2) between them."""
+        ``attempts`` non-blocking tries and rand_sleep(delay, delay/2) between them.
+
+        SIMPLIFICATION: no dotlock lives past stale_lock_time (500s) here, so dot_lockfile()
+        never has a stale lock to break."""
         start = self.env.now
         holder = Holder(who, set(), False, start)
         self.holders.append(holder)

@@ -208,6 +208,8 @@ class Mailbox:
         return True
 
     def _rewrite_mbox(self, drop: set[str]) -> None:
+        # SIMPLIFICATION: Dovecot also writes X-IMAPbase, X-UID, X-Keywords and
+        # Content-Length into the entries it rewrites; UIDs stay in this in-memory index.
         stat = self.host.fs.stat(self.index.path)
         if stat is None:
             return
