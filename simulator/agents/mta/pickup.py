@@ -56,7 +56,8 @@ class Pickup:
         sender = canonical(cf, d.sender) if d.sender else ""
         mta.cleanup.commit(qid, d.msg, sender, [canonical(cf, r) for r in d.recipients],
                            d.content, received, "local", "postfix/pickup", add_missing=True,
-                           from_value=from_header(sender, d.full_name))
+                           from_value=from_header(sender, d.full_name),
+                           originals=list(d.recipients))
 
 
 def from_header(sender: str, full_name: str | None) -> str:
