@@ -28,8 +28,8 @@ class User:
 
 class Host:
     __slots__ = ("name", "ip", "role", "network", "fs", "users", "cf", "services", "world",
-                 "mta", "pop3d", "accounts", "up", "boot", "down_at", "faults", "closed",
-                 "_pids", "_next_pid")
+                 "mta", "pop3d", "imapd", "accounts", "locks", "indexes", "up", "boot",
+                 "down_at", "faults", "closed", "_pids", "_next_pid")
 
     def __init__(self, world: "World", name: str, ip: str | None, role: str, network: str | None,
                  cf: "MainCf | None") -> None:
@@ -41,6 +41,9 @@ class Host:
         self.services: dict[int, Any] = {}  # port -> service factory
         self.mta: Any = None
         self.pop3d: Any = None
+        self.imapd: Any = None
+        self.locks: dict[str, Any] = {}  # mbox path -> agents.mda.locks.MboxLock
+        self.indexes: dict[str, Any] = {}  # mailbox path -> agents.mra.mailstore.MailboxIndex
         self.accounts: dict[str, Any] = {}
         # Power state: ``boot`` counts crashes, so work begun before one can tell it was cut
         # short; ``down_at`` is when the last one happened.
@@ -63,6 +66,10 @@ class Host:
             self._next_pid += 1 + self.world.engine.rng.randint(0, 40)
             self._pids[program] = self._next_pid
         return self._pids[program]
+
+    def use_pid(self, program: str, pid: int) -> None:
+        """Make ``pid`` the process of ``program`` that logs next (one of several running)."""
+        self._pids[program] = pid
 
     def log(self, program: str, text: str, fresh: bool = False, t: float | None = None) -> None:
         """A syslog line of /var/log/maillog; ``t`` when it happens inside a computed dialogue.

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
-                      field_validator)
+                      field_validator, model_validator)
 
 from .model.address import Address
 from .events import Event, referenced_hosts
@@ -82,13 +82,25 @@ class SmtpAccount(Strict):
     password: str | None = None
 
 
+INCOMING_PORTS = {"pop3": 110, "imap": 143}
+
+
 class IncomingAccount(Strict):
-    protocol: Literal["pop3"] = "pop3"
+    """The incoming server of an account: POP3 (download) or IMAP (synchronise)."""
+
+    protocol: Literal["pop3", "imap"] = "pop3"
     server: str
-    port: Port = 110
+    port: Port = 0  # 0: the protocol's port, 110 or 143
     user: str
     password: str
-    keep_on_server: bool = False
+    keep_on_server: bool = False  # POP3 "leave messages on server" (UIDL-based)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_port(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("port"):
+            data = {**data, "port": INCOMING_PORTS.get(str(data.get("protocol", "pop3")), 110)}
+        return data
 
 
 class AccountSpec(Strict):
@@ -108,7 +120,7 @@ class AccountSpec(Strict):
         return str(Address.parse(value))
 
 
-Service = Literal["smtp", "submission", "pop3"]
+Service = Literal["smtp", "submission", "pop3", "imap"]
 
 
 class HostSpec(Strict):
@@ -172,6 +184,8 @@ class FetchSpec(Strict):
     at: Duration
     client: str
     account: str  # the account's key in the client's accounts
+    read: bool = True  # IMAP: the user opens every unread message (\Seen on the server)
+    delete: list[str] = []  # IMAP: keys of messages the user deletes (\Deleted, EXPUNGE)
 
 
 class ExpectRecipient(Strict):
@@ -190,12 +204,15 @@ class ExpectMailbox(Strict):
     path: str
     messages: int
     headers: list[str] = []  # header names every message in it carries
+    seen: int | None = None  # messages marked read (Maildir ":2,S", mbox "Status: R")
+    new: int | None = None  # Maildir: messages still in new/ (not yet taken by a reader)
 
 
 class ExpectFetch(Strict):
     client: str
     user: str
-    messages: int
+    messages: int  # downloaded, summed over the client's successful fetches
+    seen: int | None = None  # IMAP: \Seen on the server after the client's last session
 
 
 class ExpectCommand(Strict):
@@ -209,6 +226,15 @@ class ExpectCommand(Strict):
     status: int | None = None
 
 
+class ExpectAction(Strict):
+    """A trace step that must happen (``mbox_lock_wait`` on a host ...), ``count`` times."""
+
+    action: str
+    host: str | None = None
+    msg: str | None = None
+    count: int | None = None  # None: at least once
+
+
 class ExpectSpec(Strict):
     recipients: list[ExpectRecipient] = []
     mailboxes: list[ExpectMailbox] = []
@@ -216,6 +242,7 @@ class ExpectSpec(Strict):
     replies: list[str] = []  # reply lines (prefixes) that must appear in some dialogue
     log: list[str] = []  # texts that must appear in some host's maillog
     commands: list[ExpectCommand] = []
+    actions: list[ExpectAction] = []
 
 
 class QuestionSpec(Strict):
@@ -286,6 +313,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
 def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
     from .agents.mta.params import DEFAULTS, check_names, check_value
     from .net.dns import DNS, ZoneError
+    from .scenario_mail import check_mail
 
     problems: list[Problem] = []
     names = set(spec.hosts)
@@ -312,6 +340,7 @@ def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
     problems += _check_hosts_named(spec, lines)
     problems += _check_expectations(spec, lines)
     problems += _check_questions(spec, lines)
+    problems += check_mail(spec, lines)
     return problems
 
 
@@ -328,7 +357,7 @@ def _check_expectations(spec: Scenario, lines: LineMap) -> list[Problem]:
                                      f"{', '.join(sorted(keys)) or 'none'}, or KEY.bounce)"))
         if rcpt.host is not None and rcpt.host not in spec.hosts:
             out.append(lines.problem(("expect", "recipients", i, "host"), f"unknown host {rcpt.host!r}"))
-    for section in ("mailboxes", "fetched", "commands"):
+    for section in ("mailboxes", "fetched", "commands", "actions"):
         for i, item in enumerate(getattr(spec.expect, section)):
             host = getattr(item, "host", None) or getattr(item, "client", None)
             if host is not None and host not in spec.hosts:

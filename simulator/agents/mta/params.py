@@ -40,11 +40,17 @@ DEFAULTS: dict[str, str] = {
     "alias_database": "hash:/etc/aliases",
     "local_header_rewrite_clients": "permit_inet_interfaces",
     "always_add_missing_headers": "no",
+    "message_drop_headers": "bcc, content-length, resent-bcc, return-path",  # Postfix >= 3.0
     "home_mailbox": "",
     # Upstream's compiled-in default is /var/mail; RHEL-family packages (and the LPIC/LinuC
     # textbooks) use /var/spool/mail, and on Debian /var/spool/mail links to /var/mail.
     "mail_spool_directory": "/var/spool/mail",
     "mailbox_command": "",
+    # local(8) mbox locking: sys_defs.h DEF_MAILBOX_LOCK for Linux; mail_params.h
+    "mailbox_delivery_lock": "fcntl, dotlock",
+    "deliver_lock_attempts": "20",
+    "deliver_lock_delay": "1s",
+    "stale_lock_time": "500s",
     "allow_mail_to_commands": "alias, forward",
     "allow_mail_to_files": "alias, forward",
     "queue_directory": "/var/spool/postfix",
@@ -79,8 +85,8 @@ _REF = re.compile(r"\$(\w+)|\$\{(\w+)\}")
 # The value type of each parameter that is not free text (postconf(5)).
 TIME = {"queue_run_delay", "minimal_backoff_time", "maximal_backoff_time",
         "maximal_queue_lifetime", "bounce_queue_lifetime", "delay_warning_time",
-        "smtp_connect_timeout"}
-INTEGER = {"hopcount_limit", "message_size_limit", "bounce_size_limit",
+        "smtp_connect_timeout", "deliver_lock_delay", "stale_lock_time"}
+INTEGER = {"hopcount_limit", "message_size_limit", "deliver_lock_attempts", "bounce_size_limit",
            "smtp_mx_address_limit", "smtp_mx_session_limit"}
 # notify_classes names (postconf(5)); others are an error
 NOTIFY_CLASSES = ("2bounce", "bounce", "data", "delay", "policy", "protocol", "resource",
@@ -127,6 +133,13 @@ def check_value(name: str, value: str) -> str | None:
         if unknown:
             return (f"unknown notify class {unknown[0]!r} "
                     f"(expected some of: {', '.join(NOTIFY_CLASSES)})")
+    elif name == "mailbox_delivery_lock":
+        from ..mda.locks import parse_kinds
+
+        try:
+            parse_kinds(value)
+        except ValueError as exc:
+            return str(exc) + f" (got {value!r})"
     elif name in RESTRICTION_LISTS:
         unknown = [r for r in re.split(r"[\s,]+", value) if r and r not in KNOWN_RESTRICTIONS]
         if unknown:

@@ -60,7 +60,8 @@ class Pickup:
         sender = canonical(cf, d.sender) if d.sender else ""
         mta.cleanup.commit(qid, d.msg, sender, [canonical(cf, r) for r in d.recipients],
                            d.content, received, "local", "postfix/pickup", add_missing=True,
-                           from_value=from_header(sender, d.full_name))
+                           from_value=from_header(sender, d.full_name),
+                           originals=list(d.recipients))
 
 
     def requeue(self, qf: "QueueFile") -> None:
@@ -85,7 +86,7 @@ class Pickup:
         pending = qf.pending()
         mta.cleanup.commit(qid, qf.msg, qf.sender, [r.address for r in pending], qf.content,
                            received, "local", "postfix/pickup", add_missing=True,
-                           arrival=qf.arrival, orig=[r.orig for r in pending])
+                           originals=[r.orig for r in pending], arrival=qf.arrival)
 
 
 def from_header(sender: str, full_name: str | None) -> str:
