@@ -99,4 +99,4 @@ def test_the_wait_stays_within_the_backoff_bounds(create: int, age: float, low: 
     now = create + age
     delay = backoff.backoff_delay(now, create, low, high)
     assert low <= delay <= high
-    assert backoff.deferred_mtime(now, create, low, high) == math.floor(now) + delay
+    assert backoff.deferred_mtime(now, create, low, high) == backoff.whole(now) + delay
