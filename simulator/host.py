@@ -28,7 +28,8 @@ class User:
 
 class Host:
     __slots__ = ("name", "ip", "role", "network", "fs", "users", "cf", "services", "world",
-                 "mta", "pop3d", "accounts", "_pids", "_next_pid")
+                 "mta", "pop3d", "imapd", "accounts", "locks", "indexes", "up", "boot",
+                 "down_at", "faults", "closed", "_pids", "_next_pid")
 
     def __init__(self, world: "World", name: str, ip: str | None, role: str, network: str | None,
                  cf: "MainCf | None") -> None:
@@ -40,7 +41,17 @@ class Host:
         self.services: dict[int, Any] = {}  # port -> service factory
         self.mta: Any = None
         self.pop3d: Any = None
+        self.imapd: Any = None
+        self.locks: dict[str, Any] = {}  # mbox path -> agents.mda.locks.MboxLock
+        self.indexes: dict[str, Any] = {}  # mailbox path -> agents.mra.mailstore.MailboxIndex
         self.accounts: dict[str, Any] = {}
+        # Power state: ``boot`` counts crashes, so work begun before one can tell it was cut
+        # short; ``down_at`` is when the last one happened.
+        self.up = True
+        self.boot = 0
+        self.down_at: float | None = None
+        self.faults: list[Any] = []  # injected SMTP replies (events.SmtpReplyFault)
+        self.closed: dict[int, str] = {}  # services stopped by an event: port -> name
         self._pids: dict[str, int] = {}
         self._next_pid = world.engine.rng.randint(1000, 20000)
 
@@ -55,6 +66,10 @@ class Host:
             self._next_pid += 1 + self.world.engine.rng.randint(0, 40)
             self._pids[program] = self._next_pid
         return self._pids[program]
+
+    def use_pid(self, program: str, pid: int) -> None:
+        """Make ``pid`` the process of ``program`` that logs next (one of several running)."""
+        self._pids[program] = pid
 
     def log(self, program: str, text: str, fresh: bool = False, t: float | None = None) -> None:
         """A syslog line of /var/log/maillog; ``t`` when it happens inside a computed dialogue.
@@ -73,6 +88,10 @@ class Host:
         lines = sorted((x for x in self.world.trace.logs if x.host == self.name and x.t <= now),
                        key=lambda x: x.t)
         return "".join(x.line + "\n" for x in lines)
+
+    def new_processes(self) -> None:
+        """After a restart every daemon is a new process with a new PID."""
+        self._pids.clear()
 
     def find_user(self, name: str) -> User | None:
         return self.users.get(name)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
-                      field_validator)
+                      field_validator, model_validator)
 
 from .model.address import Address
 from .events import Event, referenced_hosts
@@ -82,13 +82,25 @@ class SmtpAccount(Strict):
     password: str | None = None
 
 
+INCOMING_PORTS = {"pop3": 110, "imap": 143}
+
+
 class IncomingAccount(Strict):
-    protocol: Literal["pop3"] = "pop3"
+    """The incoming server of an account: POP3 (download) or IMAP (synchronise)."""
+
+    protocol: Literal["pop3", "imap"] = "pop3"
     server: str
-    port: Port = 110
+    port: Port = 0  # 0: the protocol's port, 110 or 143
     user: str
     password: str
-    keep_on_server: bool = False
+    keep_on_server: bool = False  # POP3 "leave messages on server" (UIDL-based)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_port(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("port"):
+            data = {**data, "port": INCOMING_PORTS.get(str(data.get("protocol", "pop3")), 110)}
+        return data
 
 
 class AccountSpec(Strict):
@@ -108,7 +120,7 @@ class AccountSpec(Strict):
         return str(Address.parse(value))
 
 
-Service = Literal["smtp", "submission", "pop3"]
+Service = Literal["smtp", "submission", "pop3", "imap"]
 
 
 class HostSpec(Strict):
@@ -172,13 +184,15 @@ class FetchSpec(Strict):
     at: Duration
     client: str
     account: str  # the account's key in the client's accounts
+    read: bool = True  # IMAP: the user opens every unread message (\Seen on the server)
+    delete: list[str] = []  # IMAP: keys of messages the user deletes (\Deleted, EXPUNGE)
 
 
 class ExpectRecipient(Strict):
     msg: str | None = None
     rcpt: str
     orig: str | None = None  # the original recipient an alias or .forward expanded
-    outcome: Literal["delivered", "bounced", "queued", "rejected"]
+    outcome: Literal["delivered", "bounced", "queued", "rejected", "deleted"]
     host: str | None = None
     mailbox: str | None = None
     headers: list[str] = []
@@ -194,12 +208,15 @@ class ExpectMailbox(Strict):
     # header values every message in it carries: {"Delivered-To": "sakura@example.org"}
     # (one of the header's occurrences must equal the value)
     values: dict[str, str] = {}
+    seen: int | None = None  # messages marked read (Maildir ":2,S", mbox "Status: R")
+    new: int | None = None  # Maildir: messages still in new/ (not yet taken by a reader)
 
 
 class ExpectFetch(Strict):
     client: str
     user: str
-    messages: int
+    messages: int  # downloaded, summed over the client's successful fetches
+    seen: int | None = None  # IMAP: \Seen on the server after the client's last session
 
 
 class ExpectCommand(Strict):
@@ -213,6 +230,15 @@ class ExpectCommand(Strict):
     status: int | None = None
 
 
+class ExpectAction(Strict):
+    """A trace step that must happen (``mbox_lock_wait`` on a host ...), ``count`` times."""
+
+    action: str
+    host: str | None = None
+    msg: str | None = None
+    count: int | None = None  # None: at least once
+
+
 class ExpectSpec(Strict):
     recipients: list[ExpectRecipient] = []
     mailboxes: list[ExpectMailbox] = []
@@ -220,6 +246,7 @@ class ExpectSpec(Strict):
     replies: list[str] = []  # reply lines (prefixes) that must appear in some dialogue
     log: list[str] = []  # texts that must appear in some host's maillog
     commands: list[ExpectCommand] = []
+    actions: list[ExpectAction] = []
 
 
 class QuestionSpec(Strict):
@@ -290,6 +317,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
 def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
     from .agents.mta.params import DEFAULTS, check_names, check_value
     from .net.dns import DNS, ZoneError
+    from .scenario_mail import check_mail
 
     problems: list[Problem] = []
     names = set(spec.hosts)
@@ -317,6 +345,7 @@ def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
     problems += _check_owners(spec, lines)
     problems += _check_expectations(spec, lines)
     problems += _check_questions(spec, lines)
+    problems += check_mail(spec, lines)
     return problems
 
 
@@ -333,7 +362,7 @@ def _check_expectations(spec: Scenario, lines: LineMap) -> list[Problem]:
                                      f"{', '.join(sorted(keys)) or 'none'}, or KEY.bounce)"))
         if rcpt.host is not None and rcpt.host not in spec.hosts:
             out.append(lines.problem(("expect", "recipients", i, "host"), f"unknown host {rcpt.host!r}"))
-    for section in ("mailboxes", "fetched", "commands"):
+    for section in ("mailboxes", "fetched", "commands", "actions"):
         for i, item in enumerate(getattr(spec.expect, section)):
             host = getattr(item, "host", None) or getattr(item, "client", None)
             if host is not None and host not in spec.hosts:
@@ -363,6 +392,32 @@ def _check_hosts_named(spec: Scenario, lines: LineMap) -> list[Problem]:
         for field, value in referenced_hosts(event):
             if value not in spec.hosts:
                 out.append(lines.problem(("events", i, field), f"unknown host {value!r} ({expected})"))
+        out += _check_event(spec, lines, i, event)
+    return out
+
+
+def _check_event(spec: Scenario, lines: LineMap, i: int, event: Any) -> list[Problem]:
+    """A fault must name a link that exists, a service the host runs, an end after its
+    start: otherwise it would silently do nothing."""
+    out = []
+    between = getattr(event, "between", None)
+    links = {frozenset(link.between) for link in spec.links}
+    if between is not None and frozenset(between) not in links:
+        out.append(lines.problem(("events", i, "between"),
+                                 f"no link between {between[0]} and {between[1]} "
+                                 "(expected a pair listed in links:)"))
+    service, host = getattr(event, "service", None), spec.hosts.get(getattr(event, "host", ""))
+    if service is not None and host is not None and service not in host.services:
+        out.append(lines.problem(("events", i, "service"),
+                                 f"{event.host} runs no {service} service (it runs: "
+                                 f"{', '.join(host.services) or 'none'})"))
+    until = getattr(event, "until", None)
+    if until is not None and until <= event.at:
+        out.append(lines.problem(("events", i, "until"),
+                                 f"expected a time after at: ({event.at:g}s), got {until:g}s"))
+    if getattr(event, "do", "") == "smtp_reply" and host is not None and host.role != "server":
+        out.append(lines.problem(("events", i, "host"),
+                                 f"{event.host} is a {host.role}: only a server runs an SMTP server"))
     return out
 
 

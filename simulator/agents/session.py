@@ -50,18 +50,45 @@ def smtp_session(caller: Caller, conn: "Connected", envelope: Envelope, data: by
                                       server_host.name, now)
     record.lines = result.lines
     commit_at = result.commit_at if result.commit_at is not None else result.end
+    boots = (caller.host.boot, server_host.boot)
     yield env.timeout(commit_at - now)
+    if boots != (caller.host.boot, server_host.boot):
+        _lost(result, smtpd, conn, caller.host.name if boots[0] != caller.host.boot else None)
     reply = result.data_reply if result.failure is None else result.failure
     detail = _detail(result, envelope)
     world.trace.add(Hop(env.now, caller.msg, caller.qid, caller.host.name, caller.actor,
                         server_host.name, "smtpd", session.received_protocol,
-                        conn.service.port, caller.action, reply, detail, record.sid,
+                        conn.service.port,
+                        # smtp(8) whose message the server did not take: say so
+                        "relay_refused" if caller.action == "relay" and not smtpd.accepted_qids
+                        else caller.action, reply, detail, record.sid,
                         (("server", server_host.name), ("port", str(conn.service.port)),
                          ("qid", smtpd.accepted_qids[0] if smtpd.accepted_qids else "-"))))
     for commit in smtpd.pending:
         commit()
     yield env.timeout(result.end - commit_at)
     return result
+
+
+def _lost(result: SmtpClientResult, smtpd: Smtpd, conn: "Connected",
+          dead_client: str | None) -> None:
+    """A crash cut the connection before the server's end-of-data reply: nothing is queued
+    there. A client that is still alive sees the connection drop (smtp_trouble.c); a dead
+    one sees nothing, and its queue file stays where it was.
+
+    SIMPLIFICATION: the server's log was written when the dialogue was computed, so it
+    reads as if the session had ended normally.
+    """
+    smtpd.pending.clear()
+    smtpd.accepted_qids.clear()
+    name = conn.server.name
+    if dead_client is None:
+        result.failure = (f"lost connection with {name}[{conn.server.ip}] while sending end of "
+                          f"data -- message may be sent more than once")
+    else:
+        result.failure = f"connection lost: {dead_client} went down during the session"
+    result.failed_command = "lost connection"
+    result.data_reply = None
 
 
 def _detail(result: SmtpClientResult, envelope: Envelope) -> str:

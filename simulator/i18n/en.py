@@ -33,6 +33,54 @@ CATALOGUE: dict[str, str] = {
                        "The message stays in the queue and is tried again later.",
     "bounce": "Delivery failed for good: bounce(8) sends a non-delivery notification "
               "({qid}) back to <{sender}>.",
+    "deferred": "Delivery failed for now, so qmgr moves {qid} to the deferred queue and waits "
+                "{delay} s: the message's age, kept between minimal_backoff_time and "
+                "maximal_backoff_time. The deferred-queue scan at {next} tries it again.",
+    "retry": "qmgr scans the deferred queue every queue_run_delay; {qid} is due, so it goes "
+             "back to the active queue for delivery attempt {attempt}.",
+    "expired": "{qid} has waited in the queue longer than maximal_queue_lifetime "
+               "(bounce_queue_lifetime for a bounce): qmgr gives up and returns it to the "
+               "sender.",
+    "restart_requeue": "{host} is running again: its queue manager moves {qid}, left in the "
+                       "active queue when the host went down, back to incoming and delivers "
+                       "it again. Nothing in the queue is lost.",
+    "delay_warning": "The message is still queued after delay_warning_time: bounce(8) sends a "
+                     "delay notice ({qid}) to <{sender}>. The mail stays queued and is "
+                     "retried.",
+    "postmaster_notice": "bounce(8) sends a copy of the problem report ({qid}) to the "
+                         "postmaster <{sender}>, as notify_classes asks.",
+    "double_bounce_discarded": "A bounce message ({qid}) could not be delivered. Postfix never "
+                               "bounces a bounce back to its null sender: it drops it, or "
+                               "tells the postmaster when notify_classes includes 2bounce.",
+    "queue_hold": "postsuper -h moves {qid} to the hold queue: qmgr will not touch it until "
+                  "postsuper -H releases it.",
+    "queue_release": "postsuper -H moves {qid} from hold back to the deferred queue; the next "
+                     "deferred-queue scan (or postqueue -f) delivers it.",
+    "queue_requeue": "postsuper -r sends {qid} through pickup and cleanup again: it becomes a "
+                     "new queue file with a new queue ID.",
+    "queue_deleted": "postsuper -d deletes queue file {qid}: the message is gone and nobody is "
+                     "told.",
+    "relay_refused": "The smtp client talks to {server} on port {port}, but that server does not "
+                     "take the message (see its reply): a 4xx reply means try again later or "
+                     "at the next MX host, a 5xx reply means a bounce.",
+    "mbox_lock_wait": "local(8) found {path} locked by {holder} and waited {waited} s "
+                      "({attempts} tries, every deliver_lock_delay) before it could lock it with "
+                      "{kinds}. Without the lock two programs writing the one mbox file at once "
+                      "would interleave their lines or lose a message.",
+    "mbox_lock_failed": "local(8) could not lock {path} ({holder} kept it) within "
+                        "deliver_lock_attempts tries; the delivery is deferred (4.2.0) and "
+                        "retried later rather than risk corrupting the mbox.",
+    "maildir_tmp": "local(8) writes the message into {path}, in tmp/ first: a Maildir needs "
+                   "no lock, because no reader looks in tmp/.",
+    "maildir_cur": "Dovecot takes a new message over: it moves it from new/ to cur/ and adds "
+                   "the info suffix ':2,' (flags: {info}). Maildir readers never lock.",
+    "maildir_flags": "A flag changed on the server, so Dovecot renames the file: the letters "
+                     "after ':2,' are its flags ({info}; S = \\Seen, T = \\Deleted, R = "
+                     "\\Answered, F = \\Flagged).",
+    "imap_sync": "The mail client logs in to the IMAP server (MRA, port 143) and synchronises "
+                 "INBOX: {total} message(s) stay on the server, {seen} of them \\Seen; it "
+                 "downloads {count} it did not have. Every device of {user} sees the same "
+                 "state.",
     "alias": "local(8) looks up the local part of <{rcpt}> in the compiled alias database "
              "(aliases.db, not the text file /etc/aliases) and delivers to each destination on "
              "the right-hand side instead.",

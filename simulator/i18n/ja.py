@@ -34,6 +34,52 @@ CATALOGUE: dict[str, str] = {
                        "メールはキューに残り、あとで再送されます。",
     "bounce": "配送が最終的に失敗したので、bounce(8) が配送不能通知 ({qid}) を送信者 "
               "<{sender}> に返します。",
+    "deferred": "今は配送できないので、qmgr が {qid} を deferred キューに移し {delay} 秒待ちます。"
+                "待ち時間はメールがキューに入ってからの経過時間で、minimal_backoff_time と "
+                "maximal_backoff_time の範囲に収めます。{next} の deferred キュー走査で再試行します。",
+    "retry": "qmgr は queue_run_delay ごとに deferred キューを走査します。{qid} の再試行時刻が来た"
+             "ので active キューに戻し、{attempt} 回目の配送を試みます。",
+    "expired": "{qid} はキューで maximal_queue_lifetime (バウンスなら bounce_queue_lifetime) より"
+               "長く待ちました。qmgr は配送をあきらめ、送信者に返送します。",
+    "restart_requeue": "{host} が再び動き始めました。ホストが止まったとき active キューにあった "
+                       "{qid} を、キューマネージャーが incoming に戻して配送し直します。キューの"
+                       "メールは失われません。",
+    "delay_warning": "delay_warning_time を過ぎてもキューに残っているので、bounce(8) が遅延通知 "
+                     "({qid}) を <{sender}> に送ります。メールはキューに残り、再試行が続きます。",
+    "postmaster_notice": "notify_classes の設定に従い、bounce(8) が障害報告の写し ({qid}) を"
+                         "管理者 <{sender}> に送ります。",
+    "double_bounce_discarded": "バウンスメール ({qid}) が配送できませんでした。Postfix はバウンスを"
+                               "空の送信者に送り返すことはしません。捨てるか、notify_classes に "
+                               "2bounce があれば postmaster に知らせます。",
+    "queue_hold": "postsuper -h で {qid} を hold キューに移します。postsuper -H で解放するまで "
+                  "qmgr は手を付けません。",
+    "queue_release": "postsuper -H で {qid} を hold から deferred キューに戻します。次の "
+                     "deferred キュー走査 (または postqueue -f) で配送されます。",
+    "queue_requeue": "postsuper -r で {qid} を pickup と cleanup にもう一度通します。新しい"
+                     "キュー ID の新しいキューファイルになります。",
+    "queue_deleted": "postsuper -d でキューファイル {qid} を削除します。メールは消え、誰にも"
+                     "通知されません。",
+    "relay_refused": "smtp クライアントが {server} のポート {port} と通信しますが、相手のサーバーは"
+                     "メールを受け取りません (応答を参照)。4xx なら後で、または次の MX ホストで再試行し、"
+                     "5xx ならバウンスします。",
+    "mbox_lock_wait": "local(8) は {path} が {holder} にロックされていたため、{waited} 秒 "
+                      "({attempts} 回の試行、deliver_lock_delay ごと) 待ってから {kinds} で"
+                      "ロックしました。ロックがないと、1つの mbox ファイルに2つのプログラムが"
+                      "同時に書き込み、行が混ざったりメールが失われたりします。",
+    "mbox_lock_failed": "local(8) は deliver_lock_attempts 回試しても {path} をロックできません"
+                        "でした ({holder} が保持)。mbox を壊す危険を避けるため、配送は保留 "
+                        "(4.2.0) され、あとで再試行されます。",
+    "maildir_tmp": "local(8) はメールを {path} に書きます。まず tmp/ に書くので、Maildir には"
+                   "ロックが要りません (読み手は tmp/ を見ないからです)。",
+    "maildir_cur": "Dovecot が新着メールを引き取り、new/ から cur/ へ移して情報部 ':2,' を"
+                   "付けます (フラグ: {info})。Maildir の読み手はロックしません。",
+    "maildir_flags": "サーバー上でフラグが変わったので、Dovecot がファイル名を変えます。"
+                     "':2,' の後の文字がフラグです ({info}。S = \\Seen、T = \\Deleted、"
+                     "R = \\Answered、F = \\Flagged)。",
+    "imap_sync": "メールソフトが IMAP サーバー (MRA、ポート 143) にログインして INBOX を同期"
+                 "します。{total} 通はサーバーに残り、そのうち {seen} 通が \\Seen (既読) です。"
+                 "まだ持っていない {count} 通をダウンロードします。{user} のどの端末からも同じ"
+                 "状態が見えます。",
     "alias": "local(8) が <{rcpt}> のローカル部を、コンパイル済みのエイリアスデータベース"
              "(テキストの /etc/aliases ではなく aliases.db) で調べ、右辺に並んだ宛先へ代わりに"
              "配送します。",

@@ -44,18 +44,20 @@ class Session:
 
 @dataclass(slots=True)
 class Outcome:
-    """Where one recipient of one message ended: delivered, bounced, still queued, or
-    rejected (refused during the client's own SMTP dialogue: the sender's program got the
-    error at once, so no bounce message is owed)."""
+    """Where one recipient of one message ended: delivered, bounced, still queued (with the
+    time of its next delivery attempt), rejected (refused during the client's own SMTP
+    dialogue: the sender's program got the error at once, so no bounce message is owed),
+    or deleted from a queue by an administrator (postsuper -d)."""
 
     msg: str
     recipient: str
-    status: Literal["delivered", "bounced", "queued", "rejected"]
+    status: Literal["delivered", "bounced", "queued", "rejected", "deleted"]
     t: float
     host: str
     where: str  # mailbox path when delivered; the reason otherwise
     dsn: str | None
     hops: int
+    next_try: float | None = None  # queued: the deferred-queue scan that will retry it
     # the recipient as the sender addressed it, when alias expansion or forwarding led
     # elsewhere (team@example.org for alice@example.org); None when it is the same
     orig: str | None = None
@@ -109,6 +111,16 @@ class TraceLog:
             outcome.orig = None
         self.outcomes[(outcome.msg, outcome.recipient)] = outcome
 
+    def outcome(self, msg: str, recipient: str) -> Outcome | None:
+        """Where ``recipient`` of ``msg`` stands: by its final address, or else by the
+        address the sender gave (``yuki`` from sendmail, ``team@...`` for an alias)."""
+        found = self.outcomes.get((msg, recipient))
+        if found is None:
+            found = next((o for (m, _), o in self.outcomes.items() if m == msg
+                          and o.orig is not None and o.orig.lower() == recipient.lower()),
+                         None)
+        return found
+
     def drop_outcome(self, msg: str, recipient: str) -> None:
         """A recipient that expanded into others (an alias, a .forward) ends as them."""
         self.outcomes.pop((msg, recipient), None)
@@ -134,3 +146,4 @@ class Fetch:
     saved_to: str
     ok: bool
     error: str | None
+    seen: int | None = None  # IMAP: messages flagged \Seen on the server after the session

@@ -27,12 +27,6 @@ SHOWN = {"resolve_local", "resolve_smtp", "pop3_fetch", "discard", "local_defer"
          "newaliases"} | DELIVERED | FAILED
 
 
-def base_messages(world: World) -> list[str]:
-    """The scenario's messages (bounces, reports and copies appear inside their trees)."""
-    keys = world.trace.messages()
-    return [k for k in keys if not any(k.startswith(other + ".") for other in keys)]
-
-
 def message_tree(world: World, msg: str) -> Tree:
     hops = sorted(world.trace.path(msg), key=lambda h: h.t)
     root = Tree(Text(f"{msg}", style="bold"))

@@ -10,6 +10,7 @@ import json
 import mailbox
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -182,7 +183,7 @@ def test_json_lines_and_hop_keys(runner: CliRunner) -> None:
 
 
 def _mailsim_command() -> list[str]:
-    # the worktree's own code: an installed `mailsim` may be another checkout's (briefing)
+    # this checkout's code, never an installed mailsim that may come from another tree
     return [sys.executable, "-m", "simulator"]
 
 
@@ -369,8 +370,10 @@ def test_help_in_process(runner: CliRunner) -> None:
 
 
 def test_help_of_installed_command() -> None:
-    done = subprocess.run([*_mailsim_command(), "--help"], check=False, capture_output=True,
-                          text=True, timeout=60, env={**os.environ, "COLUMNS": WIDTH})
+    exe = shutil.which("mailsim")
+    done = subprocess.run([*([exe] if exe else _mailsim_command()), "--help"], check=False,
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "COLUMNS": WIDTH})
     assert done.returncode == 0, done.stderr
     assert "Usage:" in done.stdout and "run" in done.stdout
     assert "Traceback" not in done.stderr

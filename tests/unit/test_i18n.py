@@ -245,15 +245,30 @@ LOCAL_RUNS = sorted((ROOT / "scenarios").glob("2?-*.yaml")) + [
     ROOT / "tests" / "data" / "local-edge.yaml"]
 
 
+def lock_given_up(tmp: Path) -> Path:
+    """Lab 12 with deliver_lock_attempts = 1: the second delivery gives up (mbox_lock_failed)."""
+    spec = yaml.safe_load((ROOT / "scenarios" / "12-mbox-locking.yaml").read_text("utf-8"))
+    spec["expect"], spec["questions"] = {}, []
+    spec["hosts"]["spool.example.org"]["mta"]["deliver_lock_attempts"] = 1
+    path = tmp / "12-variant.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
 def hops(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Hop]]:
     runs = {}
-    for name, path in (("01", SCENARIO_01),
-                       ("variant", variant_of_01(tmp_path_factory.mktemp("i18n"))),
+    tmp = tmp_path_factory.mktemp("i18n")
+    mailboxes = [(p.stem, p) for p in sorted((ROOT / "scenarios").glob("1[0-3]-*.yaml"))]
+    for name, path in (("01", SCENARIO_01), ("variant", variant_of_01(tmp)),
+                       ("lock-given-up", lock_given_up(tmp)), *mailboxes,
                        *((p.stem, p) for p in LOCAL_RUNS)):
         world = load_scenario(path).build()
         world.run(until="2h")
         runs[name] = list(world.trace.hops)
+    # the queue labs (30-39) take the retry, hold, expiry and restart paths, run to the end
+    runs["queue"] = [hop for path in sorted((ROOT / "scenarios").glob("3?-*.yaml"))
+                     for hop in load_scenario(path).build().run().trace.hops]
     return runs
 
 
@@ -270,7 +285,7 @@ def test_the_runs_exercise_every_action_in_the_source(hops: dict[str, list[Hop]]
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
-@pytest.mark.parametrize("run", ["01", "variant", *(p.stem for p in LOCAL_RUNS)])
+@pytest.mark.parametrize("run", ["01", "variant", "queue", *(p.stem for p in LOCAL_RUNS)])
 def test_every_hop_explains_without_falling_back(hops: dict[str, list[Hop]], run: str,
                                                  lang: str) -> None:
     problems = sorted({p for hop in hops[run] for p in explanation_problems(hop, lang)})

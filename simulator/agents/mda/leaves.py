@@ -17,7 +17,9 @@ the user it would run as and its environment, and the delivery counts as success
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Generator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Literal
 
 from ...model.status import DeliveryResult
 from ...model.trace import Hop, Outcome
@@ -26,6 +28,7 @@ from ..mta.queue import QueueRecipient
 from .expansion import Expansion, Leaf, Step, Warning
 from .mailbox import DeliveryHeaders
 from .resubmit import resubmit
+from .store import WRITE_TIME, Delivery
 
 if TYPE_CHECKING:
     from ..mta.queue import QueueFile
@@ -39,9 +42,13 @@ class Leaves:
         self.host = local.mta.host
         self.cf = local.mta.cf
 
-    def apply(self, rcpt: QueueRecipient, walk: Expansion) -> DeliveryResult:
+    def apply(self, rcpt: QueueRecipient,
+              walk: Expansion) -> Generator[Any, Any, DeliveryResult]:
+        """Carry out one recipient's walk; writes take simulated time. A host that goes
+        down meanwhile has written down nothing more (local.py drops the result)."""
         forwards: dict[tuple[str, str], list[Leaf]] = {}
         leaves = []
+        boot = self.host.boot
         for effect in walk.effects:
             if isinstance(effect, Step):
                 self._step(effect)
@@ -52,8 +59,10 @@ class Leaves:
                 key = (effect.attr.delivered or effect.attr.address, effect.attr.sender)
                 forwards.setdefault(key, []).append(effect)
             else:
-                leaves.append(effect)
-                self._leaf(rcpt, effect)
+                leaves.append((yield from self._leaf(rcpt, effect)))
+            if self.host.boot != boot:
+                return DeliveryResult(rcpt.address, "deferred", "4.3.0",
+                                      "the host went down during delivery", "local")
         if forwards:
             resubmit(self.local, self.qf, rcpt, walk.prefix, forwards, self.stamps)
         if not self.qf.trace_only and all(x.attr.address != rcpt.address for x in leaves):
@@ -61,15 +70,17 @@ class Leaves:
         return self._result(rcpt, leaves)
 
     def _result(self, rcpt: QueueRecipient, leaves: list[Leaf]) -> DeliveryResult:
+        now = self.host.world.engine.now
         deferred = next((x for x in leaves if x.status == "deferred"), None)
         if deferred is not None:
             return DeliveryResult(rcpt.address, "deferred", deferred.dsn, deferred.reason,
-                                  "local")
+                                  "local", at=now)
         if leaves and all(x.kind == "bounce" for x in leaves):
             rcpt.notified = True  # its failures are in the bounce log already
             first = leaves[0]
-            return DeliveryResult(rcpt.address, "bounced", first.dsn, first.reason, "local")
-        return DeliveryResult(rcpt.address, "sent", "2.0.0", "delivered", "local")
+            return DeliveryResult(rcpt.address, "bounced", first.dsn, first.reason, "local",
+                                  at=now)
+        return DeliveryResult(rcpt.address, "sent", "2.0.0", "delivered", "local", at=now)
 
     # --- trace and log -------------------------------------------------------------------
     def _trace_hop(self, action: str, dst: str, reply: str | None, detail: str, rcpt: str,
@@ -100,18 +111,53 @@ class Leaves:
             world.trace.hop_count(self.qf.msg), orig=rcpt.orig or rcpt.address))
 
     # --- leaves --------------------------------------------------------------------------
-    def _leaf(self, rcpt: QueueRecipient, leaf: Leaf) -> None:
+    def _leaf(self, rcpt: QueueRecipient, leaf: Leaf) -> Generator[Any, Any, Leaf]:
+        """Carry out one leaf; return it as it ended (a mailbox whose lock could not be
+        had ends deferred, 4.2.0)."""
         if leaf.kind == "empty":  # nothing to log: Postfix is silent here
             self._nowhere(rcpt, leaf)
-            return
-        self._log(leaf)
-        if self.qf.trace_only:
+        elif self.qf.trace_only:
+            self._log(leaf)
             self._verified(leaf)
         elif leaf.kind in ("bounce", "defer"):
+            self._log(leaf)
             self._failed(rcpt, leaf)
+        elif leaf.kind in ("mailbox", "maildir"):
+            return (yield from self._mailbox(rcpt, leaf))
         else:
-            where = self._write(leaf)
-            self._outcome(rcpt, leaf.attr.address, "delivered", where, leaf.dsn)
+            boot = self.host.boot
+            yield self.host.world.engine.env.timeout(WRITE_TIME)
+            if self.host.boot == boot:
+                self._log(leaf)
+                where = self._write(leaf)
+                self._outcome(rcpt, leaf.attr.address, "delivered", where, leaf.dsn)
+        return leaf
+
+    def _mailbox(self, rcpt: QueueRecipient, leaf: Leaf) -> Generator[Any, Any, Leaf]:
+        """The user's mailbox, through the mailbox store (locks, Maildir tmp/ and new/)."""
+        user = self.host.users[leaf.rights.name or ""]
+        boot = self.host.boot
+        stored = yield from self.local.store.deliver(Delivery(
+            self.qf.msg, self.qf.qid, user, leaf.target, self._headers(leaf, "file"),
+            self.qf.content))
+        if self.host.boot != boot:
+            return leaf  # nothing was written down; apply() stops here
+        if stored.deferred:  # mbox lock not obtained: 4.2.0, tried again later (mailbox.c)
+            leaf = replace(leaf, kind="defer", status="deferred", dsn="4.2.0",
+                           reason=stored.reason)
+            self._log(leaf)
+            self._failed(rcpt, leaf)
+            return leaf
+        leaf = replace(leaf, reason=stored.reason)
+        self._log(leaf)
+        attr = leaf.attr
+        action = "deliver_maildir" if leaf.kind == "maildir" else "deliver_mbox"
+        self._trace_hop(action, "mailbox", "status=sent",
+                        f"<{attr.address}> -> {leaf.target}; {stored.note}", attr.address,
+                        leaf.node, attr.node,
+                        (("path", leaf.target), *self._header_args(leaf, "file")))
+        self._outcome(rcpt, attr.address, "delivered", leaf.target, leaf.dsn)
+        return leaf
 
     def _headers(self, leaf: Leaf, context: str) -> DeliveryHeaders:
         attr = leaf.attr
@@ -121,16 +167,9 @@ class Leaves:
         return DeliveryHeaders(attr.sender, orig, delivered)
 
     def _write(self, leaf: Leaf) -> str:
-        """Deliver one copy; return where it went, for the outcome."""
+        """Deliver one copy to a file or a command (or discard it); return where it went,
+        for the outcome."""
         attr, reply = leaf.attr, f"status=sent ({leaf.reason})"
-        if leaf.kind in ("mailbox", "maildir"):
-            self.local.store(self.qf, leaf.target, leaf.rights.name or "root",
-                             self._headers(leaf, "file"))
-            action = "deliver_maildir" if leaf.kind == "maildir" else "deliver_mbox"
-            self._trace_hop(action, "mailbox", "status=sent", f"<{attr.address}> -> {leaf.target}",
-                            attr.address, leaf.node, attr.node,
-                            (("path", leaf.target), *self._header_args(leaf, "file")))
-            return leaf.target
         if leaf.kind == "file":
             return self._file(leaf)
         if leaf.kind == "command":
@@ -147,7 +186,7 @@ class Leaves:
     def _file(self, leaf: Leaf) -> str:
         path, who = leaf.target, leaf.rights.name or "nobody"
         if path != "/dev/null":  # a character device: written to, nothing kept
-            self.local.store(self.qf, path, who, self._headers(leaf, "file"))
+            self.local.write_file(self.qf, path, who, self._headers(leaf, "file"))
         fmt = "a Maildir" if path.endswith("/") else "mbox format"
         self._trace_hop("deliver_file", "file", f"status=sent ({leaf.reason})",
                   f"<{leaf.attr.address}> -> {path} (appended as user {who}, {fmt})",

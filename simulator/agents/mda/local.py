@@ -23,9 +23,10 @@ from ...model import rawmsg
 from ...model.status import DeliveryResult
 from ..mta.delivery_log import Stamps
 from . import aliases, recipient
-from .expansion import Facts, Leaf
+from .expansion import Facts
 from .leaves import Leaves
 from .mailbox import DeliveryHeaders, maildir_message, maildir_names, mbox_entry
+from .store import SPOOL_DEVICE, MailboxStore
 
 if TYPE_CHECKING:
     from ...host import User
@@ -33,9 +34,6 @@ if TYPE_CHECKING:
     from ..mta.queue import QueueFile, QueueRecipient
     from ..mta.resolve import Route
 
-# SIMPLIFICATION: a local delivery (open, lock, write, fsync) takes a fixed 2 ms.
-WRITE_TIME = 0.002
-SPOOL_DEVICE = 0xFD00  # st_dev of the spool file system, for Maildir names
 MAX_IDLE = 100.0  # max_idle: an idle local(8) process exits
 # dict_make_registered_name(): local(8) opens alias_maps with these flags (local.c)
 TABLE_FLAGS = "(0,lock|no_regsub|no_proxy|no_unauth|fold_fix|utf8_request)"
@@ -44,11 +42,12 @@ ALWAYS_ACCEPTED = ("postmaster", "mailer-daemon", "double-bounce")
 
 
 class Local:
-    __slots__ = ("_idle_since", "_inode", "_opened", "_tables", "mta")
+    __slots__ = ("_idle_since", "_inode", "_opened", "_tables", "mta", "store")
 
     def __init__(self, mta: Mta) -> None:
         self.mta = mta
-        self._inode = mta.host.world.engine.rng.randint(0x100000, 0xFFFFFF)
+        self.store = MailboxStore(mta.host)  # mailbox writing and locking: store.py
+        self._inode = 0  # Maildir names of /file/ destinations
         self._opened: dict[str, float] | None = None  # db path -> mtime, per process
         # decoded alias databases, reused while their file is the same (never stale: a
         # rebuilt database is a new file object with a new mtime)
@@ -85,16 +84,20 @@ class Local:
     # --- delivery ------------------------------------------------------------------------
     def deliver(self, qf: QueueFile, route: Route, rcpts: list[QueueRecipient],
                 stamps: Stamps) -> Generator[Any, Any, list[DeliveryResult]]:
-        world = self.mta.host.world
         facts = self._facts(qf)
         node = f"{self.mta.host.name}:{qf.qid}"
-        walks = [recipient.expand(facts, f"{node}:{i}", r.address, r.orig, r.dsn_orcpt,
-                                  qf.sender) for i, r in enumerate(rcpts)]
-        writes = sum(1 for w in walks for e in w.effects if isinstance(e, Leaf))
-        yield world.engine.env.timeout(WRITE_TIME * max(1, writes))
-        self._idle_since = world.engine.now
         leaves = Leaves(self, qf, stamps)
-        return [leaves.apply(r, w) for r, w in zip(rcpts, walks)]
+        results = []
+        boot = self.mta.host.boot
+        for i, rcpt in enumerate(rcpts):  # writes take time and may wait for mbox locks
+            walk = recipient.expand(facts, f"{node}:{i}", rcpt.address, rcpt.orig,
+                                    rcpt.dsn_orcpt, qf.sender)
+            result = yield from leaves.apply(rcpt, walk)
+            if self.mta.host.boot != boot:
+                break  # the host went down meanwhile: this one was not written down
+            results.append(result)
+        self._idle_since = self.mta.host.world.engine.now
+        return results
 
     def _facts(self, qf: QueueFile) -> Facts:
         host, cf = self.mta.host, self.mta.cf
@@ -127,7 +130,7 @@ class Local:
                 return
             host.log("postfix/local", f"table {changed.name}{TABLE_FLAGS} has changed -- "
                                       "restarting")
-        host.pid("postfix/local", fresh=True)
+        self.store.restart()
         self._opened = mtimes
         for db in dbs:
             if db.table is None:
@@ -143,19 +146,18 @@ class Local:
             return f"{user.home.rstrip('/')}/{home_mailbox}"
         return f"{self.mta.cf['mail_spool_directory'].rstrip('/')}/{user.name}"
 
-    def store(self, qf: QueueFile, path: str, owner: str, headers: DeliveryHeaders) -> None:
-        """Append an mbox entry to ``path``, or write a Maildir file when it ends in /."""
+    def write_file(self, qf: QueueFile, path: str, owner: str,
+                   headers: DeliveryHeaders) -> None:
+        """/file/name: append an mbox entry, or write a Maildir file when it ends in /."""
         host, world = self.mta.host, self.mta.host.world
         now = world.engine.now
-        content = qf.content
         if not path.endswith("/"):
-            entry = mbox_entry(headers, content, world.engine.clock.asctime(now))
+            entry = mbox_entry(headers, qf.content, world.engine.clock.asctime(now))
             host.fs.append(path, entry, owner=owner, mode=0o600, mtime=now)
             return
         self._inode += 1
         moment = world.engine.clock.at(now)
         names = maildir_names(path, int(moment.timestamp()), host.pid("postfix/local"),
-                              SPOOL_DEVICE, self._inode, moment.microsecond, host.short_name)
-        host.fs.write(names.tmp, maildir_message(headers, content), owner, 0o600, now)
+                              SPOOL_DEVICE, self._inode, moment.microsecond, host.name)
+        host.fs.write(names.tmp, maildir_message(headers, qf.content), owner, 0o600, now)
         host.fs.rename(names.tmp, names.new)
-

@@ -66,7 +66,7 @@ def _one(local: Local, qf: QueueFile, top: QueueRecipient, node: str, delivered:
                                         orig=top.orig or top.address))
     mta.cleanup.commit(qid, qf.msg, sender, addresses, content, received, "local",
                        "postfix/local", add_missing=False,
-                       origs=[leaf.attr.orig for leaf in leaves],
+                       originals=[leaf.attr.orig for leaf in leaves],
                        dsn_orcpts=[leaf.attr.dsn_orcpt for leaf in leaves],
                        can_bounce=True)
     host.log("postfix/local", status_line(qf.qid, top.address, top.orig, "local", stamps,

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from ...model import rawmsg
 from ...model.trace import Hop
 from .delivery_log import Stamps, status_line
+from .backoff import warn_time, whole
+from .header_rewrite import drop_headers, rewrite_local
 from .queue import QueueFile, QueueIds, QueueRecipient
 
 if TYPE_CHECKING:
@@ -34,20 +36,28 @@ class Cleanup:
 
     def commit(self, qid: str, msg: str, sender: str, recipients: list[str],
                content: bytes, received: str | None, client: str, program: str,
-               add_missing: bool, from_value: str | None = None, *,
-               origs: list[str] | None = None, dsn_orcpts: list[str] | None = None,
+               add_missing: bool, from_value: str | None = None,
+               originals: list[str] | None = None,
+               arrival: float | None = None, *, dsn_orcpts: list[str] | None = None,
                can_bounce: bool = False, trace_only: bool = False) -> QueueFile:
-        """Finish the queue file and place it in the incoming queue.
+        """Finish the queue file and place it in the incoming queue; ``originals`` are the
+        recipients as submitted (``yuki`` from sendmail), kept for X-Original-To/orig_to
+        (the ORCP records; an empty one means the recipient itself), ``dsn_orcpts`` their
+        DSN ORCPT values.
 
-        ``origs`` are the recipients as first given (the ORCP records; an empty one means
-        the recipient itself), ``dsn_orcpts`` their DSN ORCPT values. ``can_bounce``:
-        the source asked cleanup to bounce a message it refuses (pickup, local(8)
-        forwarding: CLEANUP_FLAG_BOUNCE); smtpd instead refuses it in the dialogue.
+        ``arrival`` keeps an older arrival time (a file requeued by postsuper -r keeps its
+        time record, but gets a new creation time: its lifetime starts again).
+        ``can_bounce``: the source asked cleanup to bounce a message it refuses (pickup,
+        local(8) forwarding: CLEANUP_FLAG_BOUNCE); smtpd instead refuses it in the dialogue.
         """
         host = self.mta.host
         world = host.world
         now = world.engine.now
         content = rawmsg.normalise(content)
+        content, dropped = drop_headers(content, self.mta.cf)  # message_drop_headers, always
+        rewritten: list[str] = []
+        if add_missing:  # the local rewriting context (cleanup_envelope.c)
+            content, rewritten = rewrite_local(content, self.mta.cf)
         if received is not None:
             content = rawmsg.prepend(content, "Received", received)
         added: list[str] = []
@@ -56,13 +66,18 @@ class Cleanup:
         message_id = rawmsg.get(content, "Message-Id") or "<>"  # none: "<>"
         world.msg_keys.setdefault(message_id, msg)
         host.log("postfix/cleanup", f"{qid}: message-id={message_id}", fresh=True)
-        qf = QueueFile(qid, msg, sender, self._recipients(recipients, origs, dsn_orcpts),
-                       content, arrival=now, client=client, log_program=program,
-                       trace_only=trace_only)
+        qf = QueueFile(qid, msg, sender, self._recipients(recipients, originals, dsn_orcpts),
+                       content, arrival=now if arrival is None else arrival, client=client,
+                       log_program=program, trace_only=trace_only)
+        cf = self.mta.cf
+        qf.create, qf.mtime = whole(now), now  # the create_time record; the file's mtime
+        qf.warn_time = warn_time(qf.arrival, sender, cf.seconds("delay_warning_time"))
         qf.size = queue_size(content)
         qf.hops_before = rawmsg.count(content, "Received")
         detail = "added " + ", ".join(["Received:", *added]) if received else (
             "added " + ", ".join(added) if added else "no header added")
+        detail += "".join(f"; rewrote {n}: (@$myorigin)" for n in rewritten)
+        detail += "".join(f"; removed {n}: (message_drop_headers)" for n in dropped)
         world.trace.add(Hop(now, msg, qid, host.name, program.rsplit("/", 1)[-1],
                             host.name, "cleanup", None, None, "cleanup", None, detail, None,
                             (("qid", qid), ("host", host.name))))

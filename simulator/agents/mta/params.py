@@ -40,11 +40,17 @@ DEFAULTS: dict[str, str] = {
     "alias_database": "hash:/etc/aliases",
     "local_header_rewrite_clients": "permit_inet_interfaces",
     "always_add_missing_headers": "no",
+    "message_drop_headers": "bcc, content-length, resent-bcc, return-path",  # Postfix >= 3.0
     "home_mailbox": "",
     # Upstream's compiled-in default is /var/mail; RHEL-family packages (and the LPIC/LinuC
     # textbooks) use /var/spool/mail, and on Debian /var/spool/mail links to /var/mail.
     "mail_spool_directory": "/var/spool/mail",
     "mailbox_command": "",
+    # local(8) mbox locking: sys_defs.h DEF_MAILBOX_LOCK for Linux; mail_params.h
+    "mailbox_delivery_lock": "fcntl, dotlock",
+    "deliver_lock_attempts": "20",
+    "deliver_lock_delay": "1s",
+    "stale_lock_time": "500s",
     "allow_mail_to_commands": "alias, forward",
     "allow_mail_to_files": "alias, forward",
     "forward_path": "$home/.forward${recipient_delimiter}${extension}, $home/.forward",
@@ -66,6 +72,14 @@ DEFAULTS: dict[str, str] = {
     "hopcount_limit": "50",
     "message_size_limit": "10240000",
     "notify_classes": "resource, software",
+    "bounce_notice_recipient": "postmaster",
+    "2bounce_notice_recipient": "postmaster",
+    "delay_notice_recipient": "postmaster",
+    "double_bounce_sender": "double-bounce",
+    "bounce_size_limit": "50000",
+    "fast_flush_domains": "$relay_domains",
+    "smtp_mx_address_limit": "5",
+    "smtp_mx_session_limit": "2",
     "enable_long_queue_ids": "no",
     "enable_original_recipient": "yes",
     "smtp_connect_timeout": "30s",
@@ -80,8 +94,12 @@ _REF = re.compile(r"\$(\w+)|\$\{(\w+)\}")
 # The value type of each parameter that is not free text (postconf(5)).
 TIME = {"queue_run_delay", "minimal_backoff_time", "maximal_backoff_time",
         "maximal_queue_lifetime", "bounce_queue_lifetime", "delay_warning_time",
-        "smtp_connect_timeout"}
-INTEGER = {"hopcount_limit", "message_size_limit", "duplicate_filter_limit"}
+        "smtp_connect_timeout", "deliver_lock_delay", "stale_lock_time"}
+INTEGER = {"hopcount_limit", "message_size_limit", "deliver_lock_attempts", "bounce_size_limit",
+           "smtp_mx_address_limit", "smtp_mx_session_limit", "duplicate_filter_limit"}
+# notify_classes names (postconf(5)); others are an error
+NOTIFY_CLASSES = ("2bounce", "bounce", "data", "delay", "policy", "protocol", "resource",
+                  "software")
 BOOLEAN = {"smtpd_sasl_auth_enable", "smtpd_delay_open_until_valid_rcpt", "smtpd_helo_required",
            "smtputf8_enable", "always_add_missing_headers", "enable_long_queue_ids",
            "enable_original_recipient", "smtpd_tls_auth_only", "disable_vrfy_command",
@@ -137,6 +155,18 @@ def check_value(name: str, value: str) -> str | None:
         return unsupported(value)
     elif name == "default_database_type" and value.strip() not in DATABASE_TYPES:
         return f"expected one of: {', '.join(DATABASE_TYPES)} (got {value!r})"
+    elif name == "notify_classes":
+        unknown = [c for c in re.split(r"[\s,]+", value) if c and c not in NOTIFY_CLASSES]
+        if unknown:
+            return (f"unknown notify class {unknown[0]!r} "
+                    f"(expected some of: {', '.join(NOTIFY_CLASSES)})")
+    elif name == "mailbox_delivery_lock":
+        from ..mda.locks import parse_kinds
+
+        try:
+            parse_kinds(value)
+        except ValueError as exc:
+            return str(exc) + f" (got {value!r})"
     elif name in RESTRICTION_LISTS:
         unknown = [r for r in re.split(r"[\s,]+", value) if r and r not in KNOWN_RESTRICTIONS]
         if unknown:
