@@ -108,7 +108,7 @@ class Local:
                               if name.lower() == "delivered-to")
         clock = host.world.engine.clock
         return Facts(cf, host.users, host.fs, self.mta.local_domains(), dbs, delivered,
-                     qf.trace_only, self.mailbox_path, lambda t: clock.short(t))
+                     qf.trace_only, self.mailbox_path, clock.short)
 
     def open_table(self, name: aliases.MapName) -> aliases.AliasDb:
         vf = self.mta.host.fs.stat(name.db_path)
