@@ -20,6 +20,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 
 class View(str, Enum):
     hops = "hops"
+    tree = "tree"
     transcript = "transcript"
     log = "log"
     timeline = "timeline"
@@ -48,10 +49,11 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="A scenario file, e.g. scenarios/01-basic-delivery.yaml")],
-    view: Annotated[View, typer.Option(help="hops: the hop table; transcript: each "
-                                            "connection's dialogue; log: /var/log/maillog; "
-                                            "timeline: each message's delivery attempts "
-                                            "and retries")] = View.hops,
+    view: Annotated[View, typer.Option(help="hops: the hop table; tree: each message's path "
+                                            "as a tree (where aliases and forwarding fork "
+                                            "it); transcript: each connection's dialogue; "
+                                            "log: /var/log/maillog; timeline: each message's "
+                                            "delivery attempts and retries")] = View.hops,
     msg: Annotated[Optional[str], typer.Option("--msg", help="Show only this message (its "
                                                              "key, e.g. m1) and its bounces")] = None,
     json: Annotated[bool, typer.Option("--json", help="One JSON object per hop, then per outcome")] = False,
@@ -99,6 +101,11 @@ def _show(world, view: View, lang: str, width: Optional[int],  # type: ignore[no
     out = render.make_console(width)
     if view is View.hops:
         out.print(render.hop_table(world, lang, msg))
+    elif view is View.tree:
+        from .render.tree import message_tree
+
+        for key in [msg] if msg else messages(world):
+            out.print(message_tree(world, key))
     elif view is View.timeline:
         for key in [msg] if msg else messages(world):
             out.print(render.timeline_table(world, key, lang))

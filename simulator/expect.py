@@ -44,9 +44,12 @@ def check(world: "World") -> list[Check]:
 
 
 def _recipient(world: "World", exp: "ExpectRecipient") -> Check:
+    # by the final address, or by the address as the sender gave it (orig)
     found = [o for (msg, rcpt), o in world.trace.outcomes.items()
-             if rcpt == exp.rcpt and (exp.msg is None or msg == exp.msg)]
-    label = f"{exp.rcpt}" + (f" ({exp.msg})" if exp.msg else "")
+             if (rcpt == exp.rcpt or (exp.orig is None and o.orig == exp.rcpt))
+             and (exp.msg is None or msg == exp.msg)]
+    label = f"{exp.rcpt}" + (f" ({exp.msg})" if exp.msg else "") + (
+        f" for {exp.orig}" if exp.orig else "")
     if not found:
         return Check(False, f"{label}: {exp.outcome} (got no outcome at all)")
     o = found[0]
@@ -61,6 +64,8 @@ def _recipient(world: "World", exp: "ExpectRecipient") -> Check:
         wrong.append(f"dsn {o.dsn}")
     if exp.hops is not None and o.hops != exp.hops:
         wrong.append(f"{o.hops} hops")
+    if exp.orig is not None and (o.orig or o.recipient) != exp.orig:
+        wrong.append(f"original recipient {o.orig or o.recipient}")
     where = f" in {exp.host or o.host}:{exp.mailbox}" if exp.mailbox else ""
     text = f"{label}: {exp.outcome}{where}" + (f" (got {', '.join(wrong)})" if wrong else "")
     return Check(not wrong, text)
@@ -84,8 +89,13 @@ def _mailbox(world: "World", exp: "ExpectMailbox") -> Check:
         missing = [name for name in exp.headers if name not in msg]
         if missing:
             wrong.append(f"message {i} lacks {', '.join(missing)}")
+        for name, value in exp.values.items():
+            got = [str(v).strip() for v in msg.get_all(name) or []]
+            if value not in got:
+                wrong.append(f"message {i} has {name}: {', '.join(got) or 'none'}")
     text = f"{exp.host}:{exp.path} holds {exp.messages} message(s)"
     text += f" with {', '.join(exp.headers)}" if exp.headers else ""
+    text += "".join(f", {k}: {v}" for k, v in exp.values.items())
     if exp.seen is not None:
         seen = _seen_count(world, exp.host, exp.path)
         text += f", {exp.seen} marked read"

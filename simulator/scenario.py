@@ -191,6 +191,7 @@ class FetchSpec(Strict):
 class ExpectRecipient(Strict):
     msg: str | None = None
     rcpt: str
+    orig: str | None = None  # the original recipient an alias or .forward expanded
     outcome: Literal["delivered", "bounced", "queued", "rejected", "deleted"]
     host: str | None = None
     mailbox: str | None = None
@@ -204,6 +205,9 @@ class ExpectMailbox(Strict):
     path: str
     messages: int
     headers: list[str] = []  # header names every message in it carries
+    # header values every message in it carries: {"Delivered-To": "sakura@example.org"}
+    # (one of the header's occurrences must equal the value)
+    values: dict[str, str] = {}
     seen: int | None = None  # messages marked read (Maildir ":2,S", mbox "Status: R")
     new: int | None = None  # Maildir: messages still in new/ (not yet taken by a reader)
 
@@ -338,6 +342,7 @@ def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
     problems += _check_messages(spec, lines)
     problems += _check_fetches(spec, lines)
     problems += _check_hosts_named(spec, lines)
+    problems += _check_owners(spec, lines)
     problems += _check_expectations(spec, lines)
     problems += _check_questions(spec, lines)
     problems += check_mail(spec, lines)
@@ -413,6 +418,30 @@ def _check_event(spec: Scenario, lines: LineMap, i: int, event: Any) -> list[Pro
     if getattr(event, "do", "") == "smtp_reply" and host is not None and host.role != "server":
         out.append(lines.problem(("events", i, "host"),
                                  f"{event.host} is a {host.role}: only a server runs an SMTP server"))
+    return out
+
+
+def _check_owners(spec: Scenario, lines: LineMap) -> list[Problem]:
+    """A file belongs to root or to a user of its host: local(8) compares the owner of
+    ~/.forward and :include: files with users' uids."""
+    out = []
+
+    def check(host_name: str, owner: str, loc: tuple[str | int, ...]) -> None:
+        host = spec.hosts.get(host_name)
+        if host is None or owner == "root" or owner.lower() in {u.lower() for u in host.users}:
+            return
+        known = ", ".join(["root", *host.users])
+        out.append(lines.problem(loc, f"{host_name} has no user {owner!r} to own this file "
+                                      f"(expected one of: {known})"))
+
+    for name, host in spec.hosts.items():
+        for path, f in host.files.items():
+            if not isinstance(f, str):
+                check(name, f.owner, ("hosts", name, "files", path, "owner"))
+    for i, event in enumerate(spec.events):
+        owner, host_name = getattr(event, "owner", None), getattr(event, "host", None)
+        if isinstance(owner, str) and isinstance(host_name, str):
+            check(host_name, owner, ("events", i, "owner"))
     return out
 
 

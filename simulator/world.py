@@ -66,6 +66,7 @@ class World:
 
     # --- building ------------------------------------------------------------------------
     def _build_host(self, name: str, hs: "HostSpec") -> None:
+        from .agents.mda.aliases import install as install_aliases
         from .agents.mta.mta import Mta
         from .agents.mra.imapd import Imapd
         from .agents.mra.pop3d import Pop3d
@@ -84,6 +85,8 @@ class World:
                 f.content, f.owner, int(f.mode, 8))
             host.fs.write(path, content.encode(), owner, mode)
         if hs.role == "server":
+            assert cf is not None
+            install_aliases(host.fs, cf)
             host.mta = Mta(host)
             host.pop3d = Pop3d(host) if "pop3" in hs.services else None
             host.imapd = Imapd(host) if "imap" in hs.services else None

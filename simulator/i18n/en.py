@@ -81,4 +81,51 @@ CATALOGUE: dict[str, str] = {
                  "INBOX: {total} message(s) stay on the server, {seen} of them \\Seen; it "
                  "downloads {count} it did not have. Every device of {user} sees the same "
                  "state.",
+    "alias": "local(8) looks up the local part of <{rcpt}> in the compiled alias database "
+             "(aliases.db, not the text file /etc/aliases) and delivers to each destination on "
+             "the right-hand side instead.",
+    "alias_self": "An alias that lists its own name: that copy goes to the user of that name "
+                  "instead of through the alias again.",
+    "alias_loop": "The aliases keep expanding into each other; past nesting level 100 local(8) "
+                  "gives up with 5.4.6 \"alias database loop\".",
+    "duplicate": "local(8) remembers what it already did for this recipient and does not make "
+                 "the same delivery twice.",
+    "loop_detected": "<{rcpt}> is already in a Delivered-To: header: the message has been here "
+                     "before, so this is a mail forwarding loop (5.4.6).",
+    "requeue": "<{rcpt}> is not delivered in this pass: local(8) hands it back to the queue as "
+               "a new message with its own queue ID.",
+    "dotforward": "local(8) reads the ~/.forward file of <{rcpt}> and sends the mail to the "
+                  "destinations listed there instead of the mailbox.",
+    "forward_empty": "A .forward file without addresses means no forwarding: the mail goes to "
+                     "the mailbox.",
+    "forward_ignored": "local(8) does not trust this .forward (wrong owner, world-writable or "
+                       "unreadable): it logs a warning and ignores the file, so the mail goes "
+                       "to the mailbox.",
+    "include": ":include: reads more destinations from a file; each address from it is "
+               "re-queued as a new message.",
+    "include_refused": "A missing or unsafe :include: file is a configuration error: unlike a "
+                       "bad .forward, it makes the recipient bounce (5.3.5).",
+    "deliver_file": "local(8) appends the message, in mbox format, to the file {path} with the "
+                    "rights of user {user}.",
+    "deliver_command": "local(8) would pipe the message into the command {command} as user "
+                       "{user} (the simulation never runs it).",
+    "discard": "postmaster and mailer-daemon must have aliases; without one, local(8) "
+               "discards the mail with a warning.",
+    "local_bounce": "Delivery failed for good ({reason}); the sender gets a bounce.",
+    "local_defer": "Delivery failed for now ({reason}); the message stays in the queue and is "
+                   "tried again later.",
+    "verify": "sendmail -bv: local(8) only reports where the mail would go ({reason}); "
+              "nothing is delivered.",
+    "forward": "The re-queued addresses become a new message {qid}, with Received: and "
+               "Delivered-To: added on top; it is delivered like any other mail.",
+    "trace": "The result of sendmail -bv is mailed to <{sender}> as a \"Mail Delivery Status "
+             "Report\" ({qid}).",
+    "too_many_hops": "The message already carries hopcount_limit ({limit}) Received: headers: "
+                     "cleanup refuses it as a probable mail loop (5.4.0 too many hops).",
+    "newaliases": "newaliases (postalias) compiles {path} into {db}; only now does local(8) "
+                  "see the change.",
+    "include_empty": "The :include: file lists no address: this branch ends here, without "
+                     "a copy and without a log line.",
+    "no_destination": "Every branch of this recipient ended without a destination ({reason}): "
+                      "local(8) counts it as done, delivers no copy and logs nothing.",
 }

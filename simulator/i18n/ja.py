@@ -80,4 +80,50 @@ CATALOGUE: dict[str, str] = {
                  "します。{total} 通はサーバーに残り、そのうち {seen} 通が \\Seen (既読) です。"
                  "まだ持っていない {count} 通をダウンロードします。{user} のどの端末からも同じ"
                  "状態が見えます。",
+    "alias": "local(8) が <{rcpt}> のローカル部を、コンパイル済みのエイリアスデータベース"
+             "(テキストの /etc/aliases ではなく aliases.db) で調べ、右辺に並んだ宛先へ代わりに"
+             "配送します。",
+    "alias_self": "エイリアスの右辺に自分自身の名前があります。その分はエイリアスを再展開せず、"
+                  "同じ名前のユーザーに配送されます。",
+    "alias_loop": "エイリアスどうしが互いを展開し続けています。ネストの深さが 100 を超えたので、"
+                  "local(8) は 5.4.6「alias database loop」で打ち切ります。",
+    "duplicate": "local(8) はこの宛先について済ませた処理を覚えているので、同じ配送を二度は"
+                 "しません。",
+    "loop_detected": "<{rcpt}> はすでに Delivered-To: ヘッダーにあります。メールが一度ここを"
+                     "通っているので、転送ループと判断します (5.4.6)。",
+    "requeue": "<{rcpt}> は今回の配送では扱いません。local(8) が、自分のキュー ID を持つ"
+               "新しいメッセージとしてキューに戻します。",
+    "dotforward": "local(8) が <{rcpt}> の ~/.forward を読み、メールボックスの代わりに、そこに"
+                  "書かれた宛先へ送ります。",
+    "forward_empty": "宛先が一つもない .forward は「転送しない」という意味です。メールは"
+                     "メールボックスに届きます。",
+    "forward_ignored": "所有者が違う、誰でも書き込める、または読めない .forward は信用され"
+                       "ません。local(8) は警告を記録してファイルを無視し、メールボックスに"
+                       "配送します。",
+    "include": ":include: はファイルから宛先を追加で読み込みます。そこから読んだアドレスは"
+               "それぞれ新しいメッセージとしてキューに戻されます。",
+    "include_refused": ":include: ファイルがない・安全でないのは設定の誤りです。不正な "
+                       ".forward と違い、この宛先はバウンスします (5.3.5)。",
+    "deliver_file": "local(8) がユーザー {user} の権限で、メッセージを mbox 形式でファイル "
+                    "{path} に追記します。",
+    "deliver_command": "local(8) はユーザー {user} としてコマンド {command} にメッセージを"
+                       "渡すところです (シミュレーターは実際には実行しません)。",
+    "discard": "postmaster と mailer-daemon にはエイリアスが必要です。ないので local(8) は"
+               "警告を出してメールを破棄します。",
+    "local_bounce": "配送が最終的に失敗しました ({reason})。送信者にバウンスメールが返ります。",
+    "local_defer": "今は配送できません ({reason})。メールはキューに残り、あとで再試行されます。",
+    "verify": "sendmail -bv なので、local(8) はどこへ配送されるか ({reason}) を報告するだけ"
+              "で、何も配送しません。",
+    "forward": "キューに戻されたアドレスは新しいメッセージ {qid} になります。先頭に "
+               "Received: と Delivered-To: が付き、ほかのメールと同じように配送されます。",
+    "trace": "sendmail -bv の結果が「Mail Delivery Status Report」({qid}) として <{sender}> に"
+             "送られます。",
+    "too_many_hops": "Received: ヘッダーがすでに hopcount_limit ({limit}) 個あります。cleanup "
+                     "はメールのループを疑い、受け付けません (5.4.0 too many hops)。",
+    "newaliases": "newaliases (postalias) が {path} を {db} にコンパイルします。ここで初めて "
+                  "local(8) に変更が反映されます。",
+    "include_empty": ":include: ファイルに宛先がありません。この枝はここで終わり、コピーも"
+                     "ログも残りません。",
+    "no_destination": "この宛先の展開はどの枝も配送先なしで終わりました ({reason})。local(8) は"
+                      "処理済みとして扱い、どこにも配送せず、ログにも何も残しません。",
 }

@@ -42,6 +42,7 @@ S250_RCPT_OK = Reply(250, "2.1.5", "Ok")
 S250_QUEUED = Reply(250, "2.0.0", "Ok: queued as {}")
 S334_AUTH_CONTINUE = Reply(334, None, "{}")
 S354_DATA = Reply(354, None, "End data with <CR><LF>.<CR><LF>")
+S451_LOOKUP_FAILURE = Reply(451, "4.3.0", "<{}>: Temporary lookup failure")
 S454_RELAY_DENIED = Reply(454, "4.7.1", "<{}>: Relay access denied")
 S501_SYNTAX = Reply(501, "5.5.4", "Syntax: {}")  # with_text() gives the whole text
 S500_BAD_SYNTAX = Reply(500, "5.5.2", "Error: bad syntax")
@@ -63,6 +64,8 @@ S550_USER_UNKNOWN = Reply(
     550, "5.1.1", "<{}>: Recipient address rejected: User unknown in local recipient table"
 )
 S554_NO_VALID_RCPT = Reply(554, "5.5.1", "Error: no valid recipients")
+# end of data, cleanup refused the message (smtpd.c; global/cleanup_strerror.c)
+S554_TOO_MANY_HOPS = Reply(554, "5.4.0", "Error: too many hops")
 S554_RELAY_DENIED = Reply(554, "5.7.1", "<{}>: Relay access denied")
 
 

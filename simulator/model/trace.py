@@ -58,6 +58,9 @@ class Outcome:
     dsn: str | None
     hops: int
     next_try: float | None = None  # queued: the deferred-queue scan that will retry it
+    # the recipient as the sender addressed it, when alias expansion or forwarding led
+    # elsewhere (team@example.org for alice@example.org); None when it is the same
+    orig: str | None = None
 
 
 @dataclass(slots=True)
@@ -99,7 +102,28 @@ class TraceLog:
         return self._per_msg.get(msg, 0)
 
     def set_outcome(self, outcome: Outcome) -> None:
+        """Record where a recipient stands now. An address reached by expansion keeps the
+        original recipient it was first recorded for, also after it is relayed on."""
+        old = self.outcomes.get((outcome.msg, outcome.recipient))
+        if old is not None and old.orig is not None:
+            outcome.orig = old.orig
+        if not outcome.orig or outcome.orig.lower() == outcome.recipient.lower():
+            outcome.orig = None
         self.outcomes[(outcome.msg, outcome.recipient)] = outcome
+
+    def outcome(self, msg: str, recipient: str) -> Outcome | None:
+        """Where ``recipient`` of ``msg`` stands: by its final address, or else by the
+        address the sender gave (``yuki`` from sendmail, ``team@...`` for an alias)."""
+        found = self.outcomes.get((msg, recipient))
+        if found is None:
+            found = next((o for (m, _), o in self.outcomes.items() if m == msg
+                          and o.orig is not None and o.orig.lower() == recipient.lower()),
+                         None)
+        return found
+
+    def drop_outcome(self, msg: str, recipient: str) -> None:
+        """A recipient that expanded into others (an alias, a .forward) ends as them."""
+        self.outcomes.pop((msg, recipient), None)
 
     def messages(self) -> list[str]:
         seen: dict[str, None] = {}

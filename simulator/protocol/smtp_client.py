@@ -43,6 +43,7 @@ class ClientOptions:
     # Postfix smtp(8) habits (smtp_proto.c): RSET before QUIT after a refused MAIL, all RCPTs
     # refused or a refused DATA; with PIPELINING, QUIT sent together with the final "."
     postfix_habits: bool = True
+    probe: bool = False  # sendmail -bv: RSET instead of DATA, nothing is sent (smtp_proto.c)
 
 
 NL = b"\n"
@@ -130,6 +131,8 @@ def run_smtp_client(server: SmtpServer, t0: float, rtt: float, envelope: Envelop
         mail += f" SIZE={len(data) + data.count(NL)}"
     rcpts = [f"RCPT TO:<{r}>" for r in envelope.recipients]
     pipelining = options.pipelining and "PIPELINING" in keywords
+    if options.probe:
+        return _probe(dlg, mail, rcpts, envelope, pipelining)
     replies = dlg.send([mail, *rcpts, "DATA"]) if pipelining else _one_by_one(dlg, mail, rcpts)
     rset = options.postfix_habits
     if not replies[0][0].startswith("2"):
@@ -149,6 +152,18 @@ def run_smtp_client(server: SmtpServer, t0: float, rtt: float, envelope: Envelop
         return dlg.result
     if not dlg.result.data_reply.startswith("2"):
         return dlg.fail(dlg.result.data_reply, "end of DATA")
+    return dlg.quit()
+
+
+def _probe(dlg: _Dialogue, mail: str, rcpts: list[str], envelope: Envelope,
+           pipelining: bool) -> SmtpClientResult:
+    """An address probe: MAIL, RCPT, then RSET and QUIT; the RCPT replies are the answer."""
+    commands = [mail, *rcpts, "RSET"]
+    replies = dlg.send(commands) if pipelining else [dlg.send([c])[0] for c in commands]
+    if not replies[0][0].startswith("2"):
+        return dlg.fail(replies[0][0], "MAIL FROM")
+    for rcpt, reply in zip(envelope.recipients, replies[1:1 + len(rcpts)]):
+        dlg.result.rcpt_replies[rcpt] = reply[0]
     return dlg.quit()
 
 

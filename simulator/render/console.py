@@ -57,7 +57,7 @@ def outcome_lines(world: "World", lang: str = "en") -> list[Text]:
     lines = []
     clock = world.engine.clock
     for o in outcomes(world):
-        head = Text(f"{o.recipient} ({o.msg}): ")
+        head = Text(f"{o.recipient} ({o.msg}" + (f", for {o.orig}" if o.orig else "") + "): ")
         head.append(o.status, style=STATUS_STYLE.get(o.status, ""))
         if o.status == "delivered":
             head.append(f" to {o.host}:{o.where} at {clock.short(o.t)} after {o.hops} hops")

@@ -41,6 +41,7 @@ def outcome_record(world: "World", outcome: "Outcome") -> dict[str, Any]:
         "host": outcome.host, "where": outcome.where, "dsn": outcome.dsn, "hops": outcome.hops,
         "next_try": None if outcome.next_try is None else
         world.engine.clock.at(outcome.next_try).isoformat(timespec="milliseconds"),
+        "orig": outcome.orig,
     }
 
 

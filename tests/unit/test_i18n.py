@@ -239,6 +239,12 @@ def variant_of_01(tmp: Path) -> Path:
     return path
 
 
+# the local delivery labs (aliases, .forward, :include:, sendmail -bv, loops) and the
+# local(8)/cleanup(8) paths none of them takes
+LOCAL_RUNS = sorted((ROOT / "scenarios").glob("2?-*.yaml")) + [
+    ROOT / "tests" / "data" / "local-edge.yaml"]
+
+
 def lock_given_up(tmp: Path) -> Path:
     """Lab 12 with deliver_lock_attempts = 1: the second delivery gives up (mbox_lock_failed)."""
     spec = yaml.safe_load((ROOT / "scenarios" / "12-mbox-locking.yaml").read_text("utf-8"))
@@ -255,7 +261,8 @@ def hops(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Hop]]:
     tmp = tmp_path_factory.mktemp("i18n")
     mailboxes = [(p.stem, p) for p in sorted((ROOT / "scenarios").glob("1[0-3]-*.yaml"))]
     for name, path in (("01", SCENARIO_01), ("variant", variant_of_01(tmp)),
-                       ("lock-given-up", lock_given_up(tmp)), *mailboxes):
+                       ("lock-given-up", lock_given_up(tmp)), *mailboxes,
+                       *((p.stem, p) for p in LOCAL_RUNS)):
         world = load_scenario(path).build()
         world.run(until="2h")
         runs[name] = list(world.trace.hops)
@@ -278,7 +285,7 @@ def test_the_runs_exercise_every_action_in_the_source(hops: dict[str, list[Hop]]
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
-@pytest.mark.parametrize("run", ["01", "variant", "queue"])
+@pytest.mark.parametrize("run", ["01", "variant", "queue", *(p.stem for p in LOCAL_RUNS)])
 def test_every_hop_explains_without_falling_back(hops: dict[str, list[Hop]], run: str,
                                                  lang: str) -> None:
     problems = sorted({p for hop in hops[run] for p in explanation_problems(hop, lang)})

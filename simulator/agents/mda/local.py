@@ -1,9 +1,17 @@
 """Models Postfix local(8): final delivery on this host.
 
-For each recipient: fold the local part to lower case, then (recipient.c) aliases, the
-user's ~/.forward, and the mailbox; a name that is none of these bounces with
-``unknown user: "name"`` (unknown.c). The mailbox is mbox in $mail_spool_directory, or
-Maildir under the home directory when home_mailbox ends in "/" (postconf(5)).
+For each recipient of a delivery request (local/local.c local_deliver()): a fresh duplicate
+filter, the message's Delivered-To: headers for loop detection, then the walk of
+recipient.py (alias, ~/.forward, mailbox, else ``unknown user: "name"``), whose leaves
+leaves.py carries out. Addresses the walk hands back to the queue are re-queued at the end
+of the recipient as new messages, one per (Delivered-To, sender) pair (resubmit.py).
+
+local(8) reads the *compiled* alias database (alias_maps, ``/etc/aliases.db``), never the
+text file. Like a real local(8) process it opens its tables when it starts; a process
+exits after max_idle (100 s) without work, and one that sees a table file change restarts
+(``table ... has changed -- restarting``). A starting process warns when a database is
+older than its source (``database /etc/aliases.db is older than source file
+/etc/aliases``): the sign that someone forgot ``newaliases``.
 """
 
 from __future__ import annotations
@@ -11,11 +19,14 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from ...model import rawmsg
 from ...model.status import DeliveryResult
-from ...model.trace import Hop, Outcome
-from ..mta.delivery_log import Stamps, status_line
-from .mailbox import DeliveryHeaders
-from .store import Delivery, MailboxStore, Stored
+from ..mta.delivery_log import Stamps
+from . import aliases, recipient
+from .expansion import Facts
+from .leaves import Leaves
+from .mailbox import DeliveryHeaders, maildir_message, maildir_names, mbox_entry
+from .store import SPOOL_DEVICE, MailboxStore
 
 if TYPE_CHECKING:
     from ...host import User
@@ -23,71 +34,130 @@ if TYPE_CHECKING:
     from ..mta.queue import QueueFile, QueueRecipient
     from ..mta.resolve import Route
 
+MAX_IDLE = 100.0  # max_idle: an idle local(8) process exits
+# dict_make_registered_name(): local(8) opens alias_maps with these flags (local.c)
+TABLE_FLAGS = "(0,lock|no_regsub|no_proxy|no_unauth|fold_fix|utf8_request)"
+# smtpd_check.c: accepted whatever local_recipient_maps says (bounce and qmgr use them)
+ALWAYS_ACCEPTED = ("postmaster", "mailer-daemon", "double-bounce")
+
 
 class Local:
-    __slots__ = ("mta", "store")
+    __slots__ = ("_idle_since", "_inode", "_opened", "_tables", "mta", "store")
 
-    def __init__(self, mta: "Mta") -> None:
+    def __init__(self, mta: Mta) -> None:
         self.mta = mta
         self.store = MailboxStore(mta.host)  # mailbox writing and locking: store.py
+        self._inode = 0  # Maildir names of /file/ destinations
+        self._opened: dict[str, float] | None = None  # db path -> mtime, per process
+        # decoded alias databases, reused while their file is the same (never stale: a
+        # rebuilt database is a new file object with a new mtime)
+        self._tables: dict[str, tuple[object, float, aliases.AliasDb]] = {}
+        self._idle_since = 0.0
 
-    def knows(self, local_part: str) -> bool:
-        """Is this a local recipient (a passwd entry; aliases come with the aliases issue)?"""
-        return local_part.lower() in self.mta.host.users
+    # --- smtpd's question ----------------------------------------------------------------
+    def knows(self, local_part: str) -> bool | None:
+        """local_recipient_maps (default ``proxy:unix:passwd.byname $alias_maps``): is the
+        name a user or a key of the compiled alias database? None: a table is missing
+        (smtpd answers 451 4.3.0 Temporary lookup failure)."""
+        cf, host = self.mta.cf, self.mta.host
+        maps = cf.list("local_recipient_maps")
+        if not maps or local_part.lower() in ALWAYS_ACCEPTED:
+            return True  # empty: every local address is accepted (postconf(5))
+        names = {local_part.lower()}
+        delim = cf["recipient_delimiter"]
+        cut = next((i for i, c in enumerate(local_part) if c in delim and i), None) \
+            if delim else None
+        if cut is not None:
+            names.add(local_part[:cut].lower())
+        if any(m.endswith("passwd.byname") for m in maps) and names & set(host.users):
+            return True
+        alias_maps = {str(n) for n in aliases.map_names(cf, "alias_maps")}
+        for name in aliases.map_names(cf, "local_recipient_maps"):
+            if str(name) in alias_maps:
+                db = self.open_table(name)
+                if db.table is None:
+                    return None
+                if any(db.get(n) is not None for n in names):
+                    return True
+        return False
 
-    def deliver(self, qf: "QueueFile", route: "Route", rcpts: list["QueueRecipient"],
+    # --- delivery ------------------------------------------------------------------------
+    def deliver(self, qf: QueueFile, route: Route, rcpts: list[QueueRecipient],
                 stamps: Stamps) -> Generator[Any, Any, list[DeliveryResult]]:
+        facts = self._facts(qf)
+        node = f"{self.mta.host.name}:{qf.qid}"
+        leaves = Leaves(self, qf, stamps)
         results = []
         boot = self.mta.host.boot
-        for rcpt in rcpts:  # a mailbox write takes time and may wait for the mbox lock
-            result = yield from self._one(qf, rcpt, stamps)
+        for i, rcpt in enumerate(rcpts):  # writes take time and may wait for mbox locks
+            walk = recipient.expand(facts, f"{node}:{i}", rcpt.address, rcpt.orig,
+                                    rcpt.dsn_orcpt, qf.sender)
+            result = yield from leaves.apply(rcpt, walk)
             if self.mta.host.boot != boot:
                 break  # the host went down meanwhile: this one was not written down
             results.append(result)
+        self._idle_since = self.mta.host.world.engine.now
         return results
 
-    def _one(self, qf: "QueueFile", rcpt: "QueueRecipient",
-             stamps: Stamps) -> Generator[Any, Any, DeliveryResult]:
-        name = rcpt.address.rpartition("@")[0].lower()
-        user = self.mta.host.find_user(name)
-        if user is None:
-            return self._log(qf, rcpt, stamps, "bounced", "5.1.1", f'unknown user: "{name}"')
-        headers = DeliveryHeaders(qf.sender, rcpt.orig, rcpt.address.lower())
-        boot = self.mta.host.boot
-        stored = yield from self._store(qf, user, headers)
-        if self.mta.host.boot != boot:  # a dead host logs nothing; deliver() drops this
-            return DeliveryResult(rcpt.address, "deferred", "4.3.0", stored.reason, "local")
-        if stored.deferred:  # mbox lock not obtained: 4.2.0, tried again later (mailbox.c)
-            return self._log(qf, rcpt, stamps, "deferred", "4.2.0", stored.reason)
-        self._delivered(qf, rcpt, stored)
-        return self._log(qf, rcpt, stamps, "sent", "2.0.0", stored.reason)
+    def _facts(self, qf: QueueFile) -> Facts:
+        host, cf = self.mta.host, self.mta.cf
+        dbs = [self.open_table(n) for n in aliases.map_names(cf, "alias_maps")]
+        self._process(dbs)
+        # delivered_hdr.c: the Delivered-To: headers of the primary header block
+        delivered = frozenset(value.lower() for name, value in rawmsg.headers(qf.content)
+                              if name.lower() == "delivered-to")
+        clock = host.world.engine.clock
+        return Facts(cf, host.users, host.fs, self.mta.local_domains(), dbs, delivered,
+                     qf.trace_only, self.mailbox_path, clock.short)
 
-    def mailbox_path(self, user: "User") -> str:
+    def open_table(self, name: aliases.MapName) -> aliases.AliasDb:
+        vf = self.mta.host.fs.stat(name.db_path)
+        cached = self._tables.get(name.db_path)
+        if cached is not None and cached[0] is vf and vf is not None and cached[1] == vf.mtime:
+            return cached[2]
+        db = aliases.open_db(self.mta.host.fs, name)
+        self._tables[name.db_path] = (vf, db.mtime, db)
+        return db
+
+    def _process(self, dbs: list[aliases.AliasDb]) -> None:
+        """A new local(8) process when the last one idled out or saw a table change."""
+        host, now = self.mta.host, self.mta.host.world.engine.now
+        mtimes = {db.name.db_path: db.mtime for db in dbs}
+        if self._opened is not None and now - self._idle_since <= MAX_IDLE:
+            changed = next((db for db in dbs if db.name.db_path in self._opened
+                            and self._opened[db.name.db_path] != db.mtime), None)
+            if changed is None:
+                return
+            host.log("postfix/local", f"table {changed.name}{TABLE_FLAGS} has changed -- "
+                                      "restarting")
+        self.store.restart()
+        self._opened = mtimes
+        for db in dbs:
+            if db.table is None:
+                host.log("postfix/local", f"warning: {db.name} is unavailable. {db.error}")
+            elif aliases.stale(host.fs, db, now):
+                host.log("postfix/local", f"warning: database {db.name.db_path} is older "
+                                          f"than source file {db.name.path}")
+
+    # --- mailboxes -----------------------------------------------------------------------
+    def mailbox_path(self, user: User) -> str:
         home_mailbox = self.mta.cf["home_mailbox"]
         if home_mailbox:
             return f"{user.home.rstrip('/')}/{home_mailbox}"
         return f"{self.mta.cf['mail_spool_directory'].rstrip('/')}/{user.name}"
 
-    def _store(self, qf: "QueueFile", user: "User",
-               headers: DeliveryHeaders) -> Generator[Any, Any, Stored]:
-        delivery = Delivery(qf.msg, qf.qid, user, self.mailbox_path(user), headers, qf.content)
-        return (yield from self.store.deliver(delivery))
-
-    def _delivered(self, qf: "QueueFile", rcpt: "QueueRecipient", stored: Stored) -> None:
+    def write_file(self, qf: QueueFile, path: str, owner: str,
+                   headers: DeliveryHeaders) -> None:
+        """/file/name: append an mbox entry, or write a Maildir file when it ends in /."""
         host, world = self.mta.host, self.mta.host.world
-        path = stored.path
-        kind = "deliver_maildir" if path.endswith("/") else "deliver_mbox"
-        world.trace.add(Hop(world.engine.now, qf.msg, qf.qid, host.name, "local", host.name,
-                            "mailbox", "local", None, kind, "status=sent",
-                            f"<{rcpt.address}> -> {path}; {stored.note}", None,
-                            (("rcpt", rcpt.address), ("path", path))))
-        world.trace.set_outcome(Outcome(qf.msg, rcpt.orig, "delivered", world.engine.now,
-                                        host.name, path, "2.0.0", world.trace.hop_count(qf.msg)))
-
-    def _log(self, qf: "QueueFile", rcpt: "QueueRecipient", stamps: Stamps, status: str,
-             dsn: str, reason: str) -> DeliveryResult:
-        host = self.mta.host
-        host.log("postfix/local", status_line(qf.qid, rcpt.address, rcpt.orig, "local", stamps,
-                                              host.world.engine.now, dsn, status, reason))
-        return DeliveryResult(rcpt.address, status, dsn, reason, "local",  # type: ignore[arg-type]
-                              at=host.world.engine.now)
+        now = world.engine.now
+        if not path.endswith("/"):
+            entry = mbox_entry(headers, qf.content, world.engine.clock.asctime(now))
+            host.fs.append(path, entry, owner=owner, mode=0o600, mtime=now)
+            return
+        self._inode += 1
+        moment = world.engine.clock.at(now)
+        names = maildir_names(path, int(moment.timestamp()), host.pid("postfix/local"),
+                              SPOOL_DEVICE, self._inode, moment.microsecond, host.name)
+        host.fs.write(names.tmp, maildir_message(headers, qf.content), owner, 0o600, now)
+        host.fs.rename(names.tmp, names.new)

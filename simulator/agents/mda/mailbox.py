@@ -22,8 +22,8 @@ _FROM_LINE = re.compile(rb"^From ", re.MULTILINE)
 @dataclass(frozen=True, slots=True)
 class DeliveryHeaders:
     sender: str  # envelope sender, "" for bounces
-    orig_rcpt: str  # X-Original-To
-    delivered_to: str  # Delivered-To
+    orig_rcpt: str  # X-Original-To ("": none)
+    delivered_to: str | None  # Delivered-To (None: prepend_delivered_header says none)
 
 
 def prepended_headers(h: DeliveryHeaders) -> bytes:
@@ -31,7 +31,8 @@ def prepended_headers(h: DeliveryHeaders) -> bytes:
     lines = [f"Return-Path: <{h.sender}>"]
     if h.orig_rcpt:
         lines.append(f"X-Original-To: {h.orig_rcpt}")
-    lines.append(f"Delivered-To: {h.delivered_to}")
+    if h.delivered_to is not None:
+        lines.append(f"Delivered-To: {h.delivered_to}")
     return ("\n".join(lines) + "\n").encode()
 
 

@@ -61,6 +61,11 @@ class MailboxStore:
         self._inode = host.world.engine.rng.randint(0x100000, 0xFFFFFF)
         self._idle: list[int] = []  # local(8) processes waiting for work (master(8) reuses them)
 
+    def restart(self) -> None:
+        """The idle local(8) processes have exited (max_idle, or one saw a table change:
+        local.c pre_accept()); a fresh one starts and is the next to log and deliver."""
+        self._idle[:] = [self.host.pid("postfix/local", fresh=True)]
+
     def deliver(self, d: Delivery) -> Generator[Any, Any, Stored]:
         # Deliveries at the same moment run in separate local(8) processes, with their own
         # PIDs: in the log, and in the Maildir tmp/ name that keeps their files apart.

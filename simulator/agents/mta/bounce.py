@@ -13,6 +13,10 @@
 - A delay warning (``Delayed Mail (still being retried)``) goes to the sender once when
   delay_warning_time has passed; with ``delay`` in notify_classes also to
   delay_notice_recipient (bounce_warn_service.c).
+- A failure that an owner-NAME alias takes (local(8) bounce_workaround()) is sent at once to
+  that owner instead of the sender.
+- trace(8): the "Mail Delivery Status Report" of a ``sendmail -bv`` probe goes to its
+  sender.
 """
 
 from __future__ import annotations
@@ -37,15 +41,20 @@ class Bounce:
         """mail_addr_double_bounce(): $double_bounce_sender@$myhostname."""
         return f"{self.mta.cf['double_bounce_sender']}@{self.mta.cf['myhostname']}"
 
-    def notify(self, qf: QueueFile, bounced: list[QueueRecipient]) -> None:
-        """The recipients failed for good: tell whoever should hear of it."""
+    def notify(self, qf: QueueFile, bounced: list[QueueRecipient],
+               to: str | None = None) -> None:
+        """The recipients failed for good: tell whoever should hear of it; ``to``: an
+        owner- alias takes this failure instead of the sender (bounce_one())."""
         host, world = self.mta.host, self.mta.host.world
         for rcpt in bounced:
-            world.trace.set_outcome(Outcome(qf.msg, rcpt.orig, "bounced", world.engine.now,
+            world.trace.set_outcome(Outcome(qf.msg, rcpt.address, "bounced", world.engine.now,
                                             host.name, rcpt.reason or "", rcpt.dsn,
-                                            world.trace.hop_count(qf.msg)))
+                                            world.trace.hop_count(qf.msg), orig=rcpt.orig))
         classes = set(self.mta.cf.list("notify_classes"))
-        if qf.sender.lower() == self.double_bounce_address().lower():
+        if to is not None:
+            self._post(qf, bounced, Notice("failure", False, False, to),
+                       "sender non-delivery notification")
+        elif qf.sender.lower() == self.double_bounce_address().lower():
             host.log("postfix/bounce",
                      f"warning: {qf.qid}: undeliverable postmaster notification discarded")
             self._bounce_hop(qf, "double_bounce_discarded", "postmaster notification discarded",
@@ -64,6 +73,13 @@ class Bounce:
             if "bounce" in classes:
                 self._post(qf, bounced, Notice("failure", True, True, self._to("bounce")),
                            "postmaster non-delivery notification", double=True)
+
+    def trace(self, qf: QueueFile, entries: list[QueueRecipient]) -> None:
+        """trace(8): the "Mail Delivery Status Report" of a sendmail -bv probe, headers
+        only, to the probe's sender (bounce_trace_service.c)."""
+        if entries and qf.sender:
+            self._post(qf, entries, Notice("verify", False, True, qf.sender),
+                       "sender delivery status notification")
 
     def delay_warning(self, qf: QueueFile, delayed: list[QueueRecipient]) -> None:
         """delay_warning_time has passed and the mail is still queued: warn once."""
@@ -85,9 +101,10 @@ class Bounce:
         data = build(self.mta.cf, world.engine.clock, world.engine.now, qf, rcpts, notice, qid)
         host.log("postfix/bounce", f"{qf.qid}: {what}: {qid}")
         action = "delay_warning" if notice.kind == "delay" else \
+            "trace" if notice.kind == "verify" else \
             "postmaster_notice" if notice.postmaster_copy else "bounce"
-        suffix = {"delay_warning": ".delay", "postmaster_notice": ".postmaster"}.get(action,
-                                                                                    ".bounce")
+        suffix = {"delay_warning": ".delay", "postmaster_notice": ".postmaster",
+                  "trace": ".report"}.get(action, ".bounce")
         world.trace.add(Hop(world.engine.now, qf.msg, qf.qid, host.name, "qmgr", host.name,
                             "bounce", None, None, action, None,
                             f"{what} {qid} to <{notice.to}>", None,

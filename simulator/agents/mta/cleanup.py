@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ...model import rawmsg
 from ...model.trace import Hop
+from .delivery_log import Stamps, status_line
 from .backoff import warn_time, whole
 from .header_rewrite import drop_headers, rewrite_local
 from .queue import QueueFile, QueueIds, QueueRecipient
@@ -37,12 +38,17 @@ class Cleanup:
                content: bytes, received: str | None, client: str, program: str,
                add_missing: bool, from_value: str | None = None,
                originals: list[str] | None = None,
-               arrival: float | None = None) -> QueueFile:
+               arrival: float | None = None, *, dsn_orcpts: list[str] | None = None,
+               can_bounce: bool = False, trace_only: bool = False) -> QueueFile:
         """Finish the queue file and place it in the incoming queue; ``originals`` are the
-        recipients as submitted (``yuki`` from sendmail), kept for X-Original-To/orig_to.
+        recipients as submitted (``yuki`` from sendmail), kept for X-Original-To/orig_to
+        (the ORCP records; an empty one means the recipient itself), ``dsn_orcpts`` their
+        DSN ORCPT values.
 
         ``arrival`` keeps an older arrival time (a file requeued by postsuper -r keeps its
         time record, but gets a new creation time: its lifetime starts again).
+        ``can_bounce``: the source asked cleanup to bounce a message it refuses (pickup,
+        local(8) forwarding: CLEANUP_FLAG_BOUNCE); smtpd instead refuses it in the dialogue.
         """
         host = self.mta.host
         world = host.world
@@ -60,10 +66,9 @@ class Cleanup:
         message_id = rawmsg.get(content, "Message-Id") or "<>"  # none: "<>"
         world.msg_keys.setdefault(message_id, msg)
         host.log("postfix/cleanup", f"{qid}: message-id={message_id}", fresh=True)
-        qf = QueueFile(qid, msg, sender, [QueueRecipient(r, o) for r, o in
-                                             zip(recipients, originals or recipients)], content,
-                       arrival=now if arrival is None else arrival, client=client,
-                       log_program=program)
+        qf = QueueFile(qid, msg, sender, self._recipients(recipients, originals, dsn_orcpts),
+                       content, arrival=now if arrival is None else arrival, client=client,
+                       log_program=program, trace_only=trace_only)
         cf = self.mta.cf
         qf.create, qf.mtime = whole(now), now  # the create_time record; the file's mtime
         qf.warn_time = warn_time(qf.arrival, sender, cf.seconds("delay_warning_time"))
@@ -76,8 +81,53 @@ class Cleanup:
         world.trace.add(Hop(now, msg, qid, host.name, program.rsplit("/", 1)[-1],
                             host.name, "cleanup", None, None, "cleanup", None, detail, None,
                             (("qid", qid), ("host", host.name))))
-        self.mta.qmgr.enqueue(qf)
+        if can_bounce and self.too_many_hops(content):
+            self._refuse_hops(qf)
+        else:
+            self.mta.qmgr.enqueue(qf)
         return qf
+
+    def _recipients(self, recipients: list[str], origs: list[str] | None,
+                    dsn_orcpts: list[str] | None) -> list[QueueRecipient]:
+        """The envelope recipients, duplicates removed (cleanup_out_recipient.c): with
+        enable_original_recipient = yes a recipient is a duplicate only when its DSN
+        ORCPT, original and final address all match one already written (case
+        insensitive); with "no", when its final address does."""
+        keep_orig = self.mta.cf.flag("enable_original_recipient")
+        seen: set[str] = set()
+        out = []
+        for i, rcpt in enumerate(recipients):
+            orig = (origs[i] if origs else "") or rcpt
+            dsn = dsn_orcpts[i] if dsn_orcpts else ""
+            key = (f"{dsn}\n{orig}\n{rcpt}" if keep_orig else rcpt).lower()
+            if key not in seen:
+                seen.add(key)
+                out.append(QueueRecipient(rcpt, orig, dsn_orcpt=dsn))
+        return out
+
+    def too_many_hops(self, content: bytes) -> bool:
+        """hopcount_limit: cleanup counts the Received: headers, its own included
+        (cleanup_message.c); at the limit the message is refused with 5.4.0."""
+        return rawmsg.count(content, "Received") >= self.mta.cf.integer("hopcount_limit")
+
+    def _refuse_hops(self, qf: QueueFile) -> None:
+        """cleanup_bounce(): each recipient bounces "too many hops" (relay=none) and the
+        queue file is never handed to qmgr."""
+        host = self.mta.host
+        now = host.world.engine.now
+        host.log("postfix/cleanup", f"warning: {qf.qid}: message rejected: hopcount exceeded")
+        host.world.trace.add(Hop(now, qf.msg, qf.qid, host.name, "cleanup", host.name,
+                                 "bounce", None, None, "too_many_hops", "5.4.0",
+                                 f"{rawmsg.count(qf.content, 'Received')} Received: "
+                                 f"headers, hopcount_limit is {self.mta.cf['hopcount_limit']}",
+                                 None, (("qid", qf.qid), ("limit", self.mta.cf["hopcount_limit"]))))
+        stamps = Stamps(qf.arrival, now, now)
+        for rcpt in qf.recipients:
+            rcpt.status, rcpt.dsn, rcpt.reason = "bounced", "5.4.0", "too many hops"
+            host.log("postfix/cleanup", status_line(qf.qid, rcpt.address, rcpt.orig, "none",
+                                                    stamps, now, "5.4.0", "bounced",
+                                                    "too many hops"))
+        self.mta.bounce.notify(qf, qf.recipients)
 
     def _add_missing_headers(self, content: bytes, qid: str, now: float,
                              from_value: str | None) -> tuple[bytes, list[str]]:

@@ -50,7 +50,7 @@ class Mta:
         names = {self.cf["myhostname"].lower(), self.host.name.lower()}
         return frozenset(names | ({self.host.ip} if self.host.ip else set()))
 
-    def local_recipient_exists(self, local_part: str) -> bool:
+    def local_recipient_exists(self, local_part: str) -> bool | None:
         """local_recipient_maps = proxy:unix:passwd.byname $alias_maps (postconf(5))."""
         return self.local.knows(local_part)
 

@@ -53,6 +53,15 @@ DEFAULTS: dict[str, str] = {
     "stale_lock_time": "500s",
     "allow_mail_to_commands": "alias, forward",
     "allow_mail_to_files": "alias, forward",
+    "forward_path": "$home/.forward${recipient_delimiter}${extension}, $home/.forward",
+    "prepend_delivered_header": "command, file, forward",
+    "frozen_delivered_to": "yes",
+    "owner_request_special": "yes",
+    "expand_owner_alias": "no",
+    "reset_owner_alias": "no",
+    "duplicate_filter_limit": "1000",
+    "default_privs": "nobody",
+    "default_database_type": "hash",
     "queue_directory": "/var/spool/postfix",
     "queue_run_delay": "300s",
     "minimal_backoff_time": "300s",
@@ -87,13 +96,20 @@ TIME = {"queue_run_delay", "minimal_backoff_time", "maximal_backoff_time",
         "maximal_queue_lifetime", "bounce_queue_lifetime", "delay_warning_time",
         "smtp_connect_timeout", "deliver_lock_delay", "stale_lock_time"}
 INTEGER = {"hopcount_limit", "message_size_limit", "deliver_lock_attempts", "bounce_size_limit",
-           "smtp_mx_address_limit", "smtp_mx_session_limit"}
+           "smtp_mx_address_limit", "smtp_mx_session_limit", "duplicate_filter_limit"}
 # notify_classes names (postconf(5)); others are an error
 NOTIFY_CLASSES = ("2bounce", "bounce", "data", "delay", "policy", "protocol", "resource",
                   "software")
 BOOLEAN = {"smtpd_sasl_auth_enable", "smtpd_delay_open_until_valid_rcpt", "smtpd_helo_required",
            "smtputf8_enable", "always_add_missing_headers", "enable_long_queue_ids",
-           "enable_original_recipient", "smtpd_tls_auth_only", "disable_vrfy_command"}
+           "enable_original_recipient", "smtpd_tls_auth_only", "disable_vrfy_command",
+           "frozen_delivered_to", "owner_request_special", "expand_owner_alias",
+           "reset_owner_alias"}
+# name_mask() lists (local.c local_mask_init()): only these names are accepted
+NAME_LISTS = {"allow_mail_to_commands": ("alias", "forward", "include"),
+              "allow_mail_to_files": ("alias", "forward", "include"),
+              "prepend_delivered_header": ("command", "file", "forward")}
+DATABASE_TYPES = ("hash", "btree", "lmdb", "cdb")
 RESTRICTION_LISTS = {"smtpd_relay_restrictions", "smtpd_recipient_restrictions"}
 KNOWN_RESTRICTIONS = ("permit_mynetworks", "permit_sasl_authenticated",
                       "defer_unauth_destination", "reject_unauth_destination", "permit",
@@ -128,6 +144,17 @@ def check_value(name: str, value: str) -> str | None:
         return f"expected a whole number (got {value!r})"
     elif name in BOOLEAN and value.strip().lower() not in ("yes", "no"):
         return f"expected yes or no (got {value!r})"
+    elif name in NAME_LISTS:
+        unknown = [n for n in re.split(r"[\s,]+", value) if n and n not in NAME_LISTS[name]]
+        if unknown:
+            return (f"unknown {name} value {unknown[0]!r} "
+                    f"(expected some of: {', '.join(NAME_LISTS[name])})")
+    elif name in ("alias_maps", "alias_database"):
+        from ..mda.aliases import unsupported
+
+        return unsupported(value)
+    elif name == "default_database_type" and value.strip() not in DATABASE_TYPES:
+        return f"expected one of: {', '.join(DATABASE_TYPES)} (got {value!r})"
     elif name == "notify_classes":
         unknown = [c for c in re.split(r"[\s,]+", value) if c and c not in NOTIFY_CLASSES]
         if unknown:
@@ -176,6 +203,11 @@ class MainCf:
             return self._expand(self.values.get(name, ""), depth + 1)
 
         return _REF.sub(sub, value)
+
+    def raw(self, name: str) -> str:
+        """A value without $name expansion, for the parameters a daemon expands itself
+        with its own names (local(8) forward_path: $home, $user ...)."""
+        return self.values[name]
 
     def list(self, name: str) -> list[str]:
         """A list parameter: separated by commas and/or white space (postconf(5))."""

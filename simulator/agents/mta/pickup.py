@@ -38,6 +38,7 @@ class Dropped:
     content: bytes
     msg: str  # the scenario message key
     full_name: str | None
+    trace_only: bool = False  # sendmail -bv: a probe, reported on and never delivered
 
 
 class Pickup:
@@ -58,10 +59,12 @@ class Pickup:
         received = (f"by {cf['myhostname']} ({cf['mail_name']}, from userid {d.user.uid})\n"
                     f"\tid {qid}; {world.engine.clock.rfc5322(now)}")
         sender = canonical(cf, d.sender) if d.sender else ""
+        # the recipients as submitted are the original recipients (X-Original-To: bob)
         mta.cleanup.commit(qid, d.msg, sender, [canonical(cf, r) for r in d.recipients],
                            d.content, received, "local", "postfix/pickup", add_missing=True,
                            from_value=from_header(sender, d.full_name),
-                           originals=list(d.recipients))
+                           originals=list(d.recipients), can_bounce=True,
+                           trace_only=d.trace_only)
 
 
     def requeue(self, qf: "QueueFile") -> None:
@@ -86,7 +89,8 @@ class Pickup:
         pending = qf.pending()
         mta.cleanup.commit(qid, qf.msg, qf.sender, [r.address for r in pending], qf.content,
                            received, "local", "postfix/pickup", add_missing=True,
-                           originals=[r.orig for r in pending], arrival=qf.arrival)
+                           originals=[r.orig for r in pending], arrival=qf.arrival,
+                           dsn_orcpts=[r.dsn_orcpt for r in pending], can_bounce=True)
 
 
 def from_header(sender: str, full_name: str | None) -> str:

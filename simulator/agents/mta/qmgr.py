@@ -169,7 +169,13 @@ class Qmgr:
         """qmgr_active_done(): bounce, expire, warn, defer or remove."""
         if not self._still_active(qf):
             return
+        if qf.trace_only:  # sendmail -bv: the report goes to the sender (qmgr_active.c)
+            self.mta.bounce.trace(qf, qf.trace_log)
+            qf.trace_log = []
+        # the bounce logfile: recipients bounced by the agent, and addresses they expanded
         bounced = [r for r in qf.recipients if r.status == "bounced" and not r.notified]
+        bounced += qf.bounce_log
+        qf.bounce_log = []
         if bounced:
             for rcpt in bounced:
                 rcpt.notified = True
@@ -295,11 +301,14 @@ class Qmgr:
                                  (("qid", qf.qid), ("host", host.name), *args)))
 
     def outcome(self, qf: QueueFile, rcpt: QueueRecipient, status: str, where: str,
-                 dsn: str | None, next_try: float | None = None) -> None:
+                dsn: str | None, next_try: float | None = None) -> None:
+        if qf.trace_only:  # a sendmail -bv probe is not mail: its result is the report
+            return
         world = self.mta.host.world
-        world.trace.set_outcome(Outcome(qf.msg, rcpt.orig, status, world.engine.now,  # type: ignore[arg-type]
+        world.trace.set_outcome(Outcome(qf.msg, rcpt.address, status, world.engine.now,  # type: ignore[arg-type]
                                         self.mta.host.name, where, dsn,
-                                        world.trace.hop_count(qf.msg), next_try))
+                                        world.trace.hop_count(qf.msg), next_try,
+                                        orig=rcpt.orig))
 
 
 def _before(result: DeliveryResult, crash: float | None) -> bool:

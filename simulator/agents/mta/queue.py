@@ -18,15 +18,18 @@ QUEUE_NAMES = ("maildrop", "incoming", "active", "deferred", "hold")
 class QueueRecipient:
     address: str
     orig: str  # the address as first received (X-Original-To, DSN Original-Recipient)
-    status: str = "pending"  # pending | sent | deferred | bounced
+    status: str = "pending"  # pending | sent | deferred | bounced (deliverable |
+    # undeliverable in the report of a sendmail -bv probe)
     dsn: str | None = None
     reason: str | None = None
     remote_mta: str | None = None  # for the DSN: who refused it
     diagnostic: str | None = None  # for the DSN: the remote reply
-    notified: bool = False  # a bounce was already sent for this recipient
+    notified: bool = False  # a bounce was already sent or logged for this recipient
     # The defer log entry (mailq's reason in parentheses); qmgr resets the defer log when
     # the file enters the active queue again (qmgr_message.c qmgr_message_alloc()).
     defer_reason: str | None = None
+    dsn_orcpt: str = ""  # DSN ORCPT: "rfc822;addr" as smtpd records it, "" from pickup
+    notify: str | None = None  # send this failure to an owner- address, not the sender
 
 
 @dataclass(slots=True)
@@ -48,6 +51,12 @@ class QueueFile:
     warn_time: int = 0  # when a delay warning is due (0: none; -1: already sent)
     next_try: float | None = None  # the deferred-queue scan that will pick the file up
     forced_expire: bool = False  # postsuper -e: return it to the sender at the next scan
+    trace_only: bool = False  # a sendmail -bv probe: report, deliver nothing
+    # The bounce and trace logfiles (defer/, bounce/, trace/ under the queue directory):
+    # failures and -bv results of recipients that a delivery agent expanded, sent with
+    # the next notification (bounce(8), trace(8)).
+    bounce_log: list[QueueRecipient] = field(default_factory=list)
+    trace_log: list[QueueRecipient] = field(default_factory=list)
 
     def pending(self) -> list[QueueRecipient]:
         return [r for r in self.recipients if r.status in ("pending", "deferred")]

@@ -93,7 +93,7 @@ class SmtpClient:
                   stamps: Stamps) -> Generator[Any, Any, SmtpClientResult]:
         stamps.conn_done = self.mta.host.world.engine.now + conn.rtt * 2
         envelope = Envelope(qf.sender, tuple(r.address for r in rcpts))
-        options = ClientOptions(ehlo_name=self.mta.cf["smtp_helo_name"])
+        options = ClientOptions(ehlo_name=self.mta.cf["smtp_helo_name"], probe=qf.trace_only)
         caller = Caller(self.mta.host, "smtp", qf.msg, qf.qid, "relay")
         return (yield from smtp_session(caller, conn, envelope, qf.content, options))
 
@@ -110,15 +110,16 @@ class SmtpClient:
             soft = reply.startswith("4") or result.failed_command == LOST
             if reply.startswith("2"):
                 out.append(self._one(qf, rcpt, "sent", _dsn(reply, "2.0.0"), reply,
-                                     f"{label}:25", stamps, when))
+                                     f"{label}:25", stamps, when, label.split("[")[0], reply))
             elif soft and not final:
                 self.mta.host.log("postfix/smtp", f"{qf.qid}: {why}", t=when)
                 kept.append(rcpt)
             else:
                 status = "deferred" if soft else "bounced"
                 dsn = "4.4.2" if result.failed_command == LOST else _dsn(reply, reply[0] + ".0.0")
-                res = self._one(qf, rcpt, status, dsn, why, f"{label}:25", stamps, when)
                 remote = None if result.failed_command == LOST else label.split("[")[0]
+                res = self._one(qf, rcpt, status, dsn, why, f"{label}:25", stamps, when,
+                                remote, reply if remote else None)
                 out.append(DeliveryResult(res.recipient, res.status, res.dsn, res.reason,
                                           res.relay, remote, reply if remote else None, res.at))
         return out, kept
@@ -130,13 +131,20 @@ class SmtpClient:
         return [self._one(qf, r, status, dsn, reason, relay, stamps) for r in rcpts]
 
     def _one(self, qf: QueueFile, rcpt: QueueRecipient, status: str, dsn: str, reason: str,
-             relay: str, stamps: Stamps, when: float | None = None) -> DeliveryResult:
+             relay: str, stamps: Stamps, when: float | None = None, remote: str | None = None,
+             reply: str | None = None) -> DeliveryResult:
         host = self.mta.host
         t = self._now() if when is None else when
+        if qf.trace_only:  # sendmail -bv: a verdict for the report, nothing more
+            status = "deliverable" if status == "sent" else "undeliverable"
+            qf.trace_log.append(QueueRecipient(
+                rcpt.address, rcpt.orig, status, dsn, f"delivery via {relay}: {reason}",
+                remote_mta=remote, diagnostic=reply, dsn_orcpt=rcpt.dsn_orcpt))
         line = status_line(qf.qid, rcpt.address, rcpt.orig, relay, stamps, t, dsn, status,
                            reason)
         host.log("postfix/smtp", line, t=t)
-        return DeliveryResult(rcpt.address, status, dsn, reason, relay,  # type: ignore[arg-type]
+        final = "sent" if qf.trace_only else status
+        return DeliveryResult(rcpt.address, final, dsn, reason, relay,  # type: ignore[arg-type]
                               at=t)
 
     def _connect_failed(self, qf: QueueFile, target: str, reason: str) -> None:
@@ -166,8 +174,8 @@ def _verdict(result: SmtpClientResult, rcpt: str, label: str) -> tuple[str, str]
         reply, command = rcpt_reply, "RCPT TO"
     elif result.failure is not None:
         reply, command = result.failure, result.failed_command or "end of DATA"
-    else:
-        return result.data_reply or "250 2.0.0 Ok", ""
+    else:  # a sendmail -bv probe stops after RCPT TO: that reply is the answer
+        return result.data_reply or rcpt_reply, ""
     return reply, f"host {label} said: {reply} (in reply to {command} command)"
 
 

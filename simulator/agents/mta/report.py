@@ -2,7 +2,8 @@
 
 Built as bounce/bounce_notify_util.c builds them with the built-in templates
 (bounce/bounce_templates.c): the failure notice ("Undelivered Mail Returned to Sender"),
-the delay notice ("Delayed Mail (still being retried)"), and their postmaster copies
+the delay notice ("Delayed Mail (still being retried)"), the verify report of sendmail -bv
+("Mail Delivery Status Report", the message's headers only), and the postmaster copies
 ("Postmaster Copy: Undelivered Mail", "Postmaster Warning: Delayed Mail", without the
 polite text). A multipart/report with the human-readable part, the message/delivery-status
 part (Reporting-MTA, Final-Recipient, Action, Status, Remote-MTA, Diagnostic-Code) and the
@@ -52,7 +53,16 @@ delete your own text from the attached returned message.
 
                    The mail system"""
 
-SUBJECTS = {("failure", False): "Undelivered Mail Returned to Sender",
+# sendmail -bv and sendmail -v (bounce_templates.c def_bounce_verify_body)
+VERIFY_TEXT = """\
+This is the mail system at host {myhostname}.
+
+Enclosed is the mail delivery report that you requested.
+
+                   The mail system"""
+
+SUBJECTS = {("verify", False): "Mail Delivery Status Report",
+            ("failure", False): "Undelivered Mail Returned to Sender",
             ("failure", True): "Postmaster Copy: Undelivered Mail",
             ("delay", False): "Delayed Mail (still being retried)",
             ("delay", True): "Postmaster Warning: Delayed Mail"}
@@ -63,7 +73,7 @@ class Notice:
     """Which notice, for whom: the template, a postmaster copy or not, the whole message
     or its headers only (DSN_RET_HDRS), and the To: address."""
 
-    kind: str  # "failure" | "delay"
+    kind: str  # "failure" | "delay" | "verify"
     postmaster_copy: bool
     headers_only: bool
     to: str
@@ -136,6 +146,8 @@ def _headers(cf: "MainCf", qf: QueueFile, notice: Notice, boundary: str,
 def _boilerplate(cf: "MainCf", kind: str) -> str:
     if kind == "failure":
         return FAILURE_TEXT.format(myhostname=cf["myhostname"])
+    if kind == "verify":
+        return VERIFY_TEXT.format(myhostname=cf["myhostname"])
     # $delay_warning_time_hours and $maximal_queue_lifetime_days: whole units, rounded
     # down (bounce_template.c bounce_template_lookup())
     return DELAY_TEXT.format(myhostname=cf["myhostname"],
@@ -152,11 +164,16 @@ def _who(rcpt: QueueRecipient) -> str:
 
 def _recipient_fields(cf: "MainCf", clock: "Clock", qf: QueueFile, rcpt: QueueRecipient,
                       kind: str) -> list[str]:
-    # smtpd records the ORCPT "rfc822;addr" (no space); local submission has none and the
-    # original address is printed as "rfc822; addr" (bounce_recipient_dsn())
-    orcpt = f"rfc822;{rcpt.orig}" if qf.client != "local" else f"rfc822; {rcpt.orig}"
-    out = ["", f"Final-Recipient: rfc822; {rcpt.address}", f"Original-Recipient: {orcpt}",
-           f"Action: {'failed' if kind == 'failure' else 'delayed'}", f"Status: {rcpt.dsn}"]
+    # The DSN ORCPT as recorded ("rfc822;addr", no space: smtpd records one from the RCPT
+    # TO address, and forwarding keeps it); else, the original address when it differs
+    # from the final one ("rfc822; addr"; bounce_recipient_dsn(), bounce_append_service.c)
+    out = ["", f"Final-Recipient: rfc822; {rcpt.address}"]
+    if rcpt.dsn_orcpt:
+        out.append(f"Original-Recipient: {rcpt.dsn_orcpt}")
+    elif rcpt.orig and rcpt.orig.lower() != rcpt.address.lower():
+        out.append(f"Original-Recipient: rfc822; {rcpt.orig}")
+    action = {"failure": "failed", "delay": "delayed"}.get(kind, rcpt.status)
+    out += [f"Action: {action}", f"Status: {rcpt.dsn}"]
     if rcpt.remote_mta:
         out += wrap(f"Remote-MTA: dns; {rcpt.remote_mta}")
     if rcpt.diagnostic:

@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+from ...model import rawmsg
 from ...model.address import domain_of, local_of
-from ...model.status import S250_QUEUED, S550_USER_UNKNOWN, Reply
+from ...model.status import (S250_QUEUED, S451_LOOKUP_FAILURE, S550_USER_UNKNOWN,
+                             S554_TOO_MANY_HOPS, Reply)
 from ...protocol.smtp import SmtpSession
 from . import restrictions
 
@@ -112,9 +114,12 @@ class Smtpd:
             refused = restrictions.evaluate(rule_list, facts, rcpt, stage)
             if refused is not None:
                 return refused
-        if domain_of(rcpt) in self.mta.local_domains() and \
-                not self.mta.local_recipient_exists(local_of(rcpt)):
-            return S550_USER_UNKNOWN.with_text(S550_USER_UNKNOWN.text.format(rcpt))
+        if domain_of(rcpt) in self.mta.local_domains():
+            known = self.mta.local_recipient_exists(local_of(rcpt))
+            if known is None:  # a table of local_recipient_maps cannot be read
+                return S451_LOOKUP_FAILURE.with_text(S451_LOOKUP_FAILURE.text.format(rcpt))
+            if not known:
+                return S550_USER_UNKNOWN.with_text(S550_USER_UNKNOWN.text.format(rcpt))
         return None
 
     def open_queue_file(self, session: SmtpSession) -> str:
@@ -135,10 +140,18 @@ class Smtpd:
         content = data
         client, program = _label(session), self.service.syslog_name
         add_missing = self.mta.may_rewrite_headers(session.client_ip, session.sasl_user)
+        if rawmsg.count(content, "Received") + 1 >= self.mta.cf.integer("hopcount_limit"):
+            # cleanup counts the Received: headers, ours included, and refuses the
+            # message; smtpd reports it at end of data (smtpd.c, CLEANUP_STAT_HOPS)
+            self.mta.host.log("postfix/cleanup", f"warning: {qid}: message rejected: "
+                                                 "hopcount exceeded", t=session.now)
+            return S554_TOO_MANY_HOPS
+        # smtpd records the RCPT TO address as the DSN ORCPT when the client gave none
+        orcpts = [f"rfc822;{r}" for r in rcpts]
 
         def commit() -> None:
             self.mta.cleanup.commit(qid, self.msg or "?", sender, rcpts, content, received,
-                                    client, program, add_missing)
+                                    client, program, add_missing, dsn_orcpts=orcpts)
 
         self.pending.append(commit)
         self.accepted_qids.append(qid)
