@@ -13,7 +13,7 @@ from .agents.mda.mailbox import maildir_files, split_mbox
 from .model.message import from_bytes
 
 if TYPE_CHECKING:
-    from .scenario import ExpectMailbox, ExpectRecipient
+    from .scenario import ExpectHop, ExpectMailbox, ExpectRecipient
     from .world import World
 
 
@@ -26,6 +26,7 @@ class Check:
 def check(world: "World") -> list[Check]:
     spec = world.spec.expect
     checks = [_recipient(world, r) for r in spec.recipients]
+    checks += [_hop_seen(world, h) for h in spec.hops]
     checks += [_mailbox(world, m) for m in spec.mailboxes]
     for f in spec.fetched:
         got = sum(x.retrieved for x in world.trace.fetches
@@ -77,6 +78,23 @@ def mailbox_messages(world: "World", host: str, path: str) -> list[bytes]:
     return split_mbox(h.fs.read(path) or b"")
 
 
+def _hop_seen(world: "World", exp: "ExpectHop") -> Check:
+    now = world.engine.now
+    found = [h for h in world.trace.hops if h.t <= now and h.action == exp.action
+             and (exp.msg is None or h.msg == exp.msg)
+             and (exp.from_ is None or h.src_host == exp.from_)
+             and (exp.to is None or h.dst_host == exp.to)
+             and (exp.reply is None or (h.reply or "").startswith(exp.reply))]
+    parts = [f"a {exp.action} hop"] + [f"{k} {v}" for k, v in (
+        ("of", exp.msg), ("from", exp.from_), ("to", exp.to), ("replying", exp.reply)) if v]
+    return Check(bool(found), " ".join(parts))
+
+
+def _unfolded(data: bytes) -> bytes:
+    """Header continuation lines joined with one space, so a text can span a fold."""
+    return data.replace(b"\r\n", b"\n").replace(b"\n\t", b" ").replace(b"\n ", b" ")
+
+
 def _mailbox(world: "World", exp: "ExpectMailbox") -> Check:
     messages = mailbox_messages(world, exp.host, exp.path)
     wrong = [] if len(messages) == exp.messages else [f"{len(messages)} messages"]
@@ -85,6 +103,10 @@ def _mailbox(world: "World", exp: "ExpectMailbox") -> Check:
         missing = [name for name in exp.headers if name not in msg]
         if missing:
             wrong.append(f"message {i} lacks {', '.join(missing)}")
+    for text in exp.contains:
+        if not any(text.encode() in _unfolded(data) for data in messages):
+            wrong.append(f"no message has {text!r}")
     headers = f" with {', '.join(exp.headers)}" if exp.headers else ""
-    text = f"{exp.host}:{exp.path} holds {exp.messages} message(s){headers}"
+    has = f" showing {', '.join(repr(t) for t in exp.contains)}" if exp.contains else ""
+    text = f"{exp.host}:{exp.path} holds {exp.messages} message(s){headers}{has}"
     return Check(not wrong, text + (f" (got {'; '.join(wrong)})" if wrong else ""))

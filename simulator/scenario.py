@@ -72,10 +72,21 @@ Port = Annotated[int, AfterValidator(_port)]
 
 
 class SmtpAccount(Strict):
+    """The outgoing server of a mail client account (Thunderbird's SMTP settings)."""
+
     server: str
     port: Port = 587
     user: str | None = None
     password: str | None = None
+    # connection security: none, STARTTLS, or SSL/TLS (implicit TLS); by default what the
+    # port implies (465: tls, 587: starttls, others: none)
+    security: Literal["none", "starttls", "tls"] | None = None
+    auth: Literal["plain", "login"] = "plain"  # the SASL mechanism it uses
+
+    def effective_security(self) -> str:
+        if self.security is not None:
+            return self.security
+        return {465: "tls", 587: "starttls"}.get(self.port, "none")
 
 
 class IncomingAccount(Strict):
@@ -104,7 +115,32 @@ class AccountSpec(Strict):
         return str(Address.parse(value))
 
 
-Service = Literal["smtp", "submission", "pop3"]
+Service = Literal["smtp", "submission", "submissions", "pop3"]
+SmtpdService = Literal["smtp", "submission", "submissions"]
+
+
+class Op25bSpec(Strict):
+    """Outbound Port 25 Blocking on an ISP edge router (net/firewall.py)."""
+
+    dynamic: list[str]  # CIDR blocks of the dynamic client pool, e.g. 198.51.100.0/24
+    action: Literal["drop", "reject"] = "drop"
+
+    @field_validator("dynamic")
+    @classmethod
+    def _cidrs(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                ipaddress.IPv4Network(value, strict=False)
+            except ValueError:
+                raise ValueError(f"expected a CIDR block like 198.51.100.0/24 (got {value!r})") from None
+        return values
+
+
+class DracSpec(Strict):
+    """POP-before-SMTP as DRAC does it: each POP3 login calls dracauth() to rpc.dracd."""
+
+    server: str | None = None  # the host running rpc.dracd (default: this host)
+    expire: Duration = 1800.0  # rpc.dracd -e (minutes on the command line; 30 by default)
 
 
 class HostSpec(Strict):
@@ -112,10 +148,14 @@ class HostSpec(Strict):
     ip: str | None = None
     network: str | None = None
     services: list[Service] = []
+    mta_family: Literal["postfix", "sendmail", "exim"] = "postfix"
     mta: dict[str, str | int | bool] = {}
+    master: dict[SmtpdService, dict[str, str | int | bool]] = {}  # master.cf -o overrides
     users: dict[str, UserSpec] = {}
     accounts: dict[str, AccountSpec] = {}
     files: dict[str, FileSpec | str] = {}
+    op25b: Op25bSpec | None = None  # routers only
+    drac: DracSpec | None = None  # hosts with a pop3 service
 
     @field_validator("ip")
     @classmethod
@@ -146,6 +186,7 @@ class MessageSpec(Strict):
     subject: str = ""
     body: str = ""
     headers: dict[str, str] = {}
+    account: str | None = None  # which of the client's accounts sends it (default: by from)
 
     @field_validator("to", "cc", "bcc")
     @classmethod
@@ -186,6 +227,7 @@ class ExpectMailbox(Strict):
     path: str
     messages: int
     headers: list[str] = []  # header names every message in it carries
+    contains: list[str] = []  # texts found in some message (a Received: line, say)
 
 
 class ExpectFetch(Strict):
@@ -205,8 +247,22 @@ class ExpectCommand(Strict):
     status: int | None = None
 
 
+class ExpectHop(Strict):
+    """A step that must appear in the trace: its action, and optionally whose message, from
+    and to which host, and how its reply starts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    action: str
+    msg: str | None = None
+    from_: str | None = Field(default=None, alias="from")
+    to: str | None = None
+    reply: str | None = None
+
+
 class ExpectSpec(Strict):
     recipients: list[ExpectRecipient] = []
+    hops: list[ExpectHop] = []
     mailboxes: list[ExpectMailbox] = []
     fetched: list[ExpectFetch] = []
     replies: list[str] = []  # reply lines (prefixes) that must appear in some dialogue
@@ -280,7 +336,6 @@ def load_scenario(path: str | Path) -> LoadedScenario:
 
 
 def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
-    from .agents.mta.params import DEFAULTS, check_names, check_value
     from .net.dns import DNS, ZoneError
 
     problems: list[Problem] = []
@@ -292,12 +347,15 @@ def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
                                               f"unknown host {end!r} (expected one of: {', '.join(sorted(names))})"))
     for name, host in spec.hosts.items():
         problems += _check_host(name, host, lines)
-        for param, message in check_names(list(host.mta)):
-            problems.append(lines.problem(("hosts", name, "mta", param), message))
-        for param, value in host.mta.items():
-            wrong = check_value(param, cf_text(value)) if param in DEFAULTS else None
-            if wrong:
-                problems.append(lines.problem(("hosts", name, "mta", param), wrong))
+        problems += _check_params(("hosts", name, "mta"), host.mta, lines)
+        for service, overrides in host.master.items():
+            where = ("hosts", name, "master", service)
+            if service not in host.services:
+                problems.append(lines.problem(where, f"{name} runs no {service} service "
+                                                     f"(expected one of its services: "
+                                                     f"{', '.join(host.services) or 'none'})"))
+            problems += _check_params(where, overrides, lines)
+        problems += _check_drac(spec, name, host, lines)
     try:
         DNS.from_text(spec.dns)
     except ZoneError as err:
@@ -309,6 +367,41 @@ def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
     problems += _check_expectations(spec, lines)
     problems += _check_questions(spec, lines)
     return problems
+
+
+def _check_params(where: tuple[Any, ...], params: dict[str, str | int | bool],
+                  lines: LineMap) -> list[Problem]:
+    """main.cf names and values (also the -o overrides of a master.cf service)."""
+    from .agents.mta.params import DEFAULTS, check_names, check_value
+
+    out = [lines.problem((*where, param), message) for param, message in check_names(list(params))]
+    for param, value in params.items():
+        wrong = check_value(param, cf_text(value)) if param in DEFAULTS else None
+        if wrong:
+            out.append(lines.problem((*where, param), wrong))
+    return out
+
+
+def _check_drac(spec: Scenario, name: str, host: HostSpec, lines: LineMap) -> list[Problem]:
+    if host.drac is None:
+        return []
+    out = []
+    if "pop3" not in host.services:
+        out.append(lines.problem(("hosts", name, "drac"),
+                                 "dracauth() is called by the POP3 server: add pop3 to services"))
+    server = host.drac.server or name
+    target = spec.hosts.get(server)
+    if target is None or target.role != "server":
+        out.append(lines.problem(("hosts", name, "drac", "server"),
+                                 f"expected the name of a server host to run rpc.dracd (got {server!r})"))
+    for other, spec_other in spec.hosts.items():
+        d = spec_other.drac
+        if other != name and d is not None and (d.server or other) == server \
+                and d.expire != host.drac.expire:
+            out.append(lines.problem(("hosts", name, "drac", "expire"),
+                                     f"rpc.dracd on {server} has one expire time; {other} "
+                                     f"gives another"))
+    return out
 
 
 def _check_expectations(spec: Scenario, lines: LineMap) -> list[Problem]:
@@ -324,6 +417,12 @@ def _check_expectations(spec: Scenario, lines: LineMap) -> list[Problem]:
                                      f"{', '.join(sorted(keys)) or 'none'}, or KEY.bounce)"))
         if rcpt.host is not None and rcpt.host not in spec.hosts:
             out.append(lines.problem(("expect", "recipients", i, "host"), f"unknown host {rcpt.host!r}"))
+    for i, hop in enumerate(spec.expect.hops):
+        for field, value in (("from", hop.from_), ("to", hop.to)):
+            if value is not None and value not in spec.hosts and value != "dns":
+                out.append(lines.problem(("expect", "hops", i, field), f"unknown host {value!r}"))
+        if hop.msg is not None and hop.msg.split(".", 1)[0] not in keys:
+            out.append(lines.problem(("expect", "hops", i, "msg"), f"unknown message {hop.msg!r}"))
     for section in ("mailboxes", "fetched", "commands"):
         for i, item in enumerate(getattr(spec.expect, section)):
             host = getattr(item, "host", None) or getattr(item, "client", None)
@@ -367,6 +466,13 @@ def _check_host(name: str, host: HostSpec, lines: LineMap) -> list[Problem]:
     if host.role != "client" and host.accounts:
         out.append(lines.problem(("hosts", name, "accounts"),
                                  "mail accounts belong to a client host (role: client)"))
+    if host.role != "router" and host.op25b is not None:
+        out.append(lines.problem(("hosts", name, "op25b"),
+                                 "OP25B is a rule of an ISP's edge router (role: router)"))
+    if host.role != "server" and (host.mta_family != "postfix" or host.master):
+        field = "mta_family" if host.mta_family != "postfix" else "master"
+        out.append(lines.problem(("hosts", name, field),
+                                 "only a server host runs an MTA (role: server)"))
     return out
 
 
@@ -382,6 +488,14 @@ def _check_messages(spec: Scenario, lines: LineMap) -> list[Problem]:
         if accounts is None:
             out.append(lines.problem(("messages", i, "client"),
                                      f"expected the name of a client host (got {msg.client!r})"))
+        elif msg.account is not None and msg.account not in accounts:
+            out.append(lines.problem(("messages", i, "account"),
+                                     f"{msg.client} has no account {msg.account!r} (expected one "
+                                     f"of: {', '.join(accounts) or 'none'})"))
+        elif msg.account is not None and accounts[msg.account].address != str(Address.parse(msg.from_)):
+            out.append(lines.problem(("messages", i, "from"),
+                                     f"account {msg.account!r} sends as "
+                                     f"{accounts[msg.account].address} (got {msg.from_})"))
         elif not any(a.address == str(Address.parse(msg.from_)) for a in accounts.values()):
             known = ", ".join(a.address for a in accounts.values()) or "none"
             out.append(lines.problem(("messages", i, "from"),

@@ -29,4 +29,14 @@ CATALOGUE: dict[str, str] = {
     "command": "A command typed on {host}: {line}. Its output is what the real program prints.",
     "bounce": "Delivery failed for good: bounce(8) sends a non-delivery notification "
               "({qid}) back to <{sender}>.",
+    "tls_handshake": "TLS handshake ({how}) on port {port}: client and server agree on "
+                     "{version} with {cipher}; it costs {rtts} round trip(s), and everything "
+                     "after it, passwords included, travels encrypted.",
+    "op25b_block": "OP25B: the ISP's edge router {router} {what} the connection from the "
+                   "dynamic address {client} to port {port} of {server}: home PCs may not talk "
+                   "SMTP to the Internet directly, only through the provider's MSA (port 587).",
+    "submit_refused": "The MSA on port {port} did not take the message (the reply says why); "
+                      "the mail client shows the error to its user, so no bounce is needed.",
+    "relay_refused": "The MTA {server} did not take the message on port {port} (the reply says "
+                     "why); the sending MTA bounces it (5xx) or keeps it queued (4xx).",
 }

@@ -14,10 +14,14 @@ from typing import TYPE_CHECKING
 
 from ...model import rawmsg
 from ...model.trace import Hop
-from .queue import QueueFile, QueueIds, QueueRecipient
+from .family import queue_ids
+from .queue import QueueFile, QueueRecipient
 
 if TYPE_CHECKING:
     from .mta import Mta
+
+
+_RECEIVER = {"postfix": "postfix/cleanup", "sendmail": "sm-mta", "exim": "exim"}
 
 
 class Cleanup:
@@ -25,7 +29,11 @@ class Cleanup:
 
     def __init__(self, mta: "Mta") -> None:
         self.mta = mta
-        self.ids = QueueIds(mta.host.world.engine.rng)
+        host = mta.host
+        # Postfix's short IDs; a Sendmail or Exim host names its queue files its own way,
+        # with the PID of the process that receives the message
+        self.ids = queue_ids(mta.family, host.world.engine.rng, host.world.engine.clock,
+                             lambda: host.pid(_RECEIVER[mta.family], fresh=True))
 
     def open(self) -> str:
         """A new queue file; its name is the queue ID (mail_queue_enter())."""

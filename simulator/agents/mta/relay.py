@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ...model.message import Envelope
 from ...model.status import DeliveryResult
 from ...model.trace import Hop
-from ...protocol.smtp_client import ClientOptions, SmtpClientResult
+from ...protocol.smtp_client import NO_STARTTLS, ClientOptions, SmtpClientResult
 from ..session import Caller, smtp_session
 from .delivery_log import Stamps, status_line
 from .queue import QueueFile, QueueRecipient
@@ -47,7 +47,7 @@ class SmtpClient:
                 conn = world.connect(self.mta.host, ip, 25,
                                      self.mta.cf.seconds("smtp_connect_timeout"))
                 if conn.failure is not None:
-                    yield world.engine.env.timeout(conn.elapsed)
+                    yield from world.wait_failed(self.mta.host, "smtp", qf.msg, qf.qid, conn)
                     last_reason = f"connect to {label}:25: {conn.failure}"
                     self._hop_failed(qf, mxhost.hostname, last_reason)
                     continue
@@ -55,6 +55,9 @@ class SmtpClient:
                 if result.failure is not None and result.failed_command == "initial greeting" \
                         and result.failure.startswith("4"):
                     last_reason = f"host {label} refused to talk to me: {result.failure}"
+                    continue
+                if result.failure == NO_STARTTLS:  # smtp_tls_security_level = encrypt
+                    last_reason = f"TLS is required, but was not offered by host {label}"
                     continue
                 # smtp(8) reports each recipient as soon as the end-of-data reply is in,
                 # before its QUIT (smtp_proto.c)
@@ -81,7 +84,12 @@ class SmtpClient:
                   stamps: Stamps) -> Generator[Any, Any, SmtpClientResult]:
         stamps.conn_done = self.mta.host.world.engine.now + conn.rtt * 2
         envelope = Envelope(qf.sender, tuple(r.address for r in rcpts))
-        options = ClientOptions(ehlo_name=self.mta.cf["smtp_helo_name"])
+        # smtp_tls_security_level (smtp(8)): may uses STARTTLS when offered, encrypt
+        # insists on it; empty or none (the default before Postfix 3.11) never tries
+        level = self.mta.cf["smtp_tls_security_level"].strip()
+        starttls = {"may": "may", "encrypt": "require"}.get(level, "never")
+        options = ClientOptions(ehlo_name=self.mta.cf["smtp_helo_name"],
+                                starttls=starttls)  # type: ignore[arg-type]
         caller = Caller(self.mta.host, "smtp", qf.msg, qf.qid, "relay")
         return (yield from smtp_session(caller, conn, envelope, qf.content, options))
 
