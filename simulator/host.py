@@ -28,7 +28,7 @@ class User:
 
 class Host:
     __slots__ = ("name", "ip", "role", "network", "fs", "users", "cf", "services", "world",
-                 "mta", "pop3d", "accounts", "_pids", "_next_pid")
+                 "mta", "pop3d", "dracd", "accounts", "_pids", "_next_pid")
 
     def __init__(self, world: "World", name: str, ip: str | None, role: str, network: str | None,
                  cf: "MainCf | None") -> None:
@@ -40,6 +40,7 @@ class Host:
         self.services: dict[int, Any] = {}  # port -> service factory
         self.mta: Any = None
         self.pop3d: Any = None
+        self.dracd: Any = None  # rpc.dracd (agents/mra/drac.py), for POP-before-SMTP
         self.accounts: dict[str, Any] = {}
         self._pids: dict[str, int] = {}
         self._next_pid = world.engine.rng.randint(1000, 20000)

@@ -64,6 +64,7 @@ class World:
         self._key_counts: dict[str, int] = {}
         for name, host_spec in spec.hosts.items():
             self._build_host(name, host_spec)
+        self._wire_drac()
         self._schedule()
 
     # --- building ------------------------------------------------------------------------
@@ -90,6 +91,18 @@ class World:
             host.services = {PORTS[s]: s for s in hs.services}
         for login, account in hs.accounts.items():
             host.accounts[login] = Mua(host, login, account)
+
+    def _wire_drac(self) -> None:
+        """POP-before-SMTP: rpc.dracd on the named host; the POP3 server reports to it."""
+        from .agents.mra.drac import Dracd
+
+        for name, hs in self.spec.hosts.items():
+            if hs.drac is None or self.hosts[name].pop3d is None:
+                continue
+            server = self.hosts[hs.drac.server or name]
+            if server.dracd is None:
+                server.dracd = Dracd(server, hs.drac.expire)
+            self.hosts[name].pop3d.drac = server.dracd
 
     def _add_users(self, host: Host, hs: "HostSpec") -> None:
         if host.role == "server":

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model.message import Envelope, to_bytes
 from ..model.trace import Fetch, Hop, Outcome
-from ..protocol.pop3 import Pop3Policy, run_pop3_session
+from ..protocol.pop3 import OK_LOGGED_IN, Pop3Policy, run_pop3_session
 from ..protocol.smtp_client import ClientOptions, SmtpClientResult
 from .session import Caller, smtp_session
 
@@ -124,6 +124,9 @@ class Mua:
                                   Pop3Policy(keep_on_server=incoming.keep_on_server),
                                   self._seen_uids())
         lines = _timed(result.transcript, start + conn.rtt, conn.rtt)
+        login = next((t for t, side, line in lines if side == "S" and line == OK_LOGGED_IN), None)
+        if login is not None and self.host.ip is not None:
+            pop3d.logged_in(self.host.ip, login)
         session = world.trace.open_session("POP3", incoming.port, self.host.name,
                                            conn.server.name, start)
         session.lines = lines

@@ -39,4 +39,9 @@ CATALOGUE: dict[str, str] = {
                       "the mail client shows the error to its user, so no bounce is needed.",
     "relay_refused": "The MTA {server} did not take the message on port {port} (the reply says "
                      "why); the sending MTA bounces it (5xx) or keeps it queued (4xx).",
+    "drac_allow": "POP before SMTP (DRAC): after {ip} logged in by POP3, the POP server calls "
+                  "dracauth(); rpc.dracd on {host} stores {ip} in {table} until {until}, and "
+                  "Postfix's check_client_access lets that address relay.",
+    "drac_expire": "rpc.dracd on {host} deletes the expired entry {ip} from {table}: that "
+                   "address may no longer relay until it logs in by POP3 again.",
 }

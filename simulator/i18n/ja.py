@@ -40,4 +40,9 @@ CATALOGUE: dict[str, str] = {
                       "メールソフトが利用者にエラーを表示するので、エラーメールは返りません。",
     "relay_refused": "MTA {server} はポート {port} でメールを受け取りませんでした (理由は応答に"
                      "あります)。送信側の MTA はエラーメールを返すか (5xx)、キューに残します (4xx)。",
+    "drac_allow": "POP before SMTP (DRAC): {ip} が POP3 でログインしたので、POP サーバーが "
+                  "dracauth() を呼び、{host} の rpc.dracd が {ip} を {table} に {until} まで登録"
+                  "します。Postfix の check_client_access により、このアドレスから中継できます。",
+    "drac_expire": "{host} の rpc.dracd が期限切れの {ip} を {table} から削除しました。もう一度 "
+                   "POP3 でログインするまで、このアドレスからは中継できません。",
 }

@@ -9,7 +9,8 @@ after a QUIT in the TRANSACTION state removes the messages marked with DELE (RFC
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
 
 from ...protocol.pop3 import MaildropMessage, Pop3Server
 from ..mda.mailbox import maildir_files, split_mbox
@@ -30,11 +31,25 @@ def uidl(data: bytes) -> str:
 
 
 class Pop3d:
-    __slots__ = ("host", "_where")
+    __slots__ = ("host", "drac", "_where")
 
     def __init__(self, host: "Host") -> None:
         self.host = host
+        self.drac: Any = None  # the rpc.dracd a login is reported to (POP-before-SMTP)
         self._where: dict[str, str] = {}  # uid -> Maildir file, for this session
+
+    def logged_in(self, client_ip: str, at: float) -> None:
+        """A user logged in from client_ip at time ``at``: with DRAC, dracauth() tells
+        rpc.dracd, which opens the relay for that address (agents/mra/drac.py)."""
+        if self.drac is None:
+            return
+        env = self.host.world.engine.env
+
+        def report() -> Generator[Any, Any, None]:
+            yield env.timeout(max(0.0, at - env.now))
+            self.drac.add(client_ip, self.host)
+
+        env.process(report())
 
     def open(self) -> Pop3Server:
         return Pop3Server(self.host.name, self._authenticate, self._maildrop)
