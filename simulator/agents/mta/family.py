@@ -195,6 +195,49 @@ def _iana_cipher(openssl_name: str) -> str:
         openssl_name, openssl_name)
 
 
+# --- local submission (sendmail(1) on the host) ---------------------------------------------
+@dataclass(frozen=True, slots=True)
+class LocalFacts:
+    hostname: str
+    mail_name: str
+    login: str
+    uid: int
+    qid: str  # the queue ID in the MTA's queue
+    msp_qid: str  # Sendmail: the ID the submission program gave it in clientmqueue
+    sender: str
+    recipients: tuple[str, ...]
+    when: datetime
+
+
+def local_received(family: FamilyName, f: LocalFacts) -> tuple[str, str | None]:
+    """The Received: header(s) of a message submitted with sendmail(1): the top one, and
+    for Sendmail the one below it.
+
+    Postfix (pickup.c): ``by HOST (Postfix, from userid UID)`` / ``id QID; DATE``.
+    Sendmail: the MSP (submit.cf, $Z "8.17.1.9/Submit") writes ``(from LOGIN@localhost)``
+    and relays over SMTP to the MTA on [127.0.0.1], which adds its own header.
+    Exim: ``from LOGIN by HOST with local (Exim V)`` with the envelope-from.
+    """
+    if family == "sendmail":
+        date = sendmail_date(f.when)
+        one = len(f.recipients) == 1
+        msp = (f"(from {f.login}@localhost)\n\tby {f.hostname} "
+               f"({SENDMAIL_VERSION}/{SENDMAIL_VERSION}/Submit) id {f.msp_qid}"
+               + (f"\n\tfor {f.recipients[0]}; {date}" if one else f";\n\t{date}"))
+        facts = ReceivedFacts(f.hostname, f.hostname, "localhost", "localhost", "127.0.0.1",
+                              "ESMTP", None, None, f.qid, f.sender, f.recipients, f.when)
+        return _sendmail_received(facts), msp
+    if family == "exim":
+        lines = [f"from {f.login} by {f.hostname} with local (Exim {EXIM_VERSION})",
+                 f"(envelope-from <{f.sender}>)", f"id {f.qid}"]
+        if len(f.recipients) == 1:
+            lines.append(f"for {f.recipients[0]}")
+        return "\n\t".join(lines) + ";\n\t" + exim_date(f.when), None
+    date = f.when.strftime("%a, %d %b %Y %H:%M:%S %z (%Z)")
+    return (f"by {f.hostname} ({f.mail_name}, from userid {f.uid})\n\tid {f.qid}; {date}",
+            None)
+
+
 # --- queue IDs -----------------------------------------------------------------------------
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -215,7 +258,8 @@ class SendmailIds:
         moment = self._clock.at(t).astimezone(timezone.utc)  # type: ignore[attr-defined]
         seq = (self._count + self._offset) % 3600
         self._count += 1
-        head = "".join(BASE62[v] for v in (moment.year % 60, moment.month - 1, moment.day,
+        # struct tm: years since 1900, months 0-11
+        head = "".join(BASE62[v] for v in ((moment.year - 1900) % 60, moment.month - 1, moment.day,
                                            moment.hour, moment.minute, moment.second))
         return f"{head}{BASE62[seq // 60]}{BASE62[seq % 60]}{self._pid() % 1000000:06d}"  # type: ignore[operator]
 
