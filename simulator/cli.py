@@ -141,5 +141,34 @@ def validate(
         typer.echo(f"{path}: ok")
 
 
+@app.command()
+def quiz(
+    scenarios: Annotated[Optional[list[Path]], typer.Argument(help="Labs to draw questions from (default: scenarios/*.yaml)")] = None,
+    topic: Annotated[Optional[str], typer.Option(help="Only labs whose name or topic contains this, e.g. aliases or 108.3")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the questions")] = Lang.en,
+) -> None:
+    """Exam drill: the labs' questions, one by one; type the number of your answer."""
+    from .quiz import WORDS, pick_questions
+    from .scenario import text_in
+
+    words = WORDS[lang.value]
+
+    loaded = [_load(p) for p in (scenarios or sorted(Path("scenarios").glob("*.yaml")))]
+    questions = pick_questions([x.spec for x in loaded], topic)
+    if not questions:
+        _fail(f"no questions found{f' for topic {topic!r}' if topic else ''}")
+    score = 0
+    for n, (lab, q) in enumerate(questions, start=1):
+        typer.echo(f"\n[{n}/{len(questions)}] ({lab}) {q.prompt.get(lang.value)}")
+        for i, choice in enumerate(q.choices, start=1):
+            typer.echo(f"  {i}. {text_in(choice, lang.value)}")
+        answer = typer.prompt(words["answer"], type=int, default=0, show_default=False)
+        right = answer - 1 == q.answer
+        score += right
+        mark = words["right"] if right else words["wrong"].format(q.answer + 1)
+        typer.echo(f"{mark} {q.explanation.get(lang.value)}")
+    typer.echo(f"\n{words['score']}: {score}/{len(questions)}")
+
+
 def main() -> None:
     app()

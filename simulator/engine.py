@@ -16,12 +16,13 @@ if TYPE_CHECKING:
 
 
 class Clock:
-    __slots__ = ("start",)
+    __slots__ = ("start", "_syslog_cache")
 
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
             raise ValueError("the clock needs a timezone-aware start time")
         self.start = start
+        self._syslog_cache: tuple[int, str] = (-1, "")
 
     @property
     def tz(self) -> tzinfo | None:
@@ -43,8 +44,11 @@ class Clock:
 
     def syslog(self, t: float) -> str:
         """``Nov 23 09:00:01``: the traditional syslog stamp of /var/log/maillog."""
-        moment = self.at(t)
-        return f"{moment:%b} {moment.day:2d} {moment:%H:%M:%S}"
+        second = int(t)
+        if self._syslog_cache[0] != second:  # many lines share a second
+            moment = self.at(second)
+            self._syslog_cache = (second, f"{moment:%b} {moment.day:2d} {moment:%H:%M:%S}")
+        return self._syslog_cache[1]
 
     def asctime(self, t: float) -> str:
         """``Mon Nov 23 09:00:01 2026``: C asctime(), used in the mbox ``From`` line."""

@@ -40,6 +40,10 @@ class Text(Strict):
         return (self.ja if lang == "ja" else None) or self.en
 
 
+def text_in(value: "str | Text", lang: str) -> str:
+    return value if isinstance(value, str) else value.get(lang)
+
+
 class UserSpec(Strict):
     gecos: str | None = None  # the full name, as in /etc/passwd
     uid: int | None = None
@@ -272,7 +276,7 @@ class ExpectSpec(Strict):
 
 class QuestionSpec(Strict):
     prompt: Text
-    choices: list[str]
+    choices: list[str | Text]  # plain text, or en/ja
     answer: int = Field(ge=0)
     explanation: Text
 

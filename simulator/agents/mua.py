@@ -13,14 +13,13 @@ Thunderbird keeps it).
 from __future__ import annotations
 
 from collections.abc import Generator
-from email.headerregistry import Address as HeaderAddress
-from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any
 
-from ..model.message import Envelope, to_bytes
+from ..model.message import Envelope
 from ..model.trace import Fetch, Hop, Outcome
 from ..protocol.pop3 import OK_LOGGED_IN, Pop3Policy, run_pop3_session
 from ..protocol.smtp_client import ClientOptions, SmtpClientResult
+from .compose import compose
 from .session import Caller, smtp_session
 
 if TYPE_CHECKING:
@@ -38,27 +37,23 @@ class Mua:
         self.host, self.login, self.account = host, login, account
 
     # --- compose -------------------------------------------------------------------------
-    def compose(self, spec: "MessageSpec") -> EmailMessage:
+    def compose(self, spec: "MessageSpec") -> bytes:
         world, acct = self.host.world, self.account
-        msg = EmailMessage()
-        local, _, domain = acct.address.partition("@")
-        msg["From"] = HeaderAddress(acct.name or "", local, domain)
-        msg["To"] = ", ".join(spec.to)
+        domain = acct.address.partition("@")[2]
+        headers = [("To", ", ".join(spec.to))]
         if spec.cc:
-            msg["Cc"] = ", ".join(spec.cc)
-        msg["Subject"] = spec.subject
+            headers.append(("Cc", ", ".join(spec.cc)))
+        headers.append(("Subject", spec.subject))
         if acct.sets_date:
             # an MUA writes the date without Postfix's "(JST)" comment
-            msg["Date"] = world.engine.clock.at(world.engine.now).strftime(
-                "%a, %d %b %Y %H:%M:%S %z")
+            headers.append(("Date", world.engine.clock.at(world.engine.now).strftime(
+                "%a, %d %b %Y %H:%M:%S %z")))
         if acct.sets_message_id:
-            msg["Message-ID"] = f"<{_uuid(world.engine.rng)}@{domain}>"
+            headers.append(("Message-ID", f"<{_uuid(world.engine.rng)}@{domain}>"))
         if acct.user_agent:
-            msg["User-Agent"] = acct.user_agent
-        for name, value in spec.headers.items():
-            msg[name] = value
-        msg.set_content(spec.body)
-        return msg
+            headers.append(("User-Agent", acct.user_agent))
+        headers.extend(spec.headers.items())
+        return compose(acct.name or "", acct.address, headers, spec.body)
 
     # --- submit --------------------------------------------------------------------------
     def submit(self, key: str, spec: "MessageSpec") -> Generator[Any, Any, None]:
@@ -84,7 +79,7 @@ class Mua:
                                 postfix_habits=False)
         caller = Caller(self.host, "MUA", key, None, "submit")
         result = yield from smtp_session(caller, conn, Envelope(self.account.address, rcpts),
-                                         to_bytes(content), options)
+                                         content, options)
         self._judge(key, rcpts, result, smtp.server)
 
     def _judge(self, key: str, rcpts: tuple[str, ...], result: SmtpClientResult,

@@ -27,6 +27,10 @@ CATALOGUE: dict[str, str] = {
                       "otherwise the message waits in the queue.",
     "event": "Something changes in the world of this lab: {detail}.",
     "command": "A command typed on {host}: {line}. Its output is what the real program prints.",
+    "status_bounced": "The delivery agent gives up on <{rcpt}> for good: {reason}. "
+                      "The sender will get a bounce.",
+    "status_deferred": "The delivery agent could not deliver to <{rcpt}> now: {reason}. "
+                       "The message stays in the queue and is tried again later.",
     "bounce": "Delivery failed for good: bounce(8) sends a non-delivery notification "
               "({qid}) back to <{sender}>.",
     "tls_handshake": "TLS handshake ({how}) on port {port}: client and server agree on "

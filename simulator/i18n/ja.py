@@ -28,6 +28,10 @@ CATALOGUE: dict[str, str] = {
                       "メールはキューで待ちます。",
     "event": "この演習の世界で変化が起きます: {detail}。",
     "command": "{host} で入力したコマンド: {line}。出力は本物のプログラムと同じです。",
+    "status_bounced": "配送エージェントは <{rcpt}> への配送を最終的にあきらめます: {reason}。"
+                      "送信者にはバウンスメールが届きます。",
+    "status_deferred": "配送エージェントは <{rcpt}> に今は配送できません: {reason}。"
+                       "メールはキューに残り、あとで再送されます。",
     "bounce": "配送が最終的に失敗したので、bounce(8) が配送不能通知 ({qid}) を送信者 "
               "<{sender}> に返します。",
     "tls_handshake": "ポート {port} で TLS ハンドシェイク ({how}) を行い、{version} と暗号 "

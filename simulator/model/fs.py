@@ -17,7 +17,7 @@ class FsError(ValueError):
 
 @dataclass(slots=True)
 class VFile:
-    data: bytes
+    data: bytes | bytearray  # appended-to files (mbox, logs) grow in place
     owner: str = "root"
     mode: int = 0o644
     mtime: float = 0.0
@@ -48,14 +48,16 @@ class VirtualFS:
         key = normalise(path)
         existing = self.files.get(key)
         if existing is None:
-            self.files[key] = VFile(data, owner, mode, mtime)
+            self.files[key] = VFile(bytearray(data), owner, mode, mtime)
         else:
-            existing.data += data
+            if not isinstance(existing.data, bytearray):
+                existing.data = bytearray(existing.data)
+            existing.data += data  # in place: appending many messages stays linear
             existing.mtime = mtime
 
     def read(self, path: str) -> bytes | None:
         entry = self.files.get(normalise(path))
-        return None if entry is None else entry.data
+        return None if entry is None else bytes(entry.data)
 
     def stat(self, path: str) -> VFile | None:
         return self.files.get(normalise(path))

@@ -9,6 +9,10 @@ missing argument by returning the raw template, so the tests call ``str.format``
 
 from __future__ import annotations
 
+from typing import get_args, get_type_hints
+
+from simulator.model.status import DeliveryResult
+
 import ast
 import dataclasses
 import string
@@ -68,6 +72,8 @@ def mx_walk_qtypes() -> set[str]:
 DYNAMIC = {
     "dns_{}": lambda: {q.lower() for q in mx_walk_qtypes()},
     "resolve_{}": lambda: constants_in_calls("agents/mta/resolve.py", "Route", 0),
+    # qmgr: one hop per failed recipient, named after DeliveryResult.status
+    "status_{}": lambda: set(get_args(get_type_hints(DeliveryResult)["status"])) - {"sent"},
 }
 
 

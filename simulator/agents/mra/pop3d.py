@@ -99,11 +99,11 @@ class Pop3d:
         return len(chunks) - len(kept)
 
 
-def _mbox_chunks(data: bytes) -> list[bytes]:
+def _mbox_chunks(data: bytes | bytearray) -> list[bytes]:
     """Each message with its ``From `` line, exactly as stored."""
     chunks: list[list[bytes]] = []
     previous_blank = True
-    for line in data.splitlines(keepends=True):
+    for line in bytes(data).splitlines(keepends=True):
         if line.startswith(b"From ") and previous_blank:
             chunks.append([])
         if chunks:

@@ -73,6 +73,12 @@ class Qmgr:
                                         "no result from the delivery agent", "none")
             rcpt.status, rcpt.dsn, rcpt.reason = result.status, result.dsn, result.reason
             rcpt.remote_mta, rcpt.diagnostic = result.remote_mta, result.diagnostic
+            if result.status != "sent":  # a failure is always a visible step, with why
+                agent = "local" if result.relay == "local" else "smtp"
+                self._hop(qf, agent, "qmgr", f"status_{result.status}",
+                          f"dsn={result.dsn}, status={result.status}",
+                          f"<{rcpt.address}>: {result.reason}",
+                          (("rcpt", rcpt.address), ("reason", result.reason)))
             if result.status == "deferred":
                 self._outcome(qf, rcpt, "queued", f"deferred: {result.reason}", result.dsn)
 
