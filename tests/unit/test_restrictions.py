@@ -186,7 +186,7 @@ def test_smtpd_unknown_local_user() -> None:
 
 
 def test_smtpd_submission_requires_authentication() -> None:
-    # master.cf (Postfix 3.8+): submission empties smtpd_relay_restrictions and sets
+    # master.cf (Postfix 3.6-3.9): submission empties smtpd_relay_restrictions and sets
     # smtpd_recipient_restrictions = permit_sasl_authenticated,reject, so "reject" names the
     # recipient (smtpd_check.c smtpd_check_rcpt(), reply class "Recipient address").
     mta = FakeMta()

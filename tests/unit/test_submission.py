@@ -5,7 +5,7 @@ host built from a small scenario: which service (master.cf smtp, submission or
 submissions), which client, what it says, and the reply Postfix gives. Expected texts:
 postfix/src/smtpd/smtpd.c (STARTTLS, 530 before TLS), smtpd_sasl_proto.c and
 smtpd_sasl_glue.c (AUTH), xsasl_cyrus_server.c with Cyrus sasl_errstring() (the 535
-reasons), smtpd_check.c (relay and access decisions), conf/master.cf (3.8/3.9).
+reasons), smtpd_check.c (relay and access decisions), conf/master.cf (as Postfix 3.7 ships it).
 """
 
 from __future__ import annotations

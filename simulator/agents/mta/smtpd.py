@@ -51,10 +51,12 @@ class Service:
         return Service(self.name, self.port, tuple(merged.items()))
 
 
-# master.cf of Postfix 3.8/3.9, uncommented (3.10 adds smtpd_forbid_unauth_pipelining=no and
-# smtpd_hide_client_session=yes; a scenario can add them with ``master:``).
+# The submission and submissions entries of master.cf as Postfix 3.7 ships them (3.6 and 3.7
+# are what Debian 12 and Ubuntu 22.04 install), uncommented. 3.8 adds
+# local_header_rewrite_clients=static:all (cleanup then adds Message-Id:/Date: for these
+# clients); 3.10 adds smtpd_forbid_unauth_pipelining=no and smtpd_hide_client_session=yes
+# (no "with ESMTPSA" in Received: any more). A scenario adds them with ``master:``.
 _MUA_OVERRIDES = (("smtpd_sasl_auth_enable", "yes"),
-                  ("local_header_rewrite_clients", "static:all"),
                   ("smtpd_reject_unlisted_recipient", "no"),
                   ("smtpd_client_restrictions", ""), ("smtpd_helo_restrictions", ""),
                   ("smtpd_sender_restrictions", ""), ("smtpd_relay_restrictions", ""),
