@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .agents.mda.mailbox import maildir_files, split_mbox
+from .agents.mda.mailbox import maildir_files, split_mbox, status_flags
 from .model.message import from_bytes
 
 if TYPE_CHECKING:
-    from .scenario import ExpectHop, ExpectMailbox, ExpectRecipient
+    from .scenario import (ExpectAction, ExpectCommand, ExpectFetch, ExpectMailbox,
+                           ExpectRecipient)
     from .world import World
 
 
@@ -26,13 +27,10 @@ class Check:
 def check(world: "World") -> list[Check]:
     spec = world.spec.expect
     checks = [_recipient(world, r) for r in spec.recipients]
-    checks += [_hop_seen(world, h) for h in spec.hops]
     checks += [_mailbox(world, m) for m in spec.mailboxes]
-    for f in spec.fetched:
-        got = sum(x.retrieved for x in world.trace.fetches
-                  if x.client_host == f.client and x.user == f.user and x.ok)
-        checks.append(Check(got == f.messages,
-                            f"{f.client}: {f.user} fetched {f.messages} message(s) (got {got})"))
+    checks += [_fetched(world, f) for f in spec.fetched]
+    checks += [_command(world, c) for c in spec.commands]
+    checks += [_action(world, a) for a in spec.actions]
     now = world.engine.now
     lines = [line for s in world.trace.sessions for t, side, line in s.lines
              if side == "S" and t <= now]
@@ -78,18 +76,6 @@ def mailbox_messages(world: "World", host: str, path: str) -> list[bytes]:
     return split_mbox(h.fs.read(path) or b"")
 
 
-def _hop_seen(world: "World", exp: "ExpectHop") -> Check:
-    now = world.engine.now
-    found = [h for h in world.trace.hops if h.t <= now and h.action == exp.action
-             and (exp.msg is None or h.msg == exp.msg)
-             and (exp.from_ is None or h.src_host == exp.from_)
-             and (exp.to is None or h.dst_host == exp.to)
-             and (exp.reply is None or (h.reply or "").startswith(exp.reply))]
-    parts = [f"a {exp.action} hop"] + [f"{k} {v}" for k, v in (
-        ("of", exp.msg), ("from", exp.from_), ("to", exp.to), ("replying", exp.reply)) if v]
-    return Check(bool(found), " ".join(parts))
-
-
 def _unfolded(data: bytes) -> bytes:
     """Header continuation lines joined with one space, so a text can span a fold."""
     return data.replace(b"\r\n", b"\n").replace(b"\n\t", b" ").replace(b"\n ", b" ")
@@ -103,10 +89,84 @@ def _mailbox(world: "World", exp: "ExpectMailbox") -> Check:
         missing = [name for name in exp.headers if name not in msg]
         if missing:
             wrong.append(f"message {i} lacks {', '.join(missing)}")
-    for text in exp.contains:
-        if not any(text.encode() in _unfolded(data) for data in messages):
-            wrong.append(f"no message has {text!r}")
-    headers = f" with {', '.join(exp.headers)}" if exp.headers else ""
-    has = f" showing {', '.join(repr(t) for t in exp.contains)}" if exp.contains else ""
-    text = f"{exp.host}:{exp.path} holds {exp.messages} message(s){headers}{has}"
+    text = f"{exp.host}:{exp.path} holds {exp.messages} message(s)"
+    text += f" with {', '.join(exp.headers)}" if exp.headers else ""
+    for shown in exp.contains:
+        if not any(shown.encode() in _unfolded(data) for data in messages):
+            wrong.append(f"no message has {shown!r}")
+    text += f" showing {', '.join(repr(t) for t in exp.contains)}" if exp.contains else ""
+    if exp.seen is not None:
+        seen = _seen_count(world, exp.host, exp.path)
+        text += f", {exp.seen} marked read"
+        wrong += [] if seen == exp.seen else [f"{seen} marked read"]
+    if exp.new is not None:
+        h = world.hosts.get(exp.host)
+        in_new = len(h.fs.under(exp.path.rstrip("/") + "/new")) if h else 0
+        text += f", {exp.new} in new/"
+        wrong += [] if in_new == exp.new else [f"{in_new} in new/"]
     return Check(not wrong, text + (f" (got {'; '.join(wrong)})" if wrong else ""))
+
+
+def _seen_count(world: "World", host: str, path: str) -> int:
+    """Messages marked read: Maildir "S" after ":2,", mbox "R" in Status:."""
+    h = world.hosts.get(host)
+    if h is None:
+        return 0
+    if path.endswith("/"):
+        return sum("S" in p.rpartition(":2,")[2] for p in maildir_files(h.fs, path)
+                   if ":2," in p)
+    return sum("R" in status_flags(m)[0] for m in split_mbox(h.fs.read(path) or b""))
+
+
+def _fetched(world: "World", exp: "ExpectFetch") -> Check:
+    mine = [x for x in world.trace.fetches
+            if x.client_host == exp.client and x.user == exp.user and x.ok]
+    got = sum(x.retrieved for x in mine)
+    text = f"{exp.client}: {exp.user} fetched {exp.messages} message(s)"
+    wrong = [] if got == exp.messages else [f"{got}"]
+    if exp.seen is not None:
+        seen = mine[-1].seen if mine else None
+        text += f", then saw {exp.seen} marked \\Seen on the server"
+        wrong += [] if seen == exp.seen else [f"{seen} \\Seen"]
+    return Check(not wrong, text + (f" (got {', '.join(wrong)})" if wrong else ""))
+
+
+def _command(world: "World", exp: "ExpectCommand") -> Check:
+    """A command's output: each ``output`` text found in order, or exactly ``exact``."""
+    runs = [r for r in world.trace.commands if r.line == exp.run
+            and (exp.host is None or r.host == exp.host)
+            and (exp.at is None or abs(r.t - exp.at) < 1e-9)]
+    label = f"`{exp.run}`" + (f" on {exp.host}" if exp.host else "")
+    if not runs:
+        return Check(False, f"{label} printed what was expected (got: it never ran)")
+    out, wrong = runs[0].output, []
+    if exp.exact is not None and out != exp.exact:
+        wrong.append(f"output {out!r}")
+    at = 0
+    for text in exp.output:
+        found = out.find(text, at)
+        if found < 0:
+            wrong.append(f"no {text!r} (in order) in {out!r}")
+            break
+        at = found + len(text)
+    if exp.status is not None and runs[0].status != exp.status:
+        wrong.append(f"exit status {runs[0].status}")
+    return Check(not wrong, f"{label} printed what was expected"
+                 + (f" (got {'; '.join(wrong)})" if wrong else ""))
+
+
+def _action(world: "World", exp: "ExpectAction") -> Check:
+    now = world.engine.now
+    got = sum(1 for h in world.trace.hops if h.action == exp.action and h.t <= now
+              and (exp.host is None or exp.host in (h.src_host, h.dst_host))
+              and (exp.msg is None or h.msg == exp.msg)
+              and (exp.from_ is None or h.src_host == exp.from_)
+              and (exp.to is None or h.dst_host == exp.to)
+              and (exp.reply is None or (h.reply or "").startswith(exp.reply)))
+    where = (f" on {exp.host}" if exp.host else "") + (f" for {exp.msg}" if exp.msg else "")
+    where += "".join(f" {k} {v}" for k, v in (("from", exp.from_), ("to", exp.to),
+                                                ("replying", exp.reply)) if v)
+    if exp.count is None:
+        return Check(got > 0, f"a {exp.action} step{where}" + ("" if got else " (got none)"))
+    return Check(got == exp.count, f"{exp.count} {exp.action} step(s){where}"
+                 + ("" if got == exp.count else f" (got {got})"))

@@ -28,7 +28,8 @@ class User:
 
 class Host:
     __slots__ = ("name", "ip", "role", "network", "fs", "users", "cf", "services", "world",
-                 "mta", "pop3d", "dracd", "accounts", "_pids", "_next_pid")
+                 "mta", "pop3d", "imapd", "dracd", "accounts", "locks", "indexes", "_pids",
+                 "_next_pid")
 
     def __init__(self, world: "World", name: str, ip: str | None, role: str, network: str | None,
                  cf: "MainCf | None") -> None:
@@ -41,6 +42,9 @@ class Host:
         self.mta: Any = None
         self.pop3d: Any = None
         self.dracd: Any = None  # rpc.dracd (agents/mra/drac.py), for POP-before-SMTP
+        self.imapd: Any = None
+        self.locks: dict[str, Any] = {}  # mbox path -> agents.mda.locks.MboxLock
+        self.indexes: dict[str, Any] = {}  # mailbox path -> agents.mra.mailstore.MailboxIndex
         self.accounts: dict[str, Any] = {}
         self._pids: dict[str, int] = {}
         self._next_pid = world.engine.rng.randint(1000, 20000)
@@ -56,6 +60,10 @@ class Host:
             self._next_pid += 1 + self.world.engine.rng.randint(0, 40)
             self._pids[program] = self._next_pid
         return self._pids[program]
+
+    def use_pid(self, program: str, pid: int) -> None:
+        """Make ``pid`` the process of ``program`` that logs next (one of several running)."""
+        self._pids[program] = pid
 
     def log(self, program: str, text: str, fresh: bool = False, t: float | None = None) -> None:
         """A syslog line of /var/log/maillog; ``t`` when it happens inside a computed dialogue.

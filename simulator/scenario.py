@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
-                      field_validator)
+                      field_validator, model_validator)
 
 from .model.address import Address
 from .events import Event, referenced_hosts
@@ -93,13 +93,25 @@ class SmtpAccount(Strict):
         return {465: "tls", 587: "starttls"}.get(self.port, "none")
 
 
+INCOMING_PORTS = {"pop3": 110, "imap": 143}
+
+
 class IncomingAccount(Strict):
-    protocol: Literal["pop3"] = "pop3"
+    """The incoming server of an account: POP3 (download) or IMAP (synchronise)."""
+
+    protocol: Literal["pop3", "imap"] = "pop3"
     server: str
-    port: Port = 110
+    port: Port = 0  # 0: the protocol's port, 110 or 143
     user: str
     password: str
-    keep_on_server: bool = False
+    keep_on_server: bool = False  # POP3 "leave messages on server" (UIDL-based)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_port(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("port"):
+            data = {**data, "port": INCOMING_PORTS.get(str(data.get("protocol", "pop3")), 110)}
+        return data
 
 
 class AccountSpec(Strict):
@@ -119,7 +131,7 @@ class AccountSpec(Strict):
         return str(Address.parse(value))
 
 
-Service = Literal["smtp", "submission", "submissions", "pop3"]
+Service = Literal["smtp", "submission", "submissions", "pop3", "imap"]
 SmtpdService = Literal["smtp", "submission", "submissions"]
 
 
@@ -213,6 +225,8 @@ class FetchSpec(Strict):
     at: Duration
     client: str
     account: str  # the account's key in the client's accounts
+    read: bool = True  # IMAP: the user opens every unread message (\Seen on the server)
+    delete: list[str] = []  # IMAP: keys of messages the user deletes (\Deleted, EXPUNGE)
 
 
 class ExpectRecipient(Strict):
@@ -232,12 +246,15 @@ class ExpectMailbox(Strict):
     messages: int
     headers: list[str] = []  # header names every message in it carries
     contains: list[str] = []  # texts found in some message (a Received: line, say)
+    seen: int | None = None  # messages marked read (Maildir ":2,S", mbox "Status: R")
+    new: int | None = None  # Maildir: messages still in new/ (not yet taken by a reader)
 
 
 class ExpectFetch(Strict):
     client: str
     user: str
-    messages: int
+    messages: int  # downloaded, summed over the client's successful fetches
+    seen: int | None = None  # IMAP: \Seen on the server after the client's last session
 
 
 class ExpectCommand(Strict):
@@ -251,14 +268,16 @@ class ExpectCommand(Strict):
     status: int | None = None
 
 
-class ExpectHop(Strict):
-    """A step that must appear in the trace: its action, and optionally whose message, from
-    and to which host, and how its reply starts."""
+class ExpectAction(Strict):
+    """A trace step that must happen (``mbox_lock_wait`` on a host ...), ``count`` times;
+    optionally from and to which host, and how its reply starts."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     action: str
+    host: str | None = None
     msg: str | None = None
+    count: int | None = None  # None: at least once
     from_: str | None = Field(default=None, alias="from")
     to: str | None = None
     reply: str | None = None
@@ -266,12 +285,12 @@ class ExpectHop(Strict):
 
 class ExpectSpec(Strict):
     recipients: list[ExpectRecipient] = []
-    hops: list[ExpectHop] = []
     mailboxes: list[ExpectMailbox] = []
     fetched: list[ExpectFetch] = []
     replies: list[str] = []  # reply lines (prefixes) that must appear in some dialogue
     log: list[str] = []  # texts that must appear in some host's maillog
     commands: list[ExpectCommand] = []
+    actions: list[ExpectAction] = []
 
 
 class QuestionSpec(Strict):
@@ -341,6 +360,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
 
 def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
     from .net.dns import DNS, ZoneError
+    from .scenario_mail import check_mail
 
     problems: list[Problem] = []
     names = set(spec.hosts)
@@ -370,6 +390,7 @@ def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
     problems += _check_hosts_named(spec, lines)
     problems += _check_expectations(spec, lines)
     problems += _check_questions(spec, lines)
+    problems += check_mail(spec, lines)
     return problems
 
 
@@ -421,13 +442,13 @@ def _check_expectations(spec: Scenario, lines: LineMap) -> list[Problem]:
                                      f"{', '.join(sorted(keys)) or 'none'}, or KEY.bounce)"))
         if rcpt.host is not None and rcpt.host not in spec.hosts:
             out.append(lines.problem(("expect", "recipients", i, "host"), f"unknown host {rcpt.host!r}"))
-    for i, hop in enumerate(spec.expect.hops):
-        for field, value in (("from", hop.from_), ("to", hop.to)):
+    for i, act in enumerate(spec.expect.actions):
+        for field, value in (("from", act.from_), ("to", act.to)):
             if value is not None and value not in spec.hosts and value != "dns":
-                out.append(lines.problem(("expect", "hops", i, field), f"unknown host {value!r}"))
-        if hop.msg is not None and hop.msg.split(".", 1)[0] not in keys:
-            out.append(lines.problem(("expect", "hops", i, "msg"), f"unknown message {hop.msg!r}"))
-    for section in ("mailboxes", "fetched", "commands"):
+                out.append(lines.problem(("expect", "actions", i, field), f"unknown host {value!r}"))
+        if act.msg is not None and act.msg.split(".", 1)[0] not in keys:
+            out.append(lines.problem(("expect", "actions", i, "msg"), f"unknown message {act.msg!r}"))
+    for section in ("mailboxes", "fetched", "commands", "actions"):
         for i, item in enumerate(getattr(spec.expect, section)):
             host = getattr(item, "host", None) or getattr(item, "client", None)
             if host is not None and host not in spec.hosts:

@@ -30,7 +30,7 @@ from .scenario import cf_text
 if TYPE_CHECKING:
     from .scenario import HostSpec, Scenario
 
-PORTS = {"smtp": 25, "submission": 587, "submissions": 465, "pop3": 110}
+PORTS = {"smtp": 25, "submission": 587, "submissions": 465, "pop3": 110, "imap": 143}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +70,7 @@ class World:
     # --- building ------------------------------------------------------------------------
     def _build_host(self, name: str, hs: "HostSpec") -> None:
         from .agents.mta.mta import Mta
+        from .agents.mra.imapd import Imapd
         from .agents.mra.pop3d import Pop3d
         from .agents.mua import Mua
 
@@ -88,6 +89,7 @@ class World:
         if hs.role == "server":
             host.mta = Mta(host, hs.mta_family, _smtp_services(hs))
             host.pop3d = Pop3d(host) if "pop3" in hs.services else None
+            host.imapd = Imapd(host) if "imap" in hs.services else None
             host.services = {PORTS[s]: s for s in hs.services}
         for login, account in hs.accounts.items():
             host.accounts[login] = Mua(host, login, account)
@@ -250,7 +252,8 @@ class World:
         for path in host.fs.files:
             if "/Maildir/" in path:
                 found.add(path[: path.index("/Maildir/") + len("/Maildir/")])
-            elif path.startswith(("/var/spool/mail/", "/var/mail/")) or "/Mail/" in path:
+            elif (path.startswith(("/var/spool/mail/", "/var/mail/")) or "/Mail/" in path
+                  or "/ImapMail/" in path) and not path.endswith(".lock"):
                 found.add(path)
         return sorted(found)
 

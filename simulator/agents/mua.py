@@ -1,40 +1,39 @@
-"""Models a mail client (MUA, e.g. Thunderbird): compose, submit to the MSA, fetch by POP3.
+"""Models a mail client (MUA, e.g. Thunderbird): compose, submit to the MSA, fetch mail.
 
 Composing sets what a real client sets (From, To, Cc, Subject, Date, Message-ID,
 User-Agent, MIME headers; Bcc goes only into the envelope, RFC 5322 §3.6.3). Submission
 is SMTP as the account says: port 587 with STARTTLS (RFC 6409, RFC 3207), 465 with
 implicit TLS (RFC 8314) or plain 25, then AUTH PLAIN or LOGIN (RFC 4954) when a user
 name is set; a client set to STARTTLS stops when the server does not offer it, one with
-a password when the server offers no AUTH. Fetching is POP3 (RFC 1939):
-downloaded messages are appended to the client's local Inbox (an mbox file, as
-Thunderbird keeps it).
+a password when the server offers no AUTH. Fetching (mua_fetch.py) is POP3 (RFC 1939),
+into the client's local Inbox (an mbox file, as Thunderbird keeps it), or IMAP (RFC 3501),
+which keeps the mail on the server and an offline copy here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..model.message import Envelope
-from ..model.trace import Fetch, Hop, Outcome
-from ..protocol.pop3 import OK_LOGGED_IN, Pop3Policy, run_pop3_session
+from ..model.trace import Outcome
 from ..protocol.smtp_client import ClientOptions, SmtpClientResult
 from .compose import compose
+from .mua_fetch import CLIENT_CONNECT_TIMEOUT
 from .session import Caller, smtp_session
 
 if TYPE_CHECKING:
     from ..host import Host
     from ..scenario import AccountSpec, FetchSpec, MessageSpec
 
-# SIMPLIFICATION: a client gives up on a connection after 60 s, as Thunderbird does.
-CLIENT_CONNECT_TIMEOUT = 60.0
-
 
 class Mua:
-    __slots__ = ("host", "login", "account")
+    __slots__ = ("host", "login", "account", "imap_cache")
 
     def __init__(self, host: "Host", login: str, account: "AccountSpec") -> None:
         self.host, self.login, self.account = host, login, account
+        self.imap_cache = ImapCache()
 
     # --- compose -------------------------------------------------------------------------
     def compose(self, spec: "MessageSpec") -> bytes:
@@ -100,95 +99,72 @@ class Mua:
 
     # --- fetch ---------------------------------------------------------------------------
     def fetch(self, spec: "FetchSpec") -> Generator[Any, Any, None]:
-        world, incoming = self.host.world, self.account.incoming
+        from .mua_fetch import fetch_imap, fetch_pop3
+
+        incoming = self.account.incoming
         assert incoming is not None
-        ip = yield from world.lookup_a(self.host, "MUA", None, incoming.server)
-        conn = world.connect(self.host, ip, incoming.port, CLIENT_CONNECT_TIMEOUT) if ip else None
-        saved = f"{self._home()}/Mail/Inbox"
-        if conn is None or conn.failure is not None:
-            if conn is not None:
-                yield from world.wait_failed(self.host, "MUA", None, None, conn)
-            world.trace.fetches.append(Fetch(world.engine.now, self.host.name, self.login,
-                                             incoming.server, "POP3", 0, saved, False,
-                                             conn.failure if conn else "host not found"))
-            return
-        pop3d = conn.server.pop3d
-        server = pop3d.open()
-        start = world.engine.now
-        result = run_pop3_session(server, incoming.user, incoming.password,
-                                  Pop3Policy(keep_on_server=incoming.keep_on_server),
-                                  self._seen_uids())
-        lines = _timed(result.transcript, start + conn.rtt, conn.rtt)
-        login = next((t for t, side, line in lines if side == "S" and line == OK_LOGGED_IN), None)
-        if login is not None and self.host.ip is not None:
-            pop3d.logged_in(self.host.ip, login)
-        session = world.trace.open_session("POP3", incoming.port, self.host.name,
-                                           conn.server.name, start)
-        session.lines = lines
-        end = start + conn.rtt + result.round_trips * conn.rtt
-        yield world.engine.env.timeout(end - start)
-        removed = pop3d.expunge(incoming.user, server.deleted_uids)
-        self._save(result.retrieved, saved)
-        self._record(spec, conn, session.sid, result, removed, saved)
+        if incoming.protocol == "imap":
+            yield from fetch_imap(self, spec)
+        else:
+            yield from fetch_pop3(self, spec)
 
-    def _record(self, spec: "FetchSpec", conn: Any, sid: int, result: Any, removed: int,
-                saved: str) -> None:
-        world = self.host.world
-        n = len(result.retrieved)
-        detail = (f"{n} message(s) downloaded to {saved}; {removed} deleted on the server"
-                  if result.ok else f"failed: {result.error}")
-        args = (("user", self.login), ("count", str(n)), ("deleted", str(removed)))
-        # one hop per message fetched, so that each message's path ends in the reader's client
-        keys = [self._key_of(m.data) for m in result.retrieved] or [None]
-        for key in keys:
-            world.trace.add(Hop(world.engine.now, key, None, self.host.name, "MUA",
-                                conn.server.name, "pop3d", "POP3", conn.service_port,
-                                "pop3_fetch", "+OK" if result.ok else result.error, detail, sid,
-                                args))
-        world.trace.fetches.append(Fetch(world.engine.now, self.host.name, self.login,
-                                         conn.server.name, "POP3", n, saved, result.ok,
-                                         result.error))
+    def saved_path(self, proto: str) -> str:
+        """Where the client keeps mail: its local Inbox (POP3) or its offline copy of the
+        server's INBOX (IMAP; Thunderbird's ImapMail/<server>/INBOX)."""
+        incoming = self.account.incoming
+        if proto == "IMAP" and incoming is not None:
+            return f"{self._home()}/ImapMail/{incoming.server}/INBOX"
+        return f"{self._home()}/Mail/Inbox"
 
-    def _key_of(self, data: bytes) -> str | None:
-        from email.parser import BytesHeaderParser
-
-        headers = BytesHeaderParser().parsebytes(data)
-        return self.host.world.msg_keys.get(str(headers.get("Message-ID", "")).strip())
-
-    def _seen_uids(self) -> frozenset[str]:
+    def seen_uids(self) -> frozenset[str]:
+        """UIDL values of the messages already in the local Inbox ("leave on server")."""
+        from .mda.mailbox import split_mbox
         from .mra.pop3d import uidl
 
-        data = self.host.fs.read(f"{self._home()}/Mail/Inbox") or b""
-        from .mda.mailbox import split_mbox
-
+        data = self.host.fs.read(self.saved_path("POP3")) or b""
         return frozenset(uidl(m) for m in split_mbox(data))
 
-    def _save(self, messages: list[Any], path: str) -> None:
+    def save(self, messages: list[Any], path: str) -> None:
         """Append to the local Inbox mbox with Thunderbird's ``From - date`` separator."""
         world = self.host.world
         stamp = world.engine.clock.asctime(world.engine.now)
         for message in messages:
-            data = message.data.replace(b"\r\n", b"\n")  # the wire's CRLF becomes LF on disk
-            data = data if data.endswith(b"\n") else data + b"\n"
-            self.host.fs.append(path, f"From - {stamp}\n".encode() + data + b"\n",
-                                owner=self.login, mode=0o600, mtime=world.engine.now)
+            self.host.fs.append(path, _mbox_entry(message.data, stamp), owner=self.login,
+                                mode=0o600, mtime=world.engine.now)
+
+    def write_imap_cache(self, path: str) -> None:
+        """The offline copy of INBOX: every cached message, in UID order."""
+        world = self.host.world
+        stamp = world.engine.clock.asctime(world.engine.now)
+        data = b"".join(_mbox_entry(self.imap_cache.messages[uid], stamp)
+                        for uid in sorted(self.imap_cache.messages))
+        self.host.fs.write(path, data, self.login, 0o600, world.engine.now)
 
     def _home(self) -> str:
         user = self.host.find_user(self.login)
         return user.home if user else f"/home/{self.login}"
 
 
-def _timed(transcript: list[tuple[str, str]], t0: float, rtt: float) -> list[tuple[float, str, str]]:
-    """Times for a computed POP3 dialogue: the greeting, then one RTT per command."""
-    out: list[tuple[float, str, str]] = []
-    t = t0
-    for i, (side, line) in enumerate(transcript):
-        if side == "C":
-            t += rtt if i else 0.0
-            out.append((t, side, line))
-        else:
-            out.append((t + rtt / 2, side, line))
-    return out
+@dataclass(slots=True)
+class ImapCache:
+    """What an IMAP client remembers between sessions: UIDVALIDITY and the bodies it has."""
+
+    uidvalidity: int | None = None
+    messages: dict[int, bytes] = field(default_factory=dict)
+
+    def update(self, result: Any) -> None:
+        if result.uidvalidity is not None and result.uidvalidity != self.uidvalidity:
+            self.uidvalidity, self.messages = result.uidvalidity, {}
+        self.messages.update(result.downloaded)
+        for uid in list(self.messages):  # gone on the server: gone here too
+            if uid not in result.flags and result.ok:
+                del self.messages[uid]
+
+
+def _mbox_entry(data: bytes, stamp: str) -> bytes:
+    data = data.replace(b"\r\n", b"\n")  # the wire's CRLF becomes LF on disk
+    data = data if data.endswith(b"\n") else data + b"\n"
+    return f"From - {stamp}\n".encode() + data + b"\n"
 
 
 def _uuid(rng: Any) -> str:

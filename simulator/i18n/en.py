@@ -48,4 +48,22 @@ CATALOGUE: dict[str, str] = {
                   "Postfix's check_client_access lets that address relay.",
     "drac_expire": "rpc.dracd on {host} deletes the expired entry {ip} from {table}: that "
                    "address may no longer relay until it logs in by POP3 again.",
+    "mbox_lock_wait": "local(8) found {path} locked by {holder} and waited {waited} s "
+                      "({attempts} tries, every deliver_lock_delay) before it could lock it with "
+                      "{kinds}. Without the lock two programs writing the one mbox file at once "
+                      "would interleave their lines or lose a message.",
+    "mbox_lock_failed": "local(8) could not lock {path} ({holder} kept it) within "
+                        "deliver_lock_attempts tries; the delivery is deferred (4.2.0) and "
+                        "retried later rather than risk corrupting the mbox.",
+    "maildir_tmp": "local(8) writes the message into {path}, in tmp/ first: a Maildir needs "
+                   "no lock, because no reader looks in tmp/.",
+    "maildir_cur": "Dovecot takes a new message over: it moves it from new/ to cur/ and adds "
+                   "the info suffix ':2,' (flags: {info}). Maildir readers never lock.",
+    "maildir_flags": "A flag changed on the server, so Dovecot renames the file: the letters "
+                     "after ':2,' are its flags ({info}; S = \\Seen, T = \\Deleted, R = "
+                     "\\Answered, F = \\Flagged).",
+    "imap_sync": "The mail client logs in to the IMAP server (MRA, port 143) and synchronises "
+                 "INBOX: {total} message(s) stay on the server, {seen} of them \\Seen; it "
+                 "downloads {count} it did not have. Every device of {user} sees the same "
+                 "state.",
 }

@@ -49,4 +49,22 @@ CATALOGUE: dict[str, str] = {
                   "します。Postfix の check_client_access により、このアドレスから中継できます。",
     "drac_expire": "{host} の rpc.dracd が期限切れの {ip} を {table} から削除しました。もう一度 "
                    "POP3 でログインするまで、このアドレスからは中継できません。",
+    "mbox_lock_wait": "local(8) は {path} が {holder} にロックされていたため、{waited} 秒 "
+                      "({attempts} 回の試行、deliver_lock_delay ごと) 待ってから {kinds} で"
+                      "ロックしました。ロックがないと、1つの mbox ファイルに2つのプログラムが"
+                      "同時に書き込み、行が混ざったりメールが失われたりします。",
+    "mbox_lock_failed": "local(8) は deliver_lock_attempts 回試しても {path} をロックできません"
+                        "でした ({holder} が保持)。mbox を壊す危険を避けるため、配送は保留 "
+                        "(4.2.0) され、あとで再試行されます。",
+    "maildir_tmp": "local(8) はメールを {path} に書きます。まず tmp/ に書くので、Maildir には"
+                   "ロックが要りません (読み手は tmp/ を見ないからです)。",
+    "maildir_cur": "Dovecot が新着メールを引き取り、new/ から cur/ へ移して情報部 ':2,' を"
+                   "付けます (フラグ: {info})。Maildir の読み手はロックしません。",
+    "maildir_flags": "サーバー上でフラグが変わったので、Dovecot がファイル名を変えます。"
+                     "':2,' の後の文字がフラグです ({info}。S = \\Seen、T = \\Deleted、"
+                     "R = \\Answered、F = \\Flagged)。",
+    "imap_sync": "メールソフトが IMAP サーバー (MRA、ポート 143) にログインして INBOX を同期"
+                 "します。{total} 通はサーバーに残り、そのうち {seen} 通が \\Seen (既読) です。"
+                 "まだ持っていない {count} 通をダウンロードします。{user} のどの端末からも同じ"
+                 "状態が見えます。",
 }

@@ -34,10 +34,15 @@ def normalise(path: str) -> str:
 
 
 class VirtualFS:
-    __slots__ = ("files",)
+    __slots__ = ("files", "dirs")
 
     def __init__(self) -> None:
         self.files: dict[str, VFile] = {}
+        self.dirs: set[str] = set()  # directories made explicitly (they may be empty)
+
+    def mkdir(self, path: str) -> None:
+        """A directory that exists even with nothing in it (Maildir's tmp/, new/, cur/)."""
+        self.dirs.add(normalise(path))
 
     def write(self, path: str, data: bytes, owner: str = "root", mode: int = 0o644,
               mtime: float = 0.0) -> None:
@@ -74,8 +79,15 @@ class VirtualFS:
     def listdir(self, directory: str) -> list[str]:
         """Names directly below ``directory`` (files and implied sub-directories), sorted."""
         prefix = normalise(directory).rstrip("/") + "/"
-        names = {p[len(prefix):].split("/", 1)[0] for p in self.files if p.startswith(prefix)}
+        names = {p[len(prefix):].split("/", 1)[0] for p in (*self.files, *self.dirs)
+                 if p.startswith(prefix)}
         return sorted(names)
+
+    def is_dir(self, path: str) -> bool:
+        key = normalise(path)
+        prefix = key.rstrip("/") + "/"
+        return key in self.dirs or key == "/" or any(
+            p.startswith(prefix) for p in (*self.files, *self.dirs))
 
     def under(self, directory: str) -> list[str]:
         prefix = normalise(directory).rstrip("/") + "/"

@@ -122,3 +122,4 @@ class Fetch:
     saved_to: str
     ok: bool
     error: str | None
+    seen: int | None = None  # IMAP: messages flagged \Seen on the server after the session

@@ -148,6 +148,7 @@ class Pop3Server:
         self.state: str = AUTHORIZATION
         self.user: str | None = None
         self.deleted_uids: frozenset[str] = frozenset()
+        self.retrieved_uids: set[str] = set()  # RETR marks \Seen at QUIT (pop3-commands.c)
         self._pending_user: str | None = None  # USER given, PASS awaited
         self._maildrop: list[MaildropMessage] = []
         self._sizes: list[int] = []
@@ -281,6 +282,7 @@ class Pop3Server:
 
     def txn_retr(self, args: str) -> list[str]:
         index = self._msgnum(args)[0]
+        self.retrieved_uids.add(self._maildrop[index].uid)
         body = _dot_stuff(_wire_lines(self._maildrop[index].data))
         return [f"+OK {self._sizes[index]} octets", *body, "."]
 

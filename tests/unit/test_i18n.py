@@ -239,11 +239,23 @@ def variant_of_01(tmp: Path) -> Path:
     return path
 
 
+def lock_given_up(tmp: Path) -> Path:
+    """Lab 12 with deliver_lock_attempts = 1: the second delivery gives up (mbox_lock_failed)."""
+    spec = yaml.safe_load((ROOT / "scenarios" / "12-mbox-locking.yaml").read_text("utf-8"))
+    spec["expect"], spec["questions"] = {}, []
+    spec["hosts"]["spool.example.org"]["mta"]["deliver_lock_attempts"] = 1
+    path = tmp / "12-variant.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
 def hops(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Hop]]:
     runs = {}
-    for name, path in (("01", SCENARIO_01),
-                       ("variant", variant_of_01(tmp_path_factory.mktemp("i18n")))):
+    tmp = tmp_path_factory.mktemp("i18n")
+    mailboxes = [(p.stem, p) for p in sorted((ROOT / "scenarios").glob("1[0-3]-*.yaml"))]
+    for name, path in (("01", SCENARIO_01), ("variant", variant_of_01(tmp)),
+                       ("lock-given-up", lock_given_up(tmp)), *mailboxes):
         world = load_scenario(path).build()
         world.run(until="2h")
         runs[name] = list(world.trace.hops)

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from ...model.status import DeliveryResult
 from ...model.trace import Hop, Outcome
 from ..mta.delivery_log import Stamps, status_line
-from .mailbox import DeliveryHeaders, maildir_message, maildir_names, mbox_entry
+from .mailbox import DeliveryHeaders
+from .store import Delivery, MailboxStore, Stored
 
 if TYPE_CHECKING:
     from ...host import User
@@ -22,17 +23,13 @@ if TYPE_CHECKING:
     from ..mta.queue import QueueFile, QueueRecipient
     from ..mta.resolve import Route
 
-# SIMPLIFICATION: a local delivery (open, lock, write, fsync) takes a fixed 2 ms.
-WRITE_TIME = 0.002
-SPOOL_DEVICE = 0xFD00  # st_dev of the spool file system, for Maildir names
-
 
 class Local:
-    __slots__ = ("mta", "_inode")
+    __slots__ = ("mta", "store")
 
     def __init__(self, mta: "Mta") -> None:
         self.mta = mta
-        self._inode = mta.host.world.engine.rng.randint(0x100000, 0xFFFFFF)
+        self.store = MailboxStore(mta.host)  # mailbox writing and locking: store.py
 
     def knows(self, local_part: str) -> bool:
         """Is this a local recipient (a passwd entry; aliases come with the aliases issue)?"""
@@ -40,19 +37,23 @@ class Local:
 
     def deliver(self, qf: "QueueFile", route: "Route", rcpts: list["QueueRecipient"],
                 stamps: Stamps) -> Generator[Any, Any, list[DeliveryResult]]:
-        yield self.mta.host.world.engine.env.timeout(WRITE_TIME * len(rcpts))
-        return [self._one(qf, rcpt, stamps) for rcpt in rcpts]
+        results = []
+        for rcpt in rcpts:  # a mailbox write takes time and may wait for the mbox lock
+            results.append((yield from self._one(qf, rcpt, stamps)))
+        return results
 
-    def _one(self, qf: "QueueFile", rcpt: "QueueRecipient", stamps: Stamps) -> DeliveryResult:
+    def _one(self, qf: "QueueFile", rcpt: "QueueRecipient",
+             stamps: Stamps) -> Generator[Any, Any, DeliveryResult]:
         name = rcpt.address.rpartition("@")[0].lower()
         user = self.mta.host.find_user(name)
         if user is None:
             return self._log(qf, rcpt, stamps, "bounced", "5.1.1", f'unknown user: "{name}"')
         headers = DeliveryHeaders(qf.sender, rcpt.orig, rcpt.address.lower())
-        path = self._store(qf, user, headers)
-        self._delivered(qf, rcpt, path)
-        return self._log(qf, rcpt, stamps, "sent", "2.0.0",
-                         "delivered to maildir" if path.endswith("/") else "delivered to mailbox")
+        stored = yield from self._store(qf, user, headers)
+        if stored.deferred:  # mbox lock not obtained: 4.2.0, tried again later (mailbox.c)
+            return self._log(qf, rcpt, stamps, "deferred", "4.2.0", stored.reason)
+        self._delivered(qf, rcpt, stored)
+        return self._log(qf, rcpt, stamps, "sent", "2.0.0", stored.reason)
 
     def mailbox_path(self, user: "User") -> str:
         home_mailbox = self.mta.cf["home_mailbox"]
@@ -60,28 +61,18 @@ class Local:
             return f"{user.home.rstrip('/')}/{home_mailbox}"
         return f"{self.mta.cf['mail_spool_directory'].rstrip('/')}/{user.name}"
 
-    def _store(self, qf: "QueueFile", user: "User", headers: DeliveryHeaders) -> str:
-        host, world = self.mta.host, self.mta.host.world
-        now, content = world.engine.now, qf.content
-        path = self.mailbox_path(user)
-        if not path.endswith("/"):
-            entry = mbox_entry(headers, content, world.engine.clock.asctime(now))
-            host.fs.append(path, entry, owner=user.name, mode=0o600, mtime=now)
-            return path
-        self._inode += 1
-        moment = world.engine.clock.at(now)
-        names = maildir_names(path, int(moment.timestamp()), host.pid("local"), SPOOL_DEVICE,
-                              self._inode, moment.microsecond, host.short_name)
-        host.fs.write(names.tmp, maildir_message(headers, content), user.name, 0o600, now)
-        host.fs.rename(names.tmp, names.new)
-        return path
+    def _store(self, qf: "QueueFile", user: "User",
+               headers: DeliveryHeaders) -> Generator[Any, Any, Stored]:
+        delivery = Delivery(qf.msg, qf.qid, user, self.mailbox_path(user), headers, qf.content)
+        return (yield from self.store.deliver(delivery))
 
-    def _delivered(self, qf: "QueueFile", rcpt: "QueueRecipient", path: str) -> None:
+    def _delivered(self, qf: "QueueFile", rcpt: "QueueRecipient", stored: Stored) -> None:
         host, world = self.mta.host, self.mta.host.world
+        path = stored.path
         kind = "deliver_maildir" if path.endswith("/") else "deliver_mbox"
         world.trace.add(Hop(world.engine.now, qf.msg, qf.qid, host.name, "local", host.name,
                             "mailbox", "local", None, kind, "status=sent",
-                            f"<{rcpt.address}> -> {path}", None,
+                            f"<{rcpt.address}> -> {path}; {stored.note}", None,
                             (("rcpt", rcpt.address), ("path", path))))
         world.trace.set_outcome(Outcome(qf.msg, rcpt.orig, "delivered", world.engine.now,
                                         host.name, path, "2.0.0", world.trace.hop_count(qf.msg)))

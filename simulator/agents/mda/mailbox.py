@@ -96,3 +96,83 @@ def maildir_files(fs: VirtualFS, maildir: str) -> list[str]:
     """Messages in new/ and cur/, oldest name first (tmp/ is work in progress)."""
     base = maildir.rstrip("/")
     return fs.under(base + "/new") + fs.under(base + "/cur")
+
+
+def mbox_chunks(data: bytes | bytearray) -> list[bytes]:
+    """Each entry of an mbox exactly as stored: its ``From `` line to the next one."""
+    chunks: list[list[bytes]] = []
+    previous_blank = True
+    for line in bytes(data).splitlines(keepends=True):
+        if line.startswith(b"From ") and previous_blank:
+            chunks.append([])
+        if chunks:
+            chunks[-1].append(line)
+        previous_blank = line in (b"\n", b"\r\n")
+    return [b"".join(c) for c in chunks]
+
+
+# Headers that mail readers keep in an mbox for their own book-keeping; Dovecot hides them
+# from IMAP/POP3 clients (lib-storage/index/mbox/istream-raw-mbox.c, mbox-sync-parse.c).
+MBOX_STATUS_HEADERS = (b"status", b"x-status", b"x-imap", b"x-imapbase", b"x-uid",
+                       b"x-keywords", b"content-length")
+
+
+def header_end(message: bytes) -> int:
+    """Offset of the blank line that ends the header block (len() when there is none)."""
+    at = message.find(b"\n\n")
+    if message.startswith(b"\n"):
+        return 0
+    return len(message) if at < 0 else at + 1
+
+
+def without_status_headers(message: bytes) -> bytes:
+    """The message as an MRA serves it: the mbox book-keeping headers removed."""
+    end = header_end(message)
+    kept = [line for line in header_lines(message[:end])
+            if line.split(b":", 1)[0].strip().lower() not in MBOX_STATUS_HEADERS]
+    return b"".join(kept) + message[end:]
+
+
+def with_status_headers(entry: bytes, status: str, xstatus: str) -> bytes:
+    """An mbox entry with its Status:/X-Status: lines set as mail readers write them:
+    replaced where they are, otherwise added at the end of the headers; empty means none
+    (mailx send.c statusput()/xstatusput(); Dovecot mbox-sync-update.c)."""
+    first, _, message = entry.partition(b"\n")
+    end = header_end(message)
+    wanted = {b"status": status, b"x-status": xstatus}
+    out: list[bytes] = []
+    for line in header_lines(message[:end]):
+        name = line.split(b":", 1)[0].strip().lower()
+        if name in wanted:
+            value = wanted.pop(name)
+            if value:
+                out.append(line.split(b":", 1)[0] + b": " + value.encode() + b"\n")
+            continue
+        out.append(line)
+    for name, value in wanted.items():
+        if value:
+            out.append((b"Status" if name == b"status" else b"X-Status")
+                       + b": " + value.encode() + b"\n")
+    return first + b"\n" + b"".join(out) + message[end:]
+
+
+def header_lines(block: bytes) -> list[bytes]:
+    """Header fields with their continuation lines joined to them."""
+    fields: list[bytes] = []
+    for line in block.splitlines(keepends=True):
+        if line[:1] in (b" ", b"\t") and fields:
+            fields[-1] += line
+        else:
+            fields.append(line)
+    return fields
+
+
+def status_flags(message: bytes) -> tuple[str, str]:
+    """The Status: and X-Status: values of a message ('' when absent)."""
+    found = {b"status": "", b"x-status": ""}
+    for line in header_lines(message[:header_end(message)]):
+        name, _, value = line.partition(b":")
+        key = name.strip().lower()
+        if key in found and not found[key]:
+            found[key] = value.decode("ascii", "replace").strip()
+    return found[b"status"], found[b"x-status"]

@@ -52,10 +52,11 @@ class Dracd:
     def entries(self) -> dict[str, str]:
         return read_db(self.host.fs.read(DB_FILE) or b"")
 
-    def add(self, ip: str, caller: "Host") -> None:
-        """dracproc_add_1(): expire first if a sweep is due, then ``ip -> now + explimit``."""
+    def add(self, ip: str, caller: "Host", at: float | None = None) -> None:
+        """dracproc_add_1(): expire first if a sweep is due, then ``ip -> now + explimit``;
+        ``at`` is when the call was made, if the caller reports it after the fact."""
         world = self.host.world
-        now = world.engine.now
+        now = world.engine.now if at is None else at
         if now >= self._next_sweep:
             self._sweep(now)
             self._next_sweep = now + self.interval

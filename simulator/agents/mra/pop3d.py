@@ -1,19 +1,22 @@
 """Models Dovecot's pop3 service (MRA) on port 110: the maildrop behind the dialogue.
 
 The dialogue itself is protocol/pop3.py; this module opens the user's mailbox (the mbox
-in the mail spool, or the Maildir when home_mailbox says so), checks the password, and
-after a QUIT in the TRANSACTION state removes the messages marked with DELE (RFC 1939
-§6, the UPDATE state).
+in the mail spool, or the Maildir when home_mailbox says so) through the storage layer
+shared with IMAP (mailstore.py), checks the password, and in the UPDATE state after QUIT
+(RFC 1939 §6) removes the messages marked with DELE and sets \\Seen on the ones sent with
+RETR (Dovecot pop3-commands.c client_update_mails()). Opening the mailbox moves Maildir
+messages from new/ to cur/, as Dovecot does unless pop3_no_flag_updates is set.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Generator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...protocol.pop3 import MaildropMessage, Pop3Server
-from ..mda.mailbox import maildir_files, split_mbox
+from .mailstore import SEEN, IndexedMessage, Mailbox
 
 if TYPE_CHECKING:
     from ...host import Host
@@ -30,13 +33,67 @@ def uidl(data: bytes) -> str:
     return hashlib.md5(header).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class Update:
+    """What the UPDATE state changed in the mailbox."""
+
+    removed: int
+    seen: int
+    moved: tuple[tuple[str, str], ...]  # Maildir new/ -> cur/ renames done at login
+
+
+class Pop3Session:
+    """One connection: the server state machine and the mailbox it opened at PASS."""
+
+    __slots__ = ("pop3d", "server", "mailbox", "_by_uid")
+
+    def __init__(self, pop3d: "Pop3d") -> None:
+        self.pop3d = pop3d
+        self.server = Pop3Server(pop3d.host.name, pop3d.authenticate, self._maildrop)
+        self.mailbox: Mailbox | None = None
+        self._by_uid: dict[str, IndexedMessage] = {}
+
+    def _maildrop(self, user: str) -> list[MaildropMessage]:
+        path = self.pop3d.mailbox_path(user)
+        if path is None:
+            return []
+        self.mailbox = Mailbox(self.pop3d.host, path).sync(drop_recent=True)
+        out = []
+        for message in self.mailbox.messages:
+            unique = uidl(message.data)
+            self._by_uid[unique] = message
+            out.append(MaildropMessage(unique, message.data))
+        return out
+
+    def update(self) -> Update:
+        """RFC 1939 §6 UPDATE: expunge what was deleted, flag what was retrieved."""
+        box = self.mailbox
+        if box is None:
+            return Update(0, 0, ())
+        moved = tuple(box.moved)
+        if self.server.state != "UPDATE":  # no QUIT: nothing changes (RFC 1939 §6)
+            return Update(0, 0, moved)
+        deleted = {self._by_uid[u].uid for u in self.server.deleted_uids if u in self._by_uid}
+        gone = box.expunge(deleted)
+        seen = 0
+        for unique in self.server.retrieved_uids - set(self.server.deleted_uids):
+            message = self._by_uid.get(unique)
+            if message is not None and SEEN not in message.flags:
+                box.set_flags(message, message.flags | {SEEN})
+                seen += 1
+        box.close()
+        return Update(len(gone), seen, moved)
+
+
 class Pop3d:
-    __slots__ = ("host", "drac", "_where")
+    __slots__ = ("host", "drac")
 
     def __init__(self, host: "Host") -> None:
         self.host = host
         self.drac: Any = None  # the rpc.dracd a login is reported to (POP-before-SMTP)
-        self._where: dict[str, str] = {}  # uid -> Maildir file, for this session
+
+    def open(self) -> Pop3Session:
+        return Pop3Session(self)
 
     def logged_in(self, client_ip: str, at: float) -> None:
         """A user logged in from client_ip at time ``at``: with DRAC, dracauth() tells
@@ -44,15 +101,15 @@ class Pop3d:
         if self.drac is None:
             return
         env = self.host.world.engine.env
+        if at <= env.now:  # the session was computed after the login: report it as of then
+            self.drac.add(client_ip, self.host, at)
+            return
 
         def report() -> Generator[Any, Any, None]:
-            yield env.timeout(max(0.0, at - env.now))
+            yield env.timeout(at - env.now)
             self.drac.add(client_ip, self.host)
 
         env.process(report())
-
-    def open(self) -> Pop3Server:
-        return Pop3Server(self.host.name, self._authenticate, self._maildrop)
 
     def mailbox_path(self, user: str) -> str | None:
         found = self.host.find_user(user)
@@ -60,53 +117,6 @@ class Pop3d:
             return None
         return str(self.host.mta.local.mailbox_path(found))
 
-    def _authenticate(self, user: str, password: str) -> bool:
+    def authenticate(self, user: str, password: str) -> bool:
         found = self.host.find_user(user)
         return found is not None and found.password is not None and found.password == password
-
-    def _maildrop(self, user: str) -> list[MaildropMessage]:
-        path = self.mailbox_path(user)
-        if path is None:
-            return []
-        if path.endswith("/"):
-            out = []
-            for name in maildir_files(self.host.fs, path):
-                data = self.host.fs.read(name) or b""
-                self._where[uidl(data)] = name
-                out.append(MaildropMessage(uidl(data), data))
-            return out
-        data = self.host.fs.read(path) or b""
-        return [MaildropMessage(uidl(m), m) for m in split_mbox(data)]
-
-    def expunge(self, user: str, uids: frozenset[str]) -> int:
-        """Remove the messages the client deleted; the number removed."""
-        path = self.mailbox_path(user)
-        if path is None or not uids:
-            return 0
-        if path.endswith("/"):
-            for uid in uids:
-                if uid in self._where:
-                    self.host.fs.remove(self._where.pop(uid))
-            return len(uids)
-        return self._rewrite_mbox(path, uids)
-
-    def _rewrite_mbox(self, path: str, uids: frozenset[str]) -> int:
-        stat = self.host.fs.stat(path)
-        assert stat is not None
-        chunks = _mbox_chunks(stat.data)
-        kept = [c for c in chunks if uidl(split_mbox(c)[0]) not in uids]
-        stat.data = b"".join(kept)
-        return len(chunks) - len(kept)
-
-
-def _mbox_chunks(data: bytes | bytearray) -> list[bytes]:
-    """Each message with its ``From `` line, exactly as stored."""
-    chunks: list[list[bytes]] = []
-    previous_blank = True
-    for line in bytes(data).splitlines(keepends=True):
-        if line.startswith(b"From ") and previous_blank:
-            chunks.append([])
-        if chunks:
-            chunks[-1].append(line)
-        previous_blank = line in (b"\n", b"\r\n")
-    return [b"".join(c) for c in chunks]

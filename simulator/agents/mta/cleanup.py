@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ...model import rawmsg
 from ...model.trace import Hop
 from .family import queue_ids
+from .header_rewrite import drop_headers, rewrite_local
 from .queue import QueueFile, QueueRecipient
 
 if TYPE_CHECKING:
@@ -41,12 +42,18 @@ class Cleanup:
 
     def commit(self, qid: str, msg: str, sender: str, recipients: list[str],
                content: bytes, received: str | None, client: str, program: str,
-               add_missing: bool, from_value: str | None = None) -> QueueFile:
-        """Finish the queue file and place it in the incoming queue."""
+               add_missing: bool, from_value: str | None = None,
+               originals: list[str] | None = None) -> QueueFile:
+        """Finish the queue file and place it in the incoming queue; ``originals`` are the
+        recipients as submitted (``yuki`` from sendmail), kept for X-Original-To/orig_to."""
         host = self.mta.host
         world = host.world
         now = world.engine.now
         content = rawmsg.normalise(content)
+        content, dropped = drop_headers(content, self.mta.cf)  # message_drop_headers, always
+        rewritten: list[str] = []
+        if add_missing:  # the local rewriting context (cleanup_envelope.c)
+            content, rewritten = rewrite_local(content, self.mta.cf)
         if received is not None:
             content = rawmsg.prepend(content, "Received", received)
         added: list[str] = []
@@ -55,12 +62,15 @@ class Cleanup:
         message_id = rawmsg.get(content, "Message-Id") or "<>"  # none: "<>"
         world.msg_keys.setdefault(message_id, msg)
         host.log("postfix/cleanup", f"{qid}: message-id={message_id}", fresh=True)
-        qf = QueueFile(qid, msg, sender, [QueueRecipient(r, r) for r in recipients], content,
+        qf = QueueFile(qid, msg, sender, [QueueRecipient(r, o) for r, o in
+                                             zip(recipients, originals or recipients)], content,
                        arrival=now, client=client, log_program=program)
         qf.size = queue_size(content)
         qf.hops_before = rawmsg.count(content, "Received")
         detail = "added " + ", ".join(["Received:", *added]) if received else (
             "added " + ", ".join(added) if added else "no header added")
+        detail += "".join(f"; rewrote {n}: (@$myorigin)" for n in rewritten)
+        detail += "".join(f"; removed {n}: (message_drop_headers)" for n in dropped)
         world.trace.add(Hop(now, msg, qid, host.name, program.rsplit("/", 1)[-1],
                             host.name, "cleanup", None, None, "cleanup", None, detail, None,
                             (("qid", qid), ("host", host.name))))

@@ -46,11 +46,17 @@ DEFAULTS: dict[str, str] = {
     "alias_database": "hash:/etc/aliases",
     "local_header_rewrite_clients": "permit_inet_interfaces",
     "always_add_missing_headers": "no",
+    "message_drop_headers": "bcc, content-length, resent-bcc, return-path",  # Postfix >= 3.0
     "home_mailbox": "",
     # Upstream's compiled-in default is /var/mail; RHEL-family packages (and the LPIC/LinuC
     # textbooks) use /var/spool/mail, and on Debian /var/spool/mail links to /var/mail.
     "mail_spool_directory": "/var/spool/mail",
     "mailbox_command": "",
+    # local(8) mbox locking: sys_defs.h DEF_MAILBOX_LOCK for Linux; mail_params.h
+    "mailbox_delivery_lock": "fcntl, dotlock",
+    "deliver_lock_attempts": "20",
+    "deliver_lock_delay": "1s",
+    "stale_lock_time": "500s",
     "allow_mail_to_commands": "alias, forward",
     "allow_mail_to_files": "alias, forward",
     "queue_directory": "/var/spool/postfix",
@@ -88,8 +94,8 @@ _REF = re.compile(r"\$(\w+)|\$\{(\w+)\}")
 # The value type of each parameter that is not free text (postconf(5)).
 TIME = {"queue_run_delay", "minimal_backoff_time", "maximal_backoff_time",
         "maximal_queue_lifetime", "bounce_queue_lifetime", "delay_warning_time",
-        "smtp_connect_timeout"}
-INTEGER = {"hopcount_limit", "message_size_limit", "smtpd_tls_loglevel"}
+        "smtp_connect_timeout", "deliver_lock_delay", "stale_lock_time"}
+INTEGER = {"hopcount_limit", "message_size_limit", "deliver_lock_attempts", "smtpd_tls_loglevel"}
 BOOLEAN = {"smtpd_sasl_auth_enable", "smtpd_delay_open_until_valid_rcpt", "smtpd_helo_required",
            "smtputf8_enable", "always_add_missing_headers", "enable_long_queue_ids",
            "enable_original_recipient", "smtpd_tls_auth_only", "disable_vrfy_command",
@@ -133,6 +139,13 @@ def check_value(name: str, value: str) -> str | None:
         return f"expected a whole number (got {value!r})"
     elif name in BOOLEAN and value.strip().lower() not in ("yes", "no"):
         return f"expected yes or no (got {value!r})"
+    elif name == "mailbox_delivery_lock":
+        from ..mda.locks import parse_kinds
+
+        try:
+            parse_kinds(value)
+        except ValueError as exc:
+            return str(exc) + f" (got {value!r})"
     elif name in RESTRICTION_LISTS:
         from .restrictions import check_list
 

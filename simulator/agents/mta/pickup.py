@@ -63,7 +63,8 @@ class Pickup:
         content = rawmsg.prepend(d.content, "Received", below) if below else d.content
         mta.cleanup.commit(qid, d.msg, sender, rcpts, content, received, "local",
                            "postfix/pickup", add_missing=True,
-                           from_value=from_header(sender, d.full_name))
+                           from_value=from_header(sender, d.full_name),
+                           originals=list(d.recipients))
 
 
 def from_header(sender: str, full_name: str | None) -> str:
