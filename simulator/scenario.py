@@ -20,6 +20,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationEr
 from .model.address import Address
 from .events import Event, referenced_hosts
 from .model.duration import Duration
+from .scenario_relay import DracSpec, Op25bSpec
 from .yamlsource import LineMap, Problem, ScenarioError, errors_from_validation, load_yaml
 
 if TYPE_CHECKING:
@@ -133,30 +134,6 @@ class AccountSpec(Strict):
 
 Service = Literal["smtp", "submission", "submissions", "pop3", "imap"]
 SmtpdService = Literal["smtp", "submission", "submissions"]
-
-
-class Op25bSpec(Strict):
-    """Outbound Port 25 Blocking on an ISP edge router (net/firewall.py)."""
-
-    dynamic: list[str]  # CIDR blocks of the dynamic client pool, e.g. 198.51.100.0/24
-    action: Literal["drop", "reject"] = "drop"
-
-    @field_validator("dynamic")
-    @classmethod
-    def _cidrs(cls, values: list[str]) -> list[str]:
-        for value in values:
-            try:
-                ipaddress.IPv4Network(value, strict=False)
-            except ValueError:
-                raise ValueError(f"expected a CIDR block like 198.51.100.0/24 (got {value!r})") from None
-        return values
-
-
-class DracSpec(Strict):
-    """POP-before-SMTP as DRAC does it: each POP3 login calls dracauth() to rpc.dracd."""
-
-    server: str | None = None  # the host running rpc.dracd (default: this host)
-    expire: Duration = 1800.0  # rpc.dracd -e (minutes on the command line; 30 by default)
 
 
 class HostSpec(Strict):
@@ -361,6 +338,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
 def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
     from .net.dns import DNS, ZoneError
     from .scenario_mail import check_mail
+    from .scenario_relay import check_params, check_relay
 
     problems: list[Problem] = []
     names = set(spec.hosts)
@@ -371,15 +349,7 @@ def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
                                               f"unknown host {end!r} (expected one of: {', '.join(sorted(names))})"))
     for name, host in spec.hosts.items():
         problems += _check_host(name, host, lines)
-        problems += _check_params(("hosts", name, "mta"), host.mta, lines)
-        for service, overrides in host.master.items():
-            where = ("hosts", name, "master", service)
-            if service not in host.services:
-                problems.append(lines.problem(where, f"{name} runs no {service} service "
-                                                     f"(expected one of its services: "
-                                                     f"{', '.join(host.services) or 'none'})"))
-            problems += _check_params(where, overrides, lines)
-        problems += _check_drac(spec, name, host, lines)
+        problems += check_params(("hosts", name, "mta"), host.mta, lines)
     try:
         DNS.from_text(spec.dns)
     except ZoneError as err:
@@ -391,42 +361,8 @@ def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
     problems += _check_expectations(spec, lines)
     problems += _check_questions(spec, lines)
     problems += check_mail(spec, lines)
+    problems += check_relay(spec, lines)
     return problems
-
-
-def _check_params(where: tuple[Any, ...], params: dict[str, str | int | bool],
-                  lines: LineMap) -> list[Problem]:
-    """main.cf names and values (also the -o overrides of a master.cf service)."""
-    from .agents.mta.params import DEFAULTS, check_names, check_value
-
-    out = [lines.problem((*where, param), message) for param, message in check_names(list(params))]
-    for param, value in params.items():
-        wrong = check_value(param, cf_text(value)) if param in DEFAULTS else None
-        if wrong:
-            out.append(lines.problem((*where, param), wrong))
-    return out
-
-
-def _check_drac(spec: Scenario, name: str, host: HostSpec, lines: LineMap) -> list[Problem]:
-    if host.drac is None:
-        return []
-    out = []
-    if "pop3" not in host.services:
-        out.append(lines.problem(("hosts", name, "drac"),
-                                 "dracauth() is called by the POP3 server: add pop3 to services"))
-    server = host.drac.server or name
-    target = spec.hosts.get(server)
-    if target is None or target.role != "server":
-        out.append(lines.problem(("hosts", name, "drac", "server"),
-                                 f"expected the name of a server host to run rpc.dracd (got {server!r})"))
-    for other, spec_other in spec.hosts.items():
-        d = spec_other.drac
-        if other != name and d is not None and (d.server or other) == server \
-                and d.expire != host.drac.expire:
-            out.append(lines.problem(("hosts", name, "drac", "expire"),
-                                     f"rpc.dracd on {server} has one expire time; {other} "
-                                     f"gives another"))
-    return out
 
 
 def _check_expectations(spec: Scenario, lines: LineMap) -> list[Problem]:
@@ -491,13 +427,6 @@ def _check_host(name: str, host: HostSpec, lines: LineMap) -> list[Problem]:
     if host.role != "client" and host.accounts:
         out.append(lines.problem(("hosts", name, "accounts"),
                                  "mail accounts belong to a client host (role: client)"))
-    if host.role != "router" and host.op25b is not None:
-        out.append(lines.problem(("hosts", name, "op25b"),
-                                 "OP25B is a rule of an ISP's edge router (role: router)"))
-    if host.role != "server" and (host.mta_family != "postfix" or host.master):
-        field = "mta_family" if host.mta_family != "postfix" else "master"
-        out.append(lines.problem(("hosts", name, field),
-                                 "only a server host runs an MTA (role: server)"))
     return out
 
 

@@ -9,8 +9,6 @@ exceptions. One method per verb, dispatched by name.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -47,15 +45,15 @@ from ..model.status import (
     S554_NO_VALID_RCPT,
     Reply,
 )
+from .sasl import LOGIN_PASSWORD, LOGIN_USERNAME, MECHANISMS, decode64, encode64, encode_plain
 from .tls import TlsSession
+
+__all__ = ["LOGIN_PASSWORD", "LOGIN_USERNAME", "SmtpServer", "SmtpSession", "TlsOffer",
+           "encode64", "encode_plain"]
 
 # smtpd.c smtpd_cmd_table: the commands with SMTPD_CMD_FLAG_PRE_TLS, allowed before STARTTLS
 # when TLS is enforced (the others get 530 5.7.0 Must issue a STARTTLS command first)
 PRE_TLS = frozenset({"HELO", "EHLO", "XCLIENT", "STARTTLS", "NOOP", "QUIT", "HELP"})
-# The mechanisms the simulated SASL server (Cyrus, pwcheck_method: auxprop) offers
-MECHANISMS = ("PLAIN", "LOGIN")
-# draft-murchison-sasl-login: the LOGIN challenges "Username:" and "Password:", base64
-LOGIN_USERNAME, LOGIN_PASSWORD = "VXNlcm5hbWU6", "UGFzc3dvcmQ6"
 
 
 @dataclass(slots=True)
@@ -269,7 +267,7 @@ class SmtpServer:
         LOGIN the user name, then the password (draft-murchison-sasl-login)."""
         assert self._sasl is not None
         exchange = self._sasl
-        decoded = _decode64(response)
+        decoded = decode64(response)
         if decoded is None:  # sasl_decode64() fails: SASL_BADPROT
             self._sasl = None
             return [str(S535_AUTH_BADPROT)]
@@ -399,20 +397,3 @@ class SmtpServer:
     def smtp_QUIT(self, arg: str) -> list[str]:
         self.closed = True
         return [str(S221_BYE)]
-
-
-def _decode64(text: str) -> str | None:
-    """A SASL response: base64 (RFC 4954 §4), text in UTF-8; None when it does not decode."""
-    try:
-        return base64.b64decode(text.encode("ascii"), validate=True).decode("utf-8")
-    except (binascii.Error, ValueError):  # UnicodeError is a ValueError
-        return None
-
-
-def encode_plain(user: str, password: str) -> str:
-    """SASL PLAIN: base64 of ``authzid NUL authcid NUL passwd`` (RFC 4616 §2)."""
-    return base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
-
-
-def encode64(text: str) -> str:
-    return base64.b64encode(text.encode()).decode("ascii")

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..model.message import Envelope
-from .smtp import SmtpServer, encode64, encode_plain
+from .sasl import encode64, encode_plain
+from .smtp import SmtpServer
 from .tls import TlsSession
 
 # What a client reports when it gives up on its own (no server reply to quote)
@@ -147,14 +148,15 @@ def run_smtp_client(server: SmtpServer, t0: float, rtt: float, envelope: Envelop
                     options: ClientOptions) -> SmtpClientResult:
     """The whole client session, from the TCP handshake (one RTT) to the 221 of QUIT."""
     dlg = _Dialogue(server, t0 + rtt, rtt)
+    wrapped = server.tls.session if server.tls is not None and server.tls.wrapper else None
     wrapper = server.tls is not None and server.tls.wrapper
-    if options.implicit_tls != wrapper or (wrapper and server.tls.session is None):  # type: ignore[union-attr]
+    if options.implicit_tls != wrapper or (wrapper and wrapped is None):
         # one side expects TLS, the other plain text (or no common protocol): nothing usable
         dlg.result.failure, dlg.result.failed_command = TLS_FAILED, "TLS handshake"
         dlg.result.end = dlg.t + rtt
         return dlg.result
-    if wrapper:
-        dlg.handshake(server.tls.session, wrapper=True)  # type: ignore[union-attr,arg-type]
+    if wrapped is not None:
+        dlg.handshake(wrapped, wrapper=True)
     greeting = server.greeting()
     dlg.result.lines.append((dlg.t, "S", greeting[0]))
     dlg.t += rtt / 2

@@ -259,9 +259,11 @@ class SendmailIds:
         seq = (self._count + self._offset) % 3600
         self._count += 1
         # struct tm: years since 1900, months 0-11
-        head = "".join(BASE62[v] for v in ((moment.year - 1900) % 60, moment.month - 1, moment.day,
-                                           moment.hour, moment.minute, moment.second))
-        return f"{head}{BASE62[seq // 60]}{BASE62[seq % 60]}{self._pid() % 1000000:06d}"  # type: ignore[operator]
+        fields = ((moment.year - 1900) % 60, moment.month - 1, moment.day, moment.hour,
+                  moment.minute, moment.second)
+        head = "".join(BASE62[v] for v in fields)
+        pid: int = self._pid()  # type: ignore[operator]
+        return f"{head}{BASE62[seq // 60]}{BASE62[seq % 60]}{pid % 1000000:06d}"
 
 
 class EximIds:
@@ -278,8 +280,8 @@ class EximIds:
         moment = self._clock.at(t)  # type: ignore[attr-defined]
         usec = moment.microsecond
         while True:
-            qid = (f"{base62(int(moment.timestamp()), 6)}-{base62(self._pid(), 11)}-"  # type: ignore[operator]
-                   f"{base62(usec, 6)[2:]}")
+            pid: int = self._pid()  # type: ignore[operator]
+            qid = f"{base62(int(moment.timestamp()), 6)}-{base62(pid, 11)}-{base62(usec, 6)[2:]}"
             if qid not in self._seen:  # exim waits for the clock to tick; a new PID here
                 self._seen.add(qid)
                 return qid

@@ -126,10 +126,10 @@ def evaluate(restrictions: list[str], facts: Facts, rcpt: str,
             return None
         if name == "permit_sasl_authenticated" and facts.authenticated:
             return None
-        if name in ("defer_unauth_destination", "reject_unauth_destination"):
-            if domain_of(rcpt) not in facts.local_domains:
-                base = S454_RELAY_DENIED if name.startswith("defer") else S554_RELAY_DENIED
-                return base.with_text(base.text.format(rcpt))
+        if name in ("defer_unauth_destination", "reject_unauth_destination") \
+                and domain_of(rcpt) not in facts.local_domains:
+            base = S454_RELAY_DENIED if name.startswith("defer") else S554_RELAY_DENIED
+            return base.with_text(base.text.format(rcpt))
         if name == "permit":
             return None
         if name == "reject":  # smtpd_check.c generic_checks(): REJECT_ALL, DEFER_ALL
