@@ -14,6 +14,30 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..host import Host
+    from . import CommandResult
+
+SENDMAIL_ALIASES = "/etc/aliases"  # ALIAS_FILE in RHEL's sendmail.mc (Debian: /etc/mail/aliases)
+
+
+def family_newaliases(host: "Host") -> "CommandResult | None":
+    """``newaliases`` (= ``sendmail -bi``) on a Sendmail or Exim host; None on Postfix."""
+    from . import CommandResult
+
+    mta = host.mta
+    if mta is None or mta.family == "postfix":
+        return None
+    if mta.family == "exim":
+        return CommandResult("", 0)  # bi_command unset: exim exits 0 and says nothing
+    data = host.fs.read(SENDMAIL_ALIASES)
+    if data is None:  # alias.c rebuildaliases(): a message(), the exit status stays EX_OK
+        return CommandResult(f"newaliases: cannot open {SENDMAIL_ALIASES}: "
+                             f"No such file or directory\n", 0)
+    return CommandResult(sendmail_newaliases(data.decode("utf-8", "replace")), 0)
+
 
 def sendmail_newaliases(text: str, path: str = "/etc/aliases") -> str:
     """The statistics line readaliases() announces for an aliases file's text."""

@@ -28,6 +28,7 @@ rebuilt from the Postfix reason (see ``sendmail_status``).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -38,6 +39,8 @@ from ..model import rawmsg
 if TYPE_CHECKING:
     from ..agents.mta.queue import QueueFile
     from ..engine import Clock
+    from ..host import Host
+    from . import CommandResult
 
 LISTED = ("incoming", "active", "deferred", "hold")
 
@@ -108,7 +111,8 @@ def exim_bp(files: Iterable["QueueFile"], now: float) -> str:
 
 
 def _exim_entry(qf: "QueueFile", now: float) -> str:
-    head = f"{_exim_age(now - qf.arrival)}{format_size(len(qf.content))} {qf.qid} <{qf.sender}>"
+    age = math.floor(now) - math.floor(qf.arrival)  # time(NULL) - received_time.tv_sec
+    head = f"{_exim_age(age)}{format_size(len(qf.content))} {qf.qid} <{qf.sender}>"
     if qf.queue == "hold":
         head += " *** frozen ***"
     lines = [head + "\n"]
@@ -117,8 +121,8 @@ def _exim_entry(qf: "QueueFile", now: float) -> str:
     return "".join(lines) + "\n"
 
 
-def _exim_age(seconds: float) -> str:
-    minutes = int(seconds) // 60
+def _exim_age(seconds: int) -> str:
+    minutes = seconds // 60
     if minutes <= 90:
         return f"{minutes:2d}m "
     hours = (minutes + 30) // 60
@@ -140,6 +144,20 @@ def format_size(size: int) -> str:
     if size < 10 * 1024 * 1024:
         return f"{size / (1024 * 1024):4.1f}M"
     return f"{(size + 512 * 1024) // (1024 * 1024):4d}M"
+
+
+def family_mailq(host: "Host") -> "CommandResult | None":
+    """``mailq`` (= ``sendmail -bp``) on a Sendmail or Exim host; None on a Postfix host,
+    whose mailq is postqueue -p."""
+    from . import CommandResult
+
+    mta = host.mta
+    if mta is None or mta.family == "postfix":
+        return None
+    files = queued_files(mta.qmgr)
+    if mta.family == "sendmail":
+        return CommandResult(sendmail_mailq(files, host.world.engine.clock), 0)
+    return CommandResult(exim_bp(files, host.world.engine.now), 0)
 
 
 def queued_files(qmgr: object) -> list["QueueFile"]:

@@ -8,9 +8,13 @@ Exim 4.98.2 queue.c queue_list(), string.c string_format_size().
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
+
+if TYPE_CHECKING:
+    from simulator.world import World
 
 from simulator.agents.mta.queue import QueueFile, QueueRecipient
 from simulator.commands.newaliases_formats import sendmail_newaliases
@@ -112,7 +116,7 @@ def test_exim_entries() -> None:
 @pytest.mark.parametrize(("age", "shown"), [
     (0, " 0m "), (90 * 60, "90m "), (91 * 60, " 2h "), (72 * 3600 + 29 * 60, "72h "),
     (73 * 3600, " 3d "), (6 * 86400, " 6d ")])
-def test_exim_age(age: float, shown: str) -> None:
+def test_exim_age(age: int, shown: str) -> None:
     assert exim_bp([qf("1wQbyG-00000002x1p-0PRg")], now=age).startswith(shown)
 
 
@@ -142,3 +146,70 @@ def test_sendmail_newaliases_backslash_continuation() -> None:
     # contline() removes the backslash and the newline, and keeps the next line's blank
     assert sendmail_newaliases("list: a,\\\n b\n") == (
         "/etc/aliases: 1 aliases, longest 4 bytes, 8 bytes total\n")
+
+
+# --- on a running host -----------------------------------------------------------------------
+def deferred_world(family: str) -> "World":
+    """A host of the family whose message to example.org cannot go out (its MX does not
+    answer): after the connect timeout it waits in the deferred queue."""
+    from simulator.scenario import Scenario
+    from simulator.world import World
+
+    spec = {
+        "name": "t", "title": {"en": "t"}, "start": "2026-04-01T09:00:00",
+        "timezone": "Asia/Tokyo", "links": [{"between": ["mx.example.jp", "gone"],
+                                             "latency": "5ms"}],
+        "dns": "example.org. MX 10 mx.example.org.\nmx.example.org. A 192.0.2.99\n",
+        "expect": {},
+        "hosts": {"mx.example.jp": {"role": "server", "ip": "192.0.2.45", "mta_family": family,
+                                    "services": ["smtp"],
+                                    "users": {"frank": {}},
+                                    "mta": {"mydestination": "$myhostname, $mydomain"},
+                                    "files": {"/etc/aliases": "postmaster: root\nroot: frank\n"}},
+                  "gone": {"role": "router"}},
+        "commands": [{"at": "0s", "host": "mx.example.jp", "user": "frank", "id": "out",
+                      "run": "sendmail bob@example.org", "stdin": "Subject: hi\n\nhello\n"}],
+    }
+    return World(Scenario.model_validate(spec)).run(until="5m")
+
+
+def test_exim_command_lists_the_queue_of_an_exim_host() -> None:
+    from simulator.commands import run_command
+
+    world = deferred_world("exim")
+    host = world.hosts["mx.example.jp"]
+    listing = run_command(host, host.users["frank"], "exim -bp")
+    qf = next(iter(host.mta.qmgr.queues["deferred"].values()))
+    assert listing.status == 0
+    assert listing.output == (f" 5m {format_size(len(qf.content))} {qf.qid} "
+                              f"<frank@mx.example.jp>\n          bob@example.org\n\n")
+    assert run_command(host, host.users["frank"], "exim4 -bpc").output == "1\n"
+    assert run_command(host, host.users["frank"], "exim -bi").output == ""
+
+
+def test_exim_command_does_not_exist_on_other_hosts() -> None:
+    from simulator.commands import run_command
+
+    world = deferred_world("sendmail")
+    host = world.hosts["mx.example.jp"]
+    result = run_command(host, host.users["frank"], "exim -bp")
+    assert (result.output, result.status) == ("bash: exim: command not found\n", 127)
+
+
+def test_family_mailq_and_newaliases() -> None:
+    from simulator.commands.newaliases_formats import family_newaliases
+    from simulator.commands.queue_formats import family_mailq
+
+    sendmail_host = deferred_world("sendmail").hosts["mx.example.jp"]
+    listing = family_mailq(sendmail_host)
+    assert listing is not None
+    lines = listing.output.splitlines()
+    assert lines[0] == "\t\t/var/spool/mqueue (1 request)"
+    assert lines[3] == ("                 (Deferred: Connection timed out with "
+                        "mx.example.org.)")
+    assert lines[4] == "\t\t\t\t\t <bob@example.org>"
+    said = family_newaliases(sendmail_host)
+    assert said is not None and said.output == (
+        "/etc/aliases: 2 aliases, longest 5 bytes, 23 bytes total\n")  # 10+4, 4+5
+    postfix_host = deferred_world("postfix").hosts["mx.example.jp"]
+    assert family_mailq(postfix_host) is None and family_newaliases(postfix_host) is None
