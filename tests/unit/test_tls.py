@@ -12,11 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator.model.message import Envelope
 from simulator.model.status import S250_QUEUED, Reply
 from simulator.protocol.smtp import SmtpServer, SmtpSession, TlsOffer
-from simulator.protocol.smtp_client import NO_STARTTLS, ClientOptions, run_smtp_client
+from simulator.protocol.sasl import encode_plain
+from simulator.protocol.smtp_client import NO_STARTTLS, ClientOptions, SmtpClientResult, \
+    run_smtp_client
 from simulator.protocol.tls import TLS12, TLS13, check_protocols, negotiate
 
 
@@ -117,7 +121,8 @@ class Policy:
         pass
 
 
-def session_with(offer: TlsOffer, options: ClientOptions, starttls: bool = True):  # type: ignore[no-untyped-def]
+def session_with(offer: TlsOffer, options: ClientOptions,
+                 starttls: bool = True) -> tuple[SmtpServer, SmtpClientResult]:
     server = SmtpServer(Policy(starttls=starttls), SmtpSession("192.0.2.9", "unknown", 587),
                         offer)
     return server, run_smtp_client(server, T0, RTT, Envelope("alice@example.net",
@@ -132,7 +137,7 @@ MUA = ClientOptions(ehlo_name="[192.0.2.9]", auth=("alice", "secret"), starttls=
                     pipelining=False, postfix_habits=False)
 
 
-def line_time(result, side: str, text: str) -> float:  # type: ignore[no-untyped-def]
+def line_time(result: SmtpClientResult, side: str, text: str) -> float:
     return next(t for t, s, line in result.lines if s == side and line.startswith(text))
 
 
@@ -187,3 +192,29 @@ def test_may_goes_on_in_plain_text_when_starttls_is_not_offered() -> None:
     _, result = session_with(offer, options, starttls=False)
     assert result.tls is None and result.failure is None
     assert result.data_reply == "250 2.0.0 Ok: queued as 4A1B2C3D4E"
+
+
+# --- property: an enforcing server never lets mail through before TLS ------------------------
+LINES = ["EHLO c", "HELO c", "STARTTLS", "NOOP", "RSET",
+         f"AUTH PLAIN {encode_plain('alice', 'secret')}", "AUTH LOGIN", "YWxpY2U=", "c2VjcmV0",
+         "*", "MAIL FROM:<a@example.com>",
+         "RCPT TO:<b@example.org>", "DATA", "VRFY b", "QUIT", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.sampled_from(LINES), max_size=25))
+def test_nothing_but_pre_tls_commands_succeed_before_the_handshake(lines: list[str]) -> None:
+    server = SmtpServer(Policy(), SmtpSession("192.0.2.9", "unknown", 587), STARTTLS13)
+    for line in lines:
+        if server.closed:
+            break
+        before_tls = server.session.tls is None
+        in_sasl = server._sasl is not None
+        reply = server.handle(line)
+        assert reply and all(r[:3].isdigit() and r[3] in " -" for r in reply), (line, reply)
+        verb = line.split(" ")[0].upper()
+        if before_tls and not in_sasl and verb in ("AUTH", "MAIL", "RCPT", "DATA", "VRFY", "RSET"):
+            assert reply == ["530 5.7.0 Must issue a STARTTLS command first"], (line, reply)
+        if server.starttls_pending:
+            server.start_tls()
+    assert server.session.tls is not None or server.session.sasl_user is None
