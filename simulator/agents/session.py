@@ -62,6 +62,8 @@ def smtp_session(caller: Caller, conn: "Connected", envelope: Envelope, data: by
     # a refused transaction has its own explanation (nobody took the message)
     action = caller.action if smtpd.accepted_qids else (
         "submit_refused" if caller.action == "submit" else "relay_refused")
+    if action == "submit" and session.sasl_user is None:
+        action = "submit_noauth"  # port 25 from a client: its address decided (relay rules)
     world.trace.add(Hop(env.now, caller.msg, caller.qid, caller.host.name, caller.actor,
                         server_host.name, "smtpd", session.received_protocol,
                         conn.service.port, action, reply, detail, record.sid,

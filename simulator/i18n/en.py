@@ -66,4 +66,8 @@ CATALOGUE: dict[str, str] = {
                  "INBOX: {total} message(s) stay on the server, {seen} of them \\Seen; it "
                  "downloads {count} it did not have. Every device of {user} sees the same "
                  "state.",
+    "submit_noauth": "The mail client (MUA) hands the message to the server on port {port} "
+                     "without SMTP AUTH: the server's relay rules (mynetworks, its own domains, "
+                     "a POP-before-SMTP table ...) let this client in; it now owns the message "
+                     "as queue ID {qid}.",
 }

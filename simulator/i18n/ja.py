@@ -67,4 +67,8 @@ CATALOGUE: dict[str, str] = {
                  "します。{total} 通はサーバーに残り、そのうち {seen} 通が \\Seen (既読) です。"
                  "まだ持っていない {count} 通をダウンロードします。{user} のどの端末からも同じ"
                  "状態が見えます。",
+    "submit_noauth": "メールソフト (MUA) が SMTP AUTH なしでポート {port} のサーバーにメールを"
+                     "渡します。サーバーの中継ルール (mynetworks、自ドメイン宛て、POP before "
+                     "SMTP の表など) がこのクライアントを通しました。以後はキュー ID {qid} として"
+                     "サーバーが責任を持ちます。",
 }
