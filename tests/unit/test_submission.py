@@ -11,6 +11,7 @@ reasons), smtpd_check.c (relay and access decisions), conf/master.cf (as Postfix
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -219,3 +220,16 @@ def test_the_scenario_master_entry_overrides_the_service() -> None:
     # "may" no longer enforces TLS, but smtpd_tls_auth_only still hides AUTH before it
     assert talk(world, "submission", OUTSIDER, ["EHLO c", OK_PLAIN])[-1] == (
         "503 5.5.1 Error: authentication not enabled")
+
+
+# --- the labs of this feature are deterministic -----------------------------------------------
+LABS = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("4[0-9]-*.yaml"))
+
+
+@pytest.mark.parametrize("path", LABS, ids=[p.stem for p in LABS])
+def test_lab_runs_the_same_twice(path: Path) -> None:
+    from simulator.render.records import jsonl
+    from simulator.scenario import load_scenario
+
+    first = list(jsonl(load_scenario(path).build().run()))
+    assert first and first == list(jsonl(load_scenario(path).build().run()))
