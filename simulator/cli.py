@@ -22,6 +22,7 @@ class View(str, Enum):
     hops = "hops"
     transcript = "transcript"
     log = "log"
+    timeline = "timeline"
 
 
 class Lang(str, Enum):
@@ -48,7 +49,11 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
 def run(
     scenario: Annotated[Path, typer.Argument(help="A scenario file, e.g. scenarios/01-basic-delivery.yaml")],
     view: Annotated[View, typer.Option(help="hops: the hop table; transcript: each "
-                                            "connection's dialogue; log: /var/log/maillog")] = View.hops,
+                                            "connection's dialogue; log: /var/log/maillog; "
+                                            "timeline: each message's delivery attempts "
+                                            "and retries")] = View.hops,
+    msg: Annotated[Optional[str], typer.Option("--msg", help="Show only this message (its "
+                                                             "key, e.g. m1) and its bounces")] = None,
     json: Annotated[bool, typer.Option("--json", help="One JSON object per hop, then per outcome")] = False,
     export: Annotated[Optional[Path], typer.Option(help="Write every host's mailboxes and maillog under this directory")] = None,
     until: Annotated[Optional[str], typer.Option(help="Stop at this simulated time, e.g. 2h (default: the scenario's, or when all is done)")] = None,
@@ -59,13 +64,16 @@ def run(
     """Run a scenario and show every hop of every message, then each recipient's outcome."""
     loaded = _load(scenario)
     world = _run(loaded, seed, until)
+    if msg is not None and msg not in world.trace.messages():
+        _fail(f"--msg: no message {msg!r} in this run (messages: "
+              f"{', '.join(world.trace.messages()) or 'none'})")
     if json:
         from .render.records import jsonl
 
         for line in jsonl(world, lang.value):
             sys.stdout.write(line + "\n")
     else:
-        _show(world, view, lang.value, width)
+        _show(world, view, lang.value, width, msg)
     if export is not None:
         _export(world, export)
 
@@ -82,19 +90,26 @@ def _run(loaded, seed, until):  # type: ignore[no-untyped-def]
     return world.run(until)
 
 
-def _show(world, view: View, lang: str, width: Optional[int]) -> None:  # type: ignore[no-untyped-def]
+def _show(world, view: View, lang: str, width: Optional[int],  # type: ignore[no-untyped-def]
+          msg: Optional[str] = None) -> None:
     from .expect import check
     from .render import console as render
+    from .render.timeline import messages
 
     out = render.make_console(width)
     if view is View.hops:
-        out.print(render.hop_table(world, lang))
+        out.print(render.hop_table(world, lang, msg))
+    elif view is View.timeline:
+        for key in [msg] if msg else messages(world):
+            out.print(render.timeline_table(world, key, lang))
     else:  # dialogues and logs are shown line for line, never wrapped
         lines = render.transcript_lines(world) if view is View.transcript else render.log_lines(world)
         for line in lines:
             out.print(line, soft_wrap=True)
     for line in render.outcome_lines(world, lang):
         out.print(line)
+    for line in render.queue_lines(world, lang):  # what is still queued when the run ends
+        out.print(line, soft_wrap=True)
     for line in render.check_lines(check(world)):
         out.print(line)
 

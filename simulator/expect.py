@@ -136,7 +136,8 @@ def _command(world: "World", exp: "ExpectCommand") -> Check:
     runs = [r for r in world.trace.commands if r.line == exp.run
             and (exp.host is None or r.host == exp.host)
             and (exp.at is None or abs(r.t - exp.at) < 1e-9)]
-    label = f"`{exp.run}`" + (f" on {exp.host}" if exp.host else "")
+    label = f"`{exp.run}`" + (f" on {exp.host}" if exp.host else "") + (
+        f" at {world.engine.clock.short(exp.at)}" if exp.at is not None else "")
     if not runs:
         return Check(False, f"{label} printed what was expected (got: it never ran)")
     out, wrong = runs[0].output, []

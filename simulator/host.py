@@ -28,8 +28,8 @@ class User:
 
 class Host:
     __slots__ = ("name", "ip", "role", "network", "fs", "users", "cf", "services", "world",
-                 "mta", "pop3d", "imapd", "dracd", "accounts", "locks", "indexes", "_pids",
-                 "_next_pid")
+                 "mta", "pop3d", "imapd", "dracd", "accounts", "locks", "indexes", "up", "boot",
+                 "down_at", "faults", "closed", "_pids", "_next_pid")
 
     def __init__(self, world: "World", name: str, ip: str | None, role: str, network: str | None,
                  cf: "MainCf | None") -> None:
@@ -46,6 +46,13 @@ class Host:
         self.locks: dict[str, Any] = {}  # mbox path -> agents.mda.locks.MboxLock
         self.indexes: dict[str, Any] = {}  # mailbox path -> agents.mra.mailstore.MailboxIndex
         self.accounts: dict[str, Any] = {}
+        # Power state: ``boot`` counts crashes, so work begun before one can tell it was cut
+        # short; ``down_at`` is when the last one happened.
+        self.up = True
+        self.boot = 0
+        self.down_at: float | None = None
+        self.faults: list[Any] = []  # injected SMTP replies (events.SmtpReplyFault)
+        self.closed: dict[int, str] = {}  # services stopped by an event: port -> name
         self._pids: dict[str, int] = {}
         self._next_pid = world.engine.rng.randint(1000, 20000)
 
@@ -82,6 +89,10 @@ class Host:
         lines = sorted((x for x in self.world.trace.logs if x.host == self.name and x.t <= now),
                        key=lambda x: x.t)
         return "".join(x.line + "\n" for x in lines)
+
+    def new_processes(self) -> None:
+        """After a restart every daemon is a new process with a new PID."""
+        self._pids.clear()
 
     def find_user(self, name: str) -> User | None:
         return self.users.get(name)

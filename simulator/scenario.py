@@ -209,7 +209,7 @@ class FetchSpec(Strict):
 class ExpectRecipient(Strict):
     msg: str | None = None
     rcpt: str
-    outcome: Literal["delivered", "bounced", "queued", "rejected"]
+    outcome: Literal["delivered", "bounced", "queued", "rejected", "deleted"]
     host: str | None = None
     mailbox: str | None = None
     headers: list[str] = []
@@ -414,6 +414,32 @@ def _check_hosts_named(spec: Scenario, lines: LineMap) -> list[Problem]:
         for field, value in referenced_hosts(event):
             if value not in spec.hosts:
                 out.append(lines.problem(("events", i, field), f"unknown host {value!r} ({expected})"))
+        out += _check_event(spec, lines, i, event)
+    return out
+
+
+def _check_event(spec: Scenario, lines: LineMap, i: int, event: Any) -> list[Problem]:
+    """A fault must name a link that exists, a service the host runs, an end after its
+    start: otherwise it would silently do nothing."""
+    out = []
+    between = getattr(event, "between", None)
+    links = {frozenset(link.between) for link in spec.links}
+    if between is not None and frozenset(between) not in links:
+        out.append(lines.problem(("events", i, "between"),
+                                 f"no link between {between[0]} and {between[1]} "
+                                 "(expected a pair listed in links:)"))
+    service, host = getattr(event, "service", None), spec.hosts.get(getattr(event, "host", ""))
+    if service is not None and host is not None and service not in host.services:
+        out.append(lines.problem(("events", i, "service"),
+                                 f"{event.host} runs no {service} service (it runs: "
+                                 f"{', '.join(host.services) or 'none'})"))
+    until = getattr(event, "until", None)
+    if until is not None and until <= event.at:
+        out.append(lines.problem(("events", i, "until"),
+                                 f"expected a time after at: ({event.at:g}s), got {until:g}s"))
+    if getattr(event, "do", "") == "smtp_reply" and host is not None and host.role != "server":
+        out.append(lines.problem(("events", i, "host"),
+                                 f"{event.host} is a {host.role}: only a server runs an SMTP server"))
     return out
 
 

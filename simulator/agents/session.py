@@ -54,7 +54,10 @@ def smtp_session(caller: Caller, conn: "Connected", envelope: Envelope, data: by
                                       server_host.name, now)
     record.lines, record.encrypted_from = result.lines, result.encrypted_from
     commit_at = result.commit_at if result.commit_at is not None else result.end
+    boots = (caller.host.boot, server_host.boot)
     yield env.timeout(commit_at - now)
+    if boots != (caller.host.boot, server_host.boot):
+        _lost(result, smtpd, conn, caller.host.name if boots[0] != caller.host.boot else None)
     if result.tls is not None and result.tls_done is not None:
         _tls_hop(caller, conn, result, record.sid)
     reply = result.data_reply if result.failure is None else result.failure
@@ -87,6 +90,27 @@ def _tls_hop(caller: Caller, conn: "Connected", result: SmtpClientResult, sid: i
         f"{how}: {tls.summary()} ({tls.rtts} round trip{'s' if tls.rtts > 1 else ''})", sid,
         (("version", tls.protocol), ("cipher", tls.cipher), ("how", how),
          ("rtts", str(tls.rtts)), ("port", str(conn.service.port)))))
+
+
+def _lost(result: SmtpClientResult, smtpd: Smtpd, conn: "Connected",
+          dead_client: str | None) -> None:
+    """A crash cut the connection before the server's end-of-data reply: nothing is queued
+    there. A client that is still alive sees the connection drop (smtp_trouble.c); a dead
+    one sees nothing, and its queue file stays where it was.
+
+    SIMPLIFICATION: the server's log was written when the dialogue was computed, so it
+    reads as if the session had ended normally.
+    """
+    smtpd.pending.clear()
+    smtpd.accepted_qids.clear()
+    name = conn.server.name
+    if dead_client is None:
+        result.failure = (f"lost connection with {name}[{conn.server.ip}] while sending end of "
+                          f"data -- message may be sent more than once")
+    else:
+        result.failure = f"connection lost: {dead_client} went down during the session"
+    result.failed_command = "lost connection"
+    result.data_reply = None
 
 
 def _detail(result: SmtpClientResult, envelope: Envelope) -> str:

@@ -75,7 +75,10 @@ def run_command(host: "Host", user: "User", line: str, stdin: str = "",
         result = CommandResult(f"bash: syntax error: {exc}\n", 2)
     else:
         handler = find(argv[0]) if argv else None
-        if not argv:
+        if not host.up:
+            result = CommandResult(f"mailsim: {host.name} is down: the command was not run\n",
+                                   255)
+        elif not argv:
             result = CommandResult("", 0)
         elif handler is None:
             result = CommandResult(f"bash: {argv[0]}: command not found\n", 127)

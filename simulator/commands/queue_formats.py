@@ -81,7 +81,8 @@ def _priority(qf: "QueueFile") -> int:
 
 
 def _last_status(qf: "QueueFile") -> str | None:
-    reasons = [r.reason for r in qf.pending() if r.status == "deferred" and r.reason]
+    """The reason of the last failed attempt, as the defer log keeps it for mailq."""
+    reasons = [r.defer_reason for r in qf.pending() if r.defer_reason]
     return sendmail_status(reasons[-1]) if reasons else None
 
 

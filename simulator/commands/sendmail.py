@@ -40,6 +40,11 @@ def _mode(args: list[str]):  # type: ignore[no-untyped-def]
         return lambda inv, _: _delegate(inv, ["newaliases"])
     if "-q" in args:
         return lambda inv, _: _delegate(inv, ["postqueue", "-f"])
+    for arg in args:  # sendmail.c: -qRsite flushes a site, -qIqueueid one message
+        if arg.startswith("-qR") and len(arg) > 3:
+            return lambda inv, _, site=arg[3:]: _delegate(inv, ["postqueue", "-s", site])
+        if arg.startswith("-qI") and len(arg) > 3:
+            return lambda inv, _, qid=arg[3:]: _delegate(inv, ["postqueue", "-i", qid])
     if "-bv" in args:
         return lambda inv, a: _delegate(inv, ["sendmail-bv", *[x for x in a if x != "-bv"]])
     return None

@@ -41,13 +41,41 @@ CATALOGUE: dict[str, str] = {
                    "SMTP to the Internet directly, only through the provider's MSA (port 587).",
     "submit_refused": "The MSA on port {port} did not take the message (the reply says why); "
                       "the mail client shows the error to its user, so no bounce is needed.",
-    "relay_refused": "The MTA {server} did not take the message on port {port} (the reply says "
-                     "why); the sending MTA bounces it (5xx) or keeps it queued (4xx).",
     "drac_allow": "POP before SMTP (DRAC): after {ip} logged in by POP3, the POP server calls "
                   "dracauth(); rpc.dracd on {host} stores {ip} in {table} until {until}, and "
                   "Postfix's check_client_access lets that address relay.",
     "drac_expire": "rpc.dracd on {host} deletes the expired entry {ip} from {table}: that "
                    "address may no longer relay until it logs in by POP3 again.",
+    "deferred": "Delivery failed for now, so qmgr moves {qid} to the deferred queue and waits "
+                "{delay} s: the message's age, kept between minimal_backoff_time and "
+                "maximal_backoff_time. The deferred-queue scan at {next} tries it again.",
+    "retry": "qmgr scans the deferred queue every queue_run_delay; {qid} is due, so it goes "
+             "back to the active queue for delivery attempt {attempt}.",
+    "expired": "{qid} has waited in the queue longer than maximal_queue_lifetime "
+               "(bounce_queue_lifetime for a bounce): qmgr gives up and returns it to the "
+               "sender.",
+    "restart_requeue": "{host} is running again: its queue manager moves {qid}, left in the "
+                       "active queue when the host went down, back to incoming and delivers "
+                       "it again. Nothing in the queue is lost.",
+    "delay_warning": "The message is still queued after delay_warning_time: bounce(8) sends a "
+                     "delay notice ({qid}) to <{sender}>. The mail stays queued and is "
+                     "retried.",
+    "postmaster_notice": "bounce(8) sends a copy of the problem report ({qid}) to the "
+                         "postmaster <{sender}>, as notify_classes asks.",
+    "double_bounce_discarded": "A bounce message ({qid}) could not be delivered. Postfix never "
+                               "bounces a bounce back to its null sender: it drops it, or "
+                               "tells the postmaster when notify_classes includes 2bounce.",
+    "queue_hold": "postsuper -h moves {qid} to the hold queue: qmgr will not touch it until "
+                  "postsuper -H releases it.",
+    "queue_release": "postsuper -H moves {qid} from hold back to the deferred queue; the next "
+                     "deferred-queue scan (or postqueue -f) delivers it.",
+    "queue_requeue": "postsuper -r sends {qid} through pickup and cleanup again: it becomes a "
+                     "new queue file with a new queue ID.",
+    "queue_deleted": "postsuper -d deletes queue file {qid}: the message is gone and nobody is "
+                     "told.",
+    "relay_refused": "The smtp client talks to {server} on port {port}, but that server does not "
+                     "take the message (see its reply): a 4xx reply means try again later or "
+                     "at the next MX host, a 5xx reply means a bounce.",
     "mbox_lock_wait": "local(8) found {path} locked by {holder} and waited {waited} s "
                       "({attempts} tries, every deliver_lock_delay) before it could lock it with "
                       "{kinds}. Without the lock two programs writing the one mbox file at once "

@@ -42,13 +42,39 @@ CATALOGUE: dict[str, str] = {
                    "MTA と直接 SMTP で話せず、プロバイダの MSA (ポート 587) を経由します。",
     "submit_refused": "ポート {port} の MSA はメールを受け取りませんでした (理由は応答にあります)。"
                       "メールソフトが利用者にエラーを表示するので、エラーメールは返りません。",
-    "relay_refused": "MTA {server} はポート {port} でメールを受け取りませんでした (理由は応答に"
-                     "あります)。送信側の MTA はエラーメールを返すか (5xx)、キューに残します (4xx)。",
     "drac_allow": "POP before SMTP (DRAC): {ip} が POP3 でログインしたので、POP サーバーが "
                   "dracauth() を呼び、{host} の rpc.dracd が {ip} を {table} に {until} まで登録"
                   "します。Postfix の check_client_access により、このアドレスから中継できます。",
     "drac_expire": "{host} の rpc.dracd が期限切れの {ip} を {table} から削除しました。もう一度 "
                    "POP3 でログインするまで、このアドレスからは中継できません。",
+    "deferred": "今は配送できないので、qmgr が {qid} を deferred キューに移し {delay} 秒待ちます。"
+                "待ち時間はメールがキューに入ってからの経過時間で、minimal_backoff_time と "
+                "maximal_backoff_time の範囲に収めます。{next} の deferred キュー走査で再試行します。",
+    "retry": "qmgr は queue_run_delay ごとに deferred キューを走査します。{qid} の再試行時刻が来た"
+             "ので active キューに戻し、{attempt} 回目の配送を試みます。",
+    "expired": "{qid} はキューで maximal_queue_lifetime (バウンスなら bounce_queue_lifetime) より"
+               "長く待ちました。qmgr は配送をあきらめ、送信者に返送します。",
+    "restart_requeue": "{host} が再び動き始めました。ホストが止まったとき active キューにあった "
+                       "{qid} を、キューマネージャーが incoming に戻して配送し直します。キューの"
+                       "メールは失われません。",
+    "delay_warning": "delay_warning_time を過ぎてもキューに残っているので、bounce(8) が遅延通知 "
+                     "({qid}) を <{sender}> に送ります。メールはキューに残り、再試行が続きます。",
+    "postmaster_notice": "notify_classes の設定に従い、bounce(8) が障害報告の写し ({qid}) を"
+                         "管理者 <{sender}> に送ります。",
+    "double_bounce_discarded": "バウンスメール ({qid}) が配送できませんでした。Postfix はバウンスを"
+                               "空の送信者に送り返すことはしません。捨てるか、notify_classes に "
+                               "2bounce があれば postmaster に知らせます。",
+    "queue_hold": "postsuper -h で {qid} を hold キューに移します。postsuper -H で解放するまで "
+                  "qmgr は手を付けません。",
+    "queue_release": "postsuper -H で {qid} を hold から deferred キューに戻します。次の "
+                     "deferred キュー走査 (または postqueue -f) で配送されます。",
+    "queue_requeue": "postsuper -r で {qid} を pickup と cleanup にもう一度通します。新しい"
+                     "キュー ID の新しいキューファイルになります。",
+    "queue_deleted": "postsuper -d でキューファイル {qid} を削除します。メールは消え、誰にも"
+                     "通知されません。",
+    "relay_refused": "smtp クライアントが {server} のポート {port} と通信しますが、相手のサーバーは"
+                     "メールを受け取りません (応答を参照)。4xx なら後で、または次の MX ホストで再試行し、"
+                     "5xx ならバウンスします。",
     "mbox_lock_wait": "local(8) は {path} が {holder} にロックされていたため、{waited} 秒 "
                       "({attempts} 回の試行、deliver_lock_delay ごと) 待ってから {kinds} で"
                       "ロックしました。ロックがないと、1つの mbox ファイルに2つのプログラムが"

@@ -85,3 +85,4 @@ class DeliveryResult:
     relay: str  # "mx.example.org[192.0.2.25]:25", "local", "none"
     remote_mta: str | None = None  # DSN Remote-MTA (the server that answered), if any
     diagnostic: str | None = None  # DSN Diagnostic-Code text: the remote reply, if any
+    at: float | None = None  # when the agent reported it (written to the queue file/logs)

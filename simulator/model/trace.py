@@ -46,18 +46,20 @@ class Session:
 
 @dataclass(slots=True)
 class Outcome:
-    """Where one recipient of one message ended: delivered, bounced, still queued, or
-    rejected (refused during the client's own SMTP dialogue: the sender's program got the
-    error at once, so no bounce message is owed)."""
+    """Where one recipient of one message ended: delivered, bounced, still queued (with the
+    time of its next delivery attempt), rejected (refused during the client's own SMTP
+    dialogue: the sender's program got the error at once, so no bounce message is owed),
+    or deleted from a queue by an administrator (postsuper -d)."""
 
     msg: str
     recipient: str
-    status: Literal["delivered", "bounced", "queued", "rejected"]
+    status: Literal["delivered", "bounced", "queued", "rejected", "deleted"]
     t: float
     host: str
     where: str  # mailbox path when delivered; the reason otherwise
     dsn: str | None
     hops: int
+    next_try: float | None = None  # queued: the deferred-queue scan that will retry it
 
 
 @dataclass(slots=True)

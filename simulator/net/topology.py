@@ -64,6 +64,14 @@ class Network:
         (self._down_links.discard if up else self._down_links.add)(pair)
         self._cache.clear()
 
+    def set_latency(self, a: str, b: str, latency: float) -> None:
+        """A slower (or faster) link from now on; connections already open keep theirs."""
+        self.graph.edges[a, b]["latency"] = latency
+        self._cache.clear()
+
+    def has_link(self, a: str, b: str) -> bool:
+        return bool(self.graph.has_edge(a, b))
+
     def _compute(self, a: str, b: str) -> tuple[float, tuple[str, ...]] | None:
         import networkx as nx
 

@@ -121,8 +121,11 @@ class SmtpPolicy(Protocol):
     def vrfy_enabled(self) -> bool: ...
     def ehlo_keywords(self, session: SmtpSession) -> list[str]: ...
     def authenticate(self, session: SmtpSession, user: str, password: str) -> bool: ...
+    def check_connect(self, session: SmtpSession) -> Reply | None: ...
+    def check_helo(self, session: SmtpSession, name: str) -> Reply | None: ...
     def check_mail(self, session: SmtpSession, sender: str) -> Reply | None: ...
     def check_rcpt(self, session: SmtpSession, recipient: str) -> Reply | None: ...
+    def check_data(self, session: SmtpSession) -> Reply | None: ...
     def open_queue_file(self, session: SmtpSession) -> str: ...
     def end_of_data(self, session: SmtpSession, data: bytes) -> Reply: ...
     def on_reject(self, session: SmtpSession, stage: str, reply: Reply, arg: str) -> None: ...
@@ -168,6 +171,12 @@ class SmtpServer:
         self._sasl: _SaslExchange | None = None
 
     def greeting(self) -> list[str]:
+        """The banner, or a refusal at connect time (after which the server hangs up)."""
+        refused = self.policy.check_connect(self.session)
+        if refused is not None:
+            self.policy.on_reject(self.session, "CONNECT", refused, "")
+            self.closed = True
+            return [str(refused)]
         return [f"220 {self.policy.banner()}"]
 
     def handle(self, line: str) -> list[str]:
@@ -210,6 +219,9 @@ class SmtpServer:
     def smtp_HELO(self, arg: str) -> list[str]:
         if not arg:
             return ["501 Syntax: HELO hostname"]  # smtpd.c helo_cmd: no enhanced code
+        refused = self._helo_refused(arg)
+        if refused is not None:
+            return refused
         # helo_cmd(): a HELO after EHLO keeps the protocol name ESMTP
         self.session.helo_name = arg
         self.session.protocol = self.session.protocol or "SMTP"
@@ -219,10 +231,21 @@ class SmtpServer:
     def smtp_EHLO(self, arg: str) -> list[str]:
         if not arg:
             return ["501 Syntax: EHLO hostname"]
+        refused = self._helo_refused(arg)
+        if refused is not None:
+            return refused
         self.session.helo_name, self.session.protocol = arg, "ESMTP"
         self.session.reset_transaction()
         lines = [self.policy.hostname(), *self.policy.ehlo_keywords(self.session)]
         return [f"250-{x}" for x in lines[:-1]] + [f"250 {lines[-1]}"]
+
+    def _helo_refused(self, name: str) -> list[str] | None:
+        """helo_cmd(): the check runs before the name is recorded, so the log lacks it."""
+        refused = self.policy.check_helo(self.session, name)
+        if refused is None:
+            return None
+        self.policy.on_reject(self.session, "HELO", refused, name)
+        return [str(refused)]
 
     def smtp_AUTH(self, arg: str) -> list[str]:
         """RFC 4954, in the order of smtpd_sasl_proto.c smtpd_sasl_auth_cmd()."""
@@ -358,6 +381,10 @@ class SmtpServer:
             # smtpd.c data_cmd: inside a transaction whose recipients were all refused
             # (a pipelining client sent DATA anyway) the reply is 554, not 503.
             return [str(S554_NO_VALID_RCPT)]
+        refused = self.policy.check_data(self.session)
+        if refused is not None:
+            self.policy.on_reject(self.session, "DATA", refused, "")
+            return [str(refused)]
         self.in_data = True
         return [str(S354_DATA)]
 

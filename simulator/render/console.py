@@ -19,15 +19,24 @@ HEADINGS = {
     "en": ("Time", "From → To", "What happened", "Reply", "Explanation"),
     "ja": ("時刻", "送り手 → 受け手", "できごと", "応答", "解説"),
 }
-STATUS_STYLE = {"delivered": "green", "bounced": "red", "queued": "yellow", "rejected": "red"}
+STATUS_STYLE = {"delivered": "green", "bounced": "red", "queued": "yellow", "rejected": "red",
+                "deleted": "red"}
+REPLY_WIDTH = 44  # the longest usual reply, "250 2.0.0 Ok: queued as 4A1B2C3D4E", is 34
+TIMELINE_HEADINGS = {
+    "en": ("Time", "+min", "MTA (queue ID)", "Target", "Result", "Next try"),
+    "ja": ("時刻", "経過(分)", "MTA (キュー ID)", "相手", "結果", "次の再試行"),
+}
 
 
 def hop_table(world: "World", lang: str = "en", msg: str | None = None) -> Table:
     table = Table(title=world.spec.title.get(lang), show_lines=False, expand=False)
     for i, heading in enumerate(HEADINGS.get(lang, HEADINGS["en"])):
-        # a time or a reply line is one unit a learner reads: never break it
+        # a time or a reply line is one unit a learner reads: never break it, unless a
+        # reply is longer than a third of the line (a greylisting text with its URL): then it
+        # folds, so the other columns keep their room
         table.add_column(heading, overflow="fold", no_wrap=(i in (0, 3)), vertical="top",
-                         ratio=(None, 2, 3, None, 4)[i])
+                         ratio=(None, 2, 3, None, 4)[i],
+                         max_width=REPLY_WIDTH if i == 3 else None)
     clock = world.engine.clock
     for hop in ordered_hops(world):
         if msg is not None and hop.msg != msg and not (hop.msg or "").startswith(msg + "."):
@@ -37,7 +46,9 @@ def hop_table(world: "World", lang: str = "en", msg: str | None = None) -> Table
         who += f"\n{proto}" if proto else ""
         what = f"{hop.action}" + (f" [{hop.qid}]" if hop.qid else "")
         what += f"\n{hop.detail}" if hop.detail else ""
-        table.add_row(clock.short(hop.t), who, what, hop.reply or "",
+        reply = hop.reply or ""  # a long reply folds (no_wrap only while it fits)
+        table.add_row(clock.short(hop.t), who, what,
+                      Text(reply, no_wrap=len(reply) <= REPLY_WIDTH, overflow="fold"),
                       explain(hop.action, hop.args, lang))
     return table
 
@@ -52,6 +63,8 @@ def outcome_lines(world: "World", lang: str = "en") -> list[Text]:
             head.append(f" to {o.host}:{o.where} at {clock.short(o.t)} after {o.hops} hops")
         else:
             head.append(f" at {clock.short(o.t)} on {o.host}: {o.where}")
+        if o.status == "queued" and o.next_try is not None:
+            head.append(f"; next try at {clock.short(o.next_try)}")
         lines.append(head)
     for f in world.trace.fetches:
         state = "ok" if f.ok else f"failed: {f.error}"
@@ -104,3 +117,41 @@ def check_lines(checks: list["Check"]) -> list[Text]:
 
 def make_console(width: int | None = None) -> Console:
     return Console(width=width, highlight=False, soft_wrap=False)
+
+
+def timeline_table(world: "World", msg: str, lang: str = "en") -> Table:
+    """One message's delivery attempts (render/timeline.py) as a table."""
+    from .timeline import timeline
+
+    table = Table(title=f"{msg}: {world.spec.title.get(lang)}", expand=False)
+    for i, heading in enumerate(TIMELINE_HEADINGS.get(lang, TIMELINE_HEADINGS["en"])):
+        table.add_column(heading, overflow="fold", no_wrap=(i in (0, 1, 5)), vertical="top",
+                         justify="right" if i == 1 else "left")
+    for row in timeline(world, msg):
+        who = row["host"] + (f" [{row['queue_id']}]" if row["queue_id"] else "")
+        if row["msg"] != msg:
+            who += f"\n({row['msg']})"
+        cells = (row["clock"], f"{row['minutes']:g}", who, row["target"], row["result"],
+                 row["next_try"] or "")
+        table.add_row(*(Text(c) for c in cells))  # no rich markup: "[ID]" is text
+    return table
+
+
+def queue_lines(world: "World", lang: str = "en") -> list[Text]:
+    """``mailq`` on every host that still has mail queued, as the run ends."""
+    from ..agents.mta import showq
+
+    out: list[Text] = []
+    for host in world.hosts.values():
+        if host.mta is None:
+            continue
+        items = showq.entries(host.mta.qmgr)
+        if not items:
+            continue
+        title = (f"── {host.name} のメールキュー (mailq) ──" if lang == "ja"
+                 else f"── {host.name}: mailq ──")
+        out.append(Text(title, style="bold"))
+        text = showq.mailq(items, world.engine.clock, host.mta.cf.flag("enable_long_queue_ids"))
+        out.extend(Text(line) for line in text.splitlines())
+        out.append(Text(""))
+    return out

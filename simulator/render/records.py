@@ -39,6 +39,8 @@ def outcome_record(world: "World", outcome: "Outcome") -> dict[str, Any]:
         "status": outcome.status, "t": round(outcome.t, 6),
         "clock": world.engine.clock.at(outcome.t).isoformat(timespec="milliseconds"),
         "host": outcome.host, "where": outcome.where, "dsn": outcome.dsn, "hops": outcome.hops,
+        "next_try": None if outcome.next_try is None else
+        world.engine.clock.at(outcome.next_try).isoformat(timespec="milliseconds"),
     }
 
 

@@ -185,8 +185,8 @@ def test_json_lines_and_hop_keys(runner: CliRunner) -> None:
 
 
 def _mailsim_command() -> list[str]:
-    exe = shutil.which("mailsim")
-    return [exe] if exe else [sys.executable, "-m", "simulator"]
+    # this checkout's code, never an installed mailsim that may come from another tree
+    return [sys.executable, "-m", "simulator"]
 
 
 def _fresh_json(hash_seed: str, *extra: str) -> bytes:
@@ -372,8 +372,10 @@ def test_help_in_process(runner: CliRunner) -> None:
 
 
 def test_help_of_installed_command() -> None:
-    done = subprocess.run([*_mailsim_command(), "--help"], check=False, capture_output=True,
-                          text=True, timeout=60, env={**os.environ, "COLUMNS": WIDTH})
+    exe = shutil.which("mailsim")
+    done = subprocess.run([*([exe] if exe else _mailsim_command()), "--help"], check=False,
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "COLUMNS": WIDTH})
     assert done.returncode == 0, done.stderr
     assert "Usage:" in done.stdout and "run" in done.stdout
     assert "Traceback" not in done.stderr

@@ -31,7 +31,8 @@ REFUSED = "connect to mx.example.org[192.0.2.25]:25: Connection refused"
 def qf(qid: str, queue: str = "deferred", at: float = 0.0, sender: str = "alice@example.net",
        rcpts: tuple[tuple[str, str, str | None], ...] = (("bob@example.org", "deferred", REFUSED),),
        attempts: int = 1) -> QueueFile:
-    recipients = [QueueRecipient(a, a, status, None, reason) for a, status, reason in rcpts]
+    recipients = [QueueRecipient(a, a, status, None, reason, defer_reason=reason)
+                  for a, status, reason in rcpts]
     f = QueueFile(qid, "m", sender, recipients, CONTENT, arrival=at, queue=queue)
     f.size = len(CONTENT)
     f.attempts = [at] * attempts

@@ -147,7 +147,7 @@ class FakeMta:
     def __init__(self, **overrides: str) -> None:
         self.cf = MainCf("mx.example.org", "192.0.2.25", {"mydomain": "example.org", **overrides,
                          "mydestination": "$myhostname, localhost.$mydomain, localhost, $mydomain"})
-        self.host = SimpleNamespace(log=lambda *a, **k: None)
+        self.host = SimpleNamespace(log=lambda *a, **k: None, faults=[])
 
     def local_domains(self) -> frozenset[str]:
         return frozenset(d.lower() for d in self.cf.list("mydestination"))

@@ -60,6 +60,15 @@ class FakePolicy:
     def authenticate(self, session: SmtpSession, user: str, password: str) -> bool:
         return self.users.get(user) == password
 
+    def check_connect(self, session: SmtpSession) -> Reply | None:
+        return None
+
+    def check_helo(self, session: SmtpSession, name: str) -> Reply | None:
+        return None
+
+    def check_data(self, session: SmtpSession) -> Reply | None:
+        return None
+
     def check_mail(self, session: SmtpSession, sender: str) -> Reply | None:
         return self.refuse_mail.get(sender)
 

@@ -105,7 +105,16 @@ class Policy:
     def authenticate(self, session: SmtpSession, user: str, password: str) -> bool:
         return self.users.get(user) == password
 
+    def check_connect(self, session: SmtpSession) -> Reply | None:
+        return None
+
+    def check_helo(self, session: SmtpSession, name: str) -> Reply | None:
+        return None
+
     def check_mail(self, session: SmtpSession, sender: str) -> Reply | None:
+        return None
+
+    def check_data(self, session: SmtpSession) -> Reply | None:
         return None
 
     def check_rcpt(self, session: SmtpSession, rcpt: str) -> Reply | None:

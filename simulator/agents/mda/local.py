@@ -38,8 +38,12 @@ class Local:
     def deliver(self, qf: "QueueFile", route: "Route", rcpts: list["QueueRecipient"],
                 stamps: Stamps) -> Generator[Any, Any, list[DeliveryResult]]:
         results = []
+        boot = self.mta.host.boot
         for rcpt in rcpts:  # a mailbox write takes time and may wait for the mbox lock
-            results.append((yield from self._one(qf, rcpt, stamps)))
+            result = yield from self._one(qf, rcpt, stamps)
+            if self.mta.host.boot != boot:
+                break  # the host went down meanwhile: this one was not written down
+            results.append(result)
         return results
 
     def _one(self, qf: "QueueFile", rcpt: "QueueRecipient",
@@ -49,7 +53,10 @@ class Local:
         if user is None:
             return self._log(qf, rcpt, stamps, "bounced", "5.1.1", f'unknown user: "{name}"')
         headers = DeliveryHeaders(qf.sender, rcpt.orig, rcpt.address.lower())
+        boot = self.mta.host.boot
         stored = yield from self._store(qf, user, headers)
+        if self.mta.host.boot != boot:  # a dead host logs nothing; deliver() drops this
+            return DeliveryResult(rcpt.address, "deferred", "4.3.0", stored.reason, "local")
         if stored.deferred:  # mbox lock not obtained: 4.2.0, tried again later (mailbox.c)
             return self._log(qf, rcpt, stamps, "deferred", "4.2.0", stored.reason)
         self._delivered(qf, rcpt, stored)
@@ -82,4 +89,5 @@ class Local:
         host = self.mta.host
         host.log("postfix/local", status_line(qf.qid, rcpt.address, rcpt.orig, "local", stamps,
                                               host.world.engine.now, dsn, status, reason))
-        return DeliveryResult(rcpt.address, status, dsn, reason, "local")  # type: ignore[arg-type]
+        return DeliveryResult(rcpt.address, status, dsn, reason, "local",  # type: ignore[arg-type]
+                              at=host.world.engine.now)

@@ -90,7 +90,11 @@ class MailboxStore:
             reason = (f"cannot update mailbox {d.path} for user {d.user.name}. "
                       f"{got.failure}")
             return Stored(d.path, reason, "", deferred=True)
+        boot = host.boot
         yield world.engine.env.timeout(WRITE_TIME)
+        if host.boot != boot:  # the host went down while writing: the queue still has it
+            lock.release(got.holder)
+            return Stored(d.path, "the host went down during the write", "", deferred=True)
         now = world.engine.now
         entry = mbox_entry(d.headers, d.content, world.engine.clock.asctime(now))
         host.fs.append(d.path, entry, owner=d.user.name, mode=0o600, mtime=now)
@@ -129,7 +133,10 @@ class MailboxStore:
                             "mailbox", "local", None, "maildir_tmp", None,
                             f"wrote {names.tmp} (no lock needed)",
                             None, (("path", names.tmp), ("maildir", d.path))))
+        boot = host.boot
         yield world.engine.env.timeout(WRITE_TIME)
+        if host.boot != boot:  # a crash leaves the file in tmp/, never seen by a reader
+            return Stored(d.path, "the host went down during the write", "", deferred=True)
         host.fs.rename(names.tmp, names.new)  # link() into new/, then unlink() the tmp name
         return Stored(d.path, "delivered to maildir", f"tmp/ renamed to {names.new}")
 

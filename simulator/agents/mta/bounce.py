@@ -1,44 +1,30 @@
-"""Models Postfix bounce(8): non-delivery notifications (RFC 3464 delivery status reports).
+"""Models Postfix bounce(8) and defer(8): who is told about failed or delayed mail.
 
-The report is built as bounce_notify_util.c builds it with the built-in failure template
-(bounce_templates.c): From ``Mail Delivery System <MAILER-DAEMON>``, Subject
-``Undelivered Mail Returned to Sender``, a multipart/report with the human-readable text,
-the message/delivery-status part and the returned message (message/rfc822, or only its
-headers as text/rfc822-headers when larger than bounce_size_limit). It is posted through
-cleanup like any other mail, from the null sender, so it takes hops back to the sender.
+- A failure notice (report.py) goes to the envelope sender, from the null sender, posted
+  through cleanup like any other mail, so it takes hops back to the sender
+  (``QID: sender non-delivery notification: NEWID``). With ``bounce`` in notify_classes
+  the postmaster gets a copy with the headers only.
+- A bounce that cannot be delivered (its own sender is null) is a double bounce
+  (bounce_notify_service.c): with the default notify_classes (resource, software) it is
+  discarded without a notice; with ``bounce`` or ``2bounce`` it goes to
+  2bounce_notice_recipient from double-bounce@$myhostname (``postmaster non-delivery
+  notification``). If that one fails too: ``undeliverable postmaster notification
+  discarded``. There is never a triple bounce.
+- A delay warning (``Delayed Mail (still being retried)``) goes to the sender once when
+  delay_warning_time has passed; with ``delay`` in notify_classes also to
+  delay_notice_recipient (bounce_warn_service.c).
 """
 
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING
 
-from ...model import rawmsg
 from ...model.trace import Hop, Outcome
 from .queue import QueueFile, QueueRecipient
+from .report import Notice, build
 
 if TYPE_CHECKING:
     from .mta import Mta
-
-BOUNCE_SIZE_LIMIT = 50000  # postconf(5) bounce_size_limit default
-FAILURE_TEXT = """\
-This is the mail system at host {myhostname}.
-
-I'm sorry to have to inform you that your message could not
-be delivered to one or more recipients. It's attached below.
-
-For further assistance, please send mail to postmaster.
-
-If you do so, please include this problem report. You can
-delete your own text from the attached returned message.
-
-                   The mail system"""
-
-
-def wrap(text: str) -> list[str]:
-    """bounce_print_wrap(): lines of at most 79 columns, continuations indented by 4."""
-    return textwrap.wrap(text, width=79, subsequent_indent="    ", break_long_words=False,
-                         break_on_hyphens=False) or [""]
 
 
 class Bounce:
@@ -47,82 +33,71 @@ class Bounce:
     def __init__(self, mta: "Mta") -> None:
         self.mta = mta
 
+    def double_bounce_address(self) -> str:
+        """mail_addr_double_bounce(): $double_bounce_sender@$myhostname."""
+        return f"{self.mta.cf['double_bounce_sender']}@{self.mta.cf['myhostname']}"
+
     def notify(self, qf: QueueFile, bounced: list[QueueRecipient]) -> None:
-        """Send one notification for the recipients that failed for good."""
+        """The recipients failed for good: tell whoever should hear of it."""
         host, world = self.mta.host, self.mta.host.world
         for rcpt in bounced:
             world.trace.set_outcome(Outcome(qf.msg, rcpt.orig, "bounced", world.engine.now,
                                             host.name, rcpt.reason or "", rcpt.dsn,
                                             world.trace.hop_count(qf.msg)))
-        if not qf.sender:
-            # SIMPLIFICATION: a bounce of a bounce (null sender) is only logged here;
-            # double-bounce handling per notify_classes comes with the queue issue.
-            host.log("postfix/bounce", f"{qf.qid}: undeliverable postmaster notification "
-                                       "discarded")
-            return
+        classes = set(self.mta.cf.list("notify_classes"))
+        if qf.sender.lower() == self.double_bounce_address().lower():
+            host.log("postfix/bounce",
+                     f"warning: {qf.qid}: undeliverable postmaster notification discarded")
+            self._bounce_hop(qf, "double_bounce_discarded", "postmaster notification discarded",
+                      "a failed postmaster notice is never bounced again")
+        elif not qf.sender:
+            if classes & {"bounce", "2bounce"}:
+                self._post(qf, bounced, Notice("failure", True, False, self._to("2bounce")),
+                           "postmaster non-delivery notification", double=True)
+            else:
+                self._bounce_hop(qf, "double_bounce_discarded", "discarded",
+                          "a bounce could not be delivered; notify_classes has neither "
+                          "bounce nor 2bounce, so nobody is told")
+        else:
+            self._post(qf, bounced, Notice("failure", False, False, qf.sender),
+                       "sender non-delivery notification")
+            if "bounce" in classes:
+                self._post(qf, bounced, Notice("failure", True, True, self._to("bounce")),
+                           "postmaster non-delivery notification", double=True)
+
+    def delay_warning(self, qf: QueueFile, delayed: list[QueueRecipient]) -> None:
+        """delay_warning_time has passed and the mail is still queued: warn once."""
+        self._post(qf, delayed, Notice("delay", False, True, qf.sender),
+                   "sender delay notification")
+        if "delay" in self.mta.cf.list("notify_classes"):
+            self._post(qf, delayed, Notice("delay", True, False, self._to("delay")),
+                       "postmaster delay notification", double=True)
+
+    def _to(self, kind: str) -> str:
+        """bounce_notice_recipient and friends; cleanup appends @$myorigin."""
+        name = self.mta.cf[f"{kind}_notice_recipient"]
+        return name if "@" in name else f"{name}@{self.mta.cf['myorigin']}"
+
+    def _post(self, qf: QueueFile, rcpts: list[QueueRecipient], notice: Notice, what: str,
+              double: bool = False) -> None:
+        host, world = self.mta.host, self.mta.host.world
         qid = self.mta.cleanup.open()
-        data = self.report(qf, bounced, qid)
-        host.log("postfix/bounce", f"{qf.qid}: sender non-delivery notification: {qid}")
+        data = build(self.mta.cf, world.engine.clock, world.engine.now, qf, rcpts, notice, qid)
+        host.log("postfix/bounce", f"{qf.qid}: {what}: {qid}")
+        action = "delay_warning" if notice.kind == "delay" else \
+            "postmaster_notice" if notice.postmaster_copy else "bounce"
+        suffix = {"delay_warning": ".delay", "postmaster_notice": ".postmaster"}.get(action,
+                                                                                    ".bounce")
         world.trace.add(Hop(world.engine.now, qf.msg, qf.qid, host.name, "qmgr", host.name,
-                            "bounce", None, None, "bounce", None,
-                            f"non-delivery notification {qid} to <{qf.sender}>", None,
-                            (("qid", qid), ("sender", qf.sender))))
-        self.mta.cleanup.commit(qid, qf.msg + ".bounce", "", [qf.sender], data,
+                            "bounce", None, None, action, None,
+                            f"{what} {qid} to <{notice.to}>", None,
+                            (("qid", qid), ("sender", notice.to))))
+        sender = self.double_bounce_address() if double else ""
+        self.mta.cleanup.commit(qid, qf.msg + suffix, sender, [notice.to], data,
                                 None, "local", "postfix/bounce", add_missing=True)
 
-    def report(self, qf: QueueFile, bounced: list[QueueRecipient], qid: str) -> bytes:
-        cf, clock = self.mta.cf, self.mta.host.world.engine.clock
-        now = self.mta.host.world.engine.now
-        boundary = f"{qid}.{int(clock.at(now).timestamp())}/{cf['myhostname']}"
-        original = qf.content
-        headers_only = len(original) > BOUNCE_SIZE_LIMIT
-        # smtputf8_enable = yes (default) forces 8bit and utf-8 (bounce_notify_util.c)
-        utf8 = cf.flag("smtputf8_enable")
-        cte = ["Content-Transfer-Encoding: 8bit"] if utf8 else []
-        charset = "utf-8" if utf8 else "us-ascii"
-        # cleanup qualifies MAILER-DAEMON with @$myorigin, as any local address
-        lines = [f"From: Mail Delivery System <MAILER-DAEMON@{cf['myorigin']}>",
-                 "Subject: Undelivered Mail Returned to Sender", f"To: {qf.sender}"]
-        msgid = rawmsg.get(qf.content, "Message-Id")
-        if msgid:
-            lines += [f"References: {msgid}", f"In-Reply-To: {msgid}"]
-        lines += ["Auto-Submitted: auto-replied", "MIME-Version: 1.0",
-                  "Content-Type: multipart/report; report-type=delivery-status;",
-                  f'\tboundary="{boundary}"', f"Content-Transfer-Encoding: {'8bit' if utf8 else '7bit'}",
-                  "", "This is a MIME-encapsulated message.", "", f"--{boundary}",
-                  "Content-Description: Notification",
-                  f"Content-Type: text/plain; charset={charset}", *cte, "",
-                  FAILURE_TEXT.format(myhostname=cf["myhostname"])]
-        for rcpt in bounced:
-            lines.append("")
-            lines += wrap(f"<{rcpt.address}>: {rcpt.reason}")
-        lines += ["", f"--{boundary}", "Content-Description: Delivery report",
-                  "Content-Type: message/delivery-status", *cte, "",
-                  f"Reporting-MTA: dns; {cf['myhostname']}",
-                  f"X-Postfix-Queue-ID: {qf.qid}", f"X-Postfix-Sender: rfc822; {qf.sender}",
-                  f"Arrival-Date: {clock.rfc5322(qf.arrival)}"]
-        for rcpt in bounced:
-            lines += self._recipient_fields(rcpt)
-        lines += ["", f"--{boundary}",
-                  "Content-Description: Undelivered " + ("Message Headers" if headers_only
-                                                         else "Message"),
-                  "Content-Type: " + ("text/rfc822-headers" if headers_only
-                                      else "message/rfc822"), *cte, "",
-                  f"Return-Path: <{qf.sender}>"]
-        body = original.split(b"\n\n", 1)[0] + b"\n" if headers_only else original
-        tail = ["", f"--{boundary}--", ""]
-        return ("\n".join(lines) + "\n").encode() + body.rstrip(b"\n") + b"\n" + \
-            "\n".join(tail).encode()
-
-    def _recipient_fields(self, rcpt: QueueRecipient) -> list[str]:
-        out = ["", f"Final-Recipient: rfc822; {rcpt.address}",
-               f"Original-Recipient: rfc822;{rcpt.orig}", "Action: failed",
-               f"Status: {rcpt.dsn}"]
-        remote, diagnostic = rcpt.remote_mta, rcpt.diagnostic
-        if remote:
-            out += wrap(f"Remote-MTA: dns; {remote}")
-        if diagnostic:
-            out += wrap(f"Diagnostic-Code: smtp; {diagnostic}")
-        else:
-            out += wrap(f"Diagnostic-Code: X-Postfix; {rcpt.reason}")
-        return out
+    def _bounce_hop(self, qf: QueueFile, action: str, reply: str, detail: str) -> None:
+        host, world = self.mta.host, self.mta.host.world
+        world.trace.add(Hop(world.engine.now, qf.msg, qf.qid, host.name, "qmgr", host.name,
+                            "bounce", None, None, action, reply, detail, None,
+                            (("qid", qf.qid),)))

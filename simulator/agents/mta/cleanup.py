@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ...model import rawmsg
 from ...model.trace import Hop
+from .backoff import warn_time, whole
 from .family import queue_ids
 from .header_rewrite import drop_headers, rewrite_local
 from .queue import QueueFile, QueueRecipient
@@ -43,9 +44,14 @@ class Cleanup:
     def commit(self, qid: str, msg: str, sender: str, recipients: list[str],
                content: bytes, received: str | None, client: str, program: str,
                add_missing: bool, from_value: str | None = None,
-               originals: list[str] | None = None) -> QueueFile:
+               originals: list[str] | None = None,
+               arrival: float | None = None) -> QueueFile:
         """Finish the queue file and place it in the incoming queue; ``originals`` are the
-        recipients as submitted (``yuki`` from sendmail), kept for X-Original-To/orig_to."""
+        recipients as submitted (``yuki`` from sendmail), kept for X-Original-To/orig_to.
+
+        ``arrival`` keeps an older arrival time (a file requeued by postsuper -r keeps its
+        time record, but gets a new creation time: its lifetime starts again).
+        """
         host = self.mta.host
         world = host.world
         now = world.engine.now
@@ -64,7 +70,11 @@ class Cleanup:
         host.log("postfix/cleanup", f"{qid}: message-id={message_id}", fresh=True)
         qf = QueueFile(qid, msg, sender, [QueueRecipient(r, o) for r, o in
                                              zip(recipients, originals or recipients)], content,
-                       arrival=now, client=client, log_program=program)
+                       arrival=now if arrival is None else arrival, client=client,
+                       log_program=program)
+        cf = self.mta.cf
+        qf.create, qf.mtime = whole(now), now  # the create_time record; the file's mtime
+        qf.warn_time = warn_time(qf.arrival, sender, cf.seconds("delay_warning_time"))
         qf.size = queue_size(content)
         qf.hops_before = rawmsg.count(content, "Received")
         detail = "added " + ", ".join(["Received:", *added]) if received else (

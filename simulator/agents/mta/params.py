@@ -69,6 +69,14 @@ DEFAULTS: dict[str, str] = {
     "hopcount_limit": "50",
     "message_size_limit": "10240000",
     "notify_classes": "resource, software",
+    "bounce_notice_recipient": "postmaster",
+    "2bounce_notice_recipient": "postmaster",
+    "delay_notice_recipient": "postmaster",
+    "double_bounce_sender": "double-bounce",
+    "bounce_size_limit": "50000",
+    "fast_flush_domains": "$relay_domains",
+    "smtp_mx_address_limit": "5",
+    "smtp_mx_session_limit": "2",
     "enable_long_queue_ids": "no",
     "enable_original_recipient": "yes",
     "smtp_connect_timeout": "30s",
@@ -95,7 +103,11 @@ _REF = re.compile(r"\$(\w+)|\$\{(\w+)\}")
 TIME = {"queue_run_delay", "minimal_backoff_time", "maximal_backoff_time",
         "maximal_queue_lifetime", "bounce_queue_lifetime", "delay_warning_time",
         "smtp_connect_timeout", "deliver_lock_delay", "stale_lock_time"}
-INTEGER = {"hopcount_limit", "message_size_limit", "deliver_lock_attempts", "smtpd_tls_loglevel"}
+INTEGER = {"hopcount_limit", "message_size_limit", "deliver_lock_attempts", "bounce_size_limit",
+           "smtp_mx_address_limit", "smtp_mx_session_limit", "smtpd_tls_loglevel"}
+# notify_classes names (postconf(5)); others are an error
+NOTIFY_CLASSES = ("2bounce", "bounce", "data", "delay", "policy", "protocol", "resource",
+                  "software")
 BOOLEAN = {"smtpd_sasl_auth_enable", "smtpd_delay_open_until_valid_rcpt", "smtpd_helo_required",
            "smtputf8_enable", "always_add_missing_headers", "enable_long_queue_ids",
            "enable_original_recipient", "smtpd_tls_auth_only", "disable_vrfy_command",
@@ -139,6 +151,11 @@ def check_value(name: str, value: str) -> str | None:
         return f"expected a whole number (got {value!r})"
     elif name in BOOLEAN and value.strip().lower() not in ("yes", "no"):
         return f"expected yes or no (got {value!r})"
+    elif name == "notify_classes":
+        unknown = [c for c in re.split(r"[\s,]+", value) if c and c not in NOTIFY_CLASSES]
+        if unknown:
+            return (f"unknown notify class {unknown[0]!r} "
+                    f"(expected some of: {', '.join(NOTIFY_CLASSES)})")
     elif name == "mailbox_delivery_lock":
         from ..mda.locks import parse_kinds
 

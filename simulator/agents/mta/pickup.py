@@ -21,9 +21,13 @@ from .resolve import canonical
 if TYPE_CHECKING:
     from ...host import User
     from .mta import Mta
+    from .queue import QueueFile
 
 # SIMPLIFICATION: postdrop → pickup hand-over takes a fixed 5 ms (a fifo wake-up and a read).
 PICKUP_DELAY = 0.005
+# SIMPLIFICATION: the mail_owner account ("postfix") owns requeued files; uid 89 is the number
+# Red Hat family systems reserve for it (other systems pick another).
+MAIL_OWNER_UID = 89
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,31 @@ class Pickup:
                            "postfix/pickup", add_missing=True,
                            from_value=from_header(sender, d.full_name),
                            originals=list(d.recipients))
+
+
+    def requeue(self, qf: "QueueFile") -> None:
+        """postsuper -r: the file waits in maildrop until pickup reads it."""
+        self.mta.host.world.engine.env.process(self._requeued(qf))
+
+    def _requeued(self, qf: "QueueFile") -> Generator[Any, Any, None]:
+        """pickup.c: a requeued file (owned by the mail system) is logged with its old ID,
+        gets a new Received: line and a new queue ID; its arrival time record is kept,
+        and cleanup writes a new creation time, so its lifetime starts again."""
+        mta, world = self.mta, self.mta.host.world
+        yield world.engine.env.timeout(PICKUP_DELAY)
+        if not mta.host.up or mta.qmgr.queues["maildrop"].get(qf.qid) is not qf:
+            return  # the host went down (maildrop keeps it) or postsuper -d removed it
+        del mta.qmgr.queues["maildrop"][qf.qid]
+        qid = mta.cleanup.open()
+        mta.host.log("postfix/pickup", f"{qid}: uid={MAIL_OWNER_UID} from=<{qf.sender}> "
+                                       f"orig_id={qf.qid}", fresh=True)
+        cf, now = mta.cf, world.engine.now
+        received = (f"by {cf['myhostname']} ({cf['mail_name']}, from userid {MAIL_OWNER_UID})"
+                    f"\n\tid {qid}; {world.engine.clock.rfc5322(now)}")
+        pending = qf.pending()
+        mta.cleanup.commit(qid, qf.msg, qf.sender, [r.address for r in pending], qf.content,
+                           received, "local", "postfix/pickup", add_missing=True,
+                           originals=[r.orig for r in pending], arrival=qf.arrival)
 
 
 def from_header(sender: str, full_name: str | None) -> str:

@@ -24,6 +24,9 @@ class QueueRecipient:
     remote_mta: str | None = None  # for the DSN: who refused it
     diagnostic: str | None = None  # for the DSN: the remote reply
     notified: bool = False  # a bounce was already sent for this recipient
+    # The defer log entry (mailq's reason in parentheses); qmgr resets the defer log when
+    # the file enters the active queue again (qmgr_message.c qmgr_message_alloc()).
+    defer_reason: str | None = None
 
 
 @dataclass(slots=True)
@@ -39,7 +42,12 @@ class QueueFile:
     client: str = "local"  # "name[ip]" of the SMTP client, or "local" for pickup
     log_program: str = "postfix/smtpd"
     hops_before: int = 0  # Received: headers already present, for hopcount_limit
-    attempts: list[float] = field(default_factory=list)
+    attempts: list[float] = field(default_factory=list)  # when each delivery attempt began
+    create: int = 0  # whole second cleanup created the file: the expiry base (create_time)
+    mtime: float = 0.0  # the file's time stamp: a deferred file is not scanned before it
+    warn_time: int = 0  # when a delay warning is due (0: none; -1: already sent)
+    next_try: float | None = None  # the deferred-queue scan that will pick the file up
+    forced_expire: bool = False  # postsuper -e: return it to the sender at the next scan
 
     def pending(self) -> list[QueueRecipient]:
         return [r for r in self.recipients if r.status in ("pending", "deferred")]

@@ -1,15 +1,19 @@
 """Models Postfix smtp(8): deliver to the next hop's MX hosts over SMTP port 25.
 
-The MX walk follows RFC 5321 §5.1 (see net/dns.py): each MX host in order, each of its
-addresses; a connection failure or a 4xx greeting moves on to the next (smtp_connect.c);
-the first server that answers the transaction decides each recipient: 2xx sent, 4xx
-deferred, 5xx bounced, with the server's words quoted as Postfix quotes them.
+The MX walk follows RFC 5321 §5.1 (see net/dns.py): each MX host in preference order, each
+of its addresses, at most smtp_mx_address_limit addresses and smtp_mx_session_limit
+sessions (smtp_connect.c). Every failed connection is logged (``connect to
+mx1.example.org[192.0.2.25]:25: Connection refused``) and the next address is tried. A
+server that is not the last one to try and answers with a temporary (4xx) error keeps the
+affected recipients for the next server, logged as ``QID: host ... said: ...``
+(smtp_trouble.c smtp_bulk_fail(), smtp_rcpt_fail()); the last server's 4xx defers them,
+any server's 5xx bounces them at once, 2xx after the end of data means sent. Whatever is
+left when no server could be reached is deferred with the last connection error.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ...model.message import Envelope
@@ -25,6 +29,8 @@ if TYPE_CHECKING:
     from ...net.dns import MXResult
     from .mta import Mta
 
+LOST = "lost connection"  # SmtpClientResult.failed_command when the server went away
+
 
 class SmtpClient:
     __slots__ = ("mta",)
@@ -34,36 +40,40 @@ class SmtpClient:
 
     def deliver(self, qf: QueueFile, route: Route, rcpts: list[QueueRecipient],
                 stamps: Stamps) -> Generator[Any, Any, list[DeliveryResult]]:
-        world = self.mta.host.world
         mx = yield from self._lookup(qf, route.nexthop)
         if mx.status != "ok":
             status = "deferred" if mx.temporary else "bounced"
-            dsn = mx.dsn or "4.4.3"
-            return self._results(qf, rcpts, status, dsn, mx.detail, "none", stamps)
-        last_reason = "no MX host could be reached"
-        for mxhost in mx.hosts:
-            for ip in mxhost.addresses:
-                label = f"{mxhost.hostname}[{ip}]"
-                conn = world.connect(self.mta.host, ip, 25,
-                                     self.mta.cf.seconds("smtp_connect_timeout"))
-                if conn.failure is not None:
-                    yield from world.wait_failed(self.mta.host, "smtp", qf.msg, qf.qid, conn)
-                    last_reason = f"connect to {label}:25: {conn.failure}"
-                    self._hop_failed(qf, mxhost.hostname, last_reason)
-                    continue
-                result = yield from self._transfer(qf, rcpts, conn, stamps)
-                if result.failure is not None and result.failed_command == "initial greeting" \
-                        and result.failure.startswith("4"):
-                    last_reason = f"host {label} refused to talk to me: {result.failure}"
-                    continue
-                if result.failure == NO_STARTTLS:  # smtp_tls_security_level = encrypt
-                    last_reason = f"TLS is required, but was not offered by host {label}"
-                    continue
-                # smtp(8) reports each recipient as soon as the end-of-data reply is in,
-                # before its QUIT (smtp_proto.c)
-                when = result.data_done if result.data_done is not None else world.engine.now
-                return self._verdicts(qf, rcpts, result, label, stamps, when)
-        return self._results(qf, rcpts, "deferred", "4.4.1", last_reason, "none", stamps)
+            return self._results(qf, rcpts, status, mx.dsn or "4.4.3", mx.detail, "none", stamps)
+        cf, boot = self.mta.cf, self.mta.host.boot
+        servers = [(h.hostname, ip) for h in mx.hosts for ip in h.addresses]
+        servers = servers[:max(1, cf.integer("smtp_mx_address_limit"))]
+        session_limit = cf.integer("smtp_mx_session_limit")
+        left, out = list(rcpts), list[DeliveryResult]()
+        last_reason, sessions = "no MX host could be reached", 0
+        for i, (name, ip) in enumerate(servers):
+            label = f"{name}[{ip}]"
+            conn = self.mta.host.world.connect(self.mta.host, ip, 25,
+                                               cf.seconds("smtp_connect_timeout"))
+            if conn.failure is not None:
+                yield from self.mta.host.world.wait_failed(self.mta.host, "smtp", qf.msg,
+                                                           qf.qid, conn)
+                if self.mta.host.boot != boot:
+                    return out  # this host went down while waiting: nothing more happens
+                last_reason = f"connect to {label}:25: {conn.failure}"
+                self._connect_failed(qf, name, last_reason)
+                continue
+            sessions += 1
+            final = i == len(servers) - 1 or sessions == session_limit
+            result = yield from self._transfer(qf, left, conn, stamps)
+            if self.mta.host.boot != boot:
+                return out
+            done, left = self._verdicts(qf, left, result, label, stamps, final)
+            out += done
+            if not left or final:
+                break
+        if left:
+            out += self._results(qf, left, "deferred", "4.4.1", last_reason, "none", stamps)
+        return out
 
     def _lookup(self, qf: QueueFile, nexthop: str) -> Generator[Any, Any, "MXResult"]:
         world = self.mta.host.world
@@ -94,49 +104,81 @@ class SmtpClient:
         return (yield from smtp_session(caller, conn, envelope, qf.content, options))
 
     def _verdicts(self, qf: QueueFile, rcpts: list[QueueRecipient], result: SmtpClientResult,
-                  label: str, stamps: Stamps, when: float) -> list[DeliveryResult]:
-        out = []
+                  label: str, stamps: Stamps, final: bool
+                  ) -> tuple[list[DeliveryResult], list[QueueRecipient]]:
+        """Each recipient's fate at this server: results, and those kept for the next one."""
+        # smtp(8) reports each recipient as soon as its reply is in (smtp_proto.c)
+        when = result.data_done if result.data_done is not None else self._now()
+        out: list[DeliveryResult] = []
+        kept: list[QueueRecipient] = []
         for rcpt in rcpts:
-            reply = result.rcpt_replies.get(rcpt.address)
-            command = "RCPT TO"
-            if reply is None or reply.startswith("2"):
-                reply, command = _session_reply(result)
+            reply, why = _verdict(result, rcpt.address, label)
+            soft = reply.startswith("4") or result.failed_command == LOST
             if reply.startswith("2"):
                 out.append(self._one(qf, rcpt, "sent", _dsn(reply, "2.0.0"), reply,
                                      f"{label}:25", stamps, when))
-                continue
-            status = "deferred" if reply.startswith("4") else "bounced"
-            why = f"host {label} said: {reply} (in reply to {command} command)"
-            verdict = self._one(qf, rcpt, status, _dsn(reply, reply[0] + ".0.0"), why,
-                                f"{label}:25", stamps, when)
-            out.append(replace(verdict, remote_mta=label.split("[")[0], diagnostic=reply))
-        return out
+            elif soft and not final:
+                self.mta.host.log("postfix/smtp", f"{qf.qid}: {why}", t=when)
+                kept.append(rcpt)
+            else:
+                status = "deferred" if soft else "bounced"
+                dsn = "4.4.2" if result.failed_command == LOST else _dsn(reply, reply[0] + ".0.0")
+                res = self._one(qf, rcpt, status, dsn, why, f"{label}:25", stamps, when)
+                local = result.failed_command == LOST or result.failure == NO_STARTTLS
+                remote = None if local else label.split("[")[0]
+                out.append(DeliveryResult(res.recipient, res.status, res.dsn, res.reason,
+                                          res.relay, remote, reply if remote else None, res.at))
+        return out, kept
 
     def _results(self, qf: QueueFile, rcpts: list[QueueRecipient], status: str, dsn: str,
                  reason: str, relay: str, stamps: Stamps) -> list[DeliveryResult]:
+        if stamps.conn_done is None:  # smtp_bulk_fail(): set-up ends with the failure
+            stamps.conn_done = self._now()
         return [self._one(qf, r, status, dsn, reason, relay, stamps) for r in rcpts]
 
     def _one(self, qf: QueueFile, rcpt: QueueRecipient, status: str, dsn: str, reason: str,
              relay: str, stamps: Stamps, when: float | None = None) -> DeliveryResult:
         host = self.mta.host
-        t = host.world.engine.now if when is None else when
+        t = self._now() if when is None else when
         line = status_line(qf.qid, rcpt.address, rcpt.orig, relay, stamps, t, dsn, status,
                            reason)
         host.log("postfix/smtp", line, t=t)
-        return DeliveryResult(rcpt.address, status, dsn, reason, relay)  # type: ignore[arg-type]
+        return DeliveryResult(rcpt.address, status, dsn, reason, relay,  # type: ignore[arg-type]
+                              at=t)
 
-    def _hop_failed(self, qf: QueueFile, target: str, reason: str) -> None:
+    def _connect_failed(self, qf: QueueFile, target: str, reason: str) -> None:
         world = self.mta.host.world
+        # smtp_connect.c: every failed connection is logged, without a queue ID
+        self.mta.host.log("postfix/smtp", reason)
         world.trace.add(Hop(world.engine.now, qf.msg, qf.qid, self.mta.host.name, "smtp",
                             target, "smtpd", "SMTP", 25, "connect_failed", None, reason, None,
                             (("server", target), ("reason", reason))))
 
+    def _now(self) -> float:
+        return self.mta.host.world.engine.now
 
-def _session_reply(result: SmtpClientResult) -> tuple[str, str]:
-    """The reply that decided the whole transaction and the command it answered."""
-    if result.failure is not None:
-        return result.failure, result.failed_command or "DATA"
-    return result.data_reply or "250 2.0.0 Ok", "end of DATA"
+
+def _verdict(result: SmtpClientResult, rcpt: str, label: str) -> tuple[str, str]:
+    """The reply that decides one recipient at this server, and Postfix's words for it."""
+    if result.failed_command == LOST:
+        assert result.failure is not None
+        return result.failure, result.failure
+    if result.failure == NO_STARTTLS:  # smtp_tls_security_level = encrypt (smtp_proto.c)
+        text = f"TLS is required, but was not offered by host {label}"
+        return f"454 4.7.4 {text}", text
+    if result.failed_command == "initial greeting":
+        assert result.failure is not None
+        return result.failure, f"host {label} refused to talk to me: {result.failure}"
+    rcpt_reply = result.rcpt_replies.get(rcpt)
+    if result.failed_command == "MAIL FROM" or rcpt_reply is None:
+        reply, command = result.failure or "451 4.3.0 no reply", result.failed_command or "MAIL FROM"
+    elif not rcpt_reply.startswith("2"):
+        reply, command = rcpt_reply, "RCPT TO"
+    elif result.failure is not None:
+        reply, command = result.failure, result.failed_command or "end of DATA"
+    else:
+        return result.data_reply or "250 2.0.0 Ok", ""
+    return reply, f"host {label} said: {reply} (in reply to {command} command)"
 
 
 def _dsn(reply: str, default: str) -> str:

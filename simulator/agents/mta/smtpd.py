@@ -151,10 +151,25 @@ class Smtpd:
                            f"authentication failure, sasl_username={user}")
         return False
 
+    def check_connect(self, session: SmtpSession) -> Reply | None:
+        return self._injected(session, "connect")
+
+    def check_helo(self, session: SmtpSession, name: str) -> Reply | None:
+        return self._injected(session, "helo")
+
     def check_mail(self, session: SmtpSession, sender: str) -> Reply | None:
-        return None
+        return self._injected(session, "mail")
+
+    def check_data(self, session: SmtpSession) -> Reply | None:
+        return self._injected(session, "data")
 
     def check_rcpt(self, session: SmtpSession, rcpt: str) -> Reply | None:
+        refused = self._restrictions(session, rcpt)
+        # a lab's forced reply (a policy service such as postgrey) comes after the
+        # built-in restrictions, as check_policy_service does in a real list
+        return refused if refused is not None else self._injected(session, "rcpt", rcpt)
+
+    def _restrictions(self, session: SmtpSession, rcpt: str) -> Reply | None:
         """smtpd_check.c smtpd_check_rcpt() with smtpd_delay_reject = yes: the client,
         HELO and sender lists, then the relay list, the recipient list, and at the end
         reject_unlisted_recipient (smtpd_reject_unlisted_recipient)."""
@@ -186,6 +201,10 @@ class Smtpd:
 
     def end_of_data(self, session: SmtpSession, data: bytes) -> Reply:
         assert session.queue_id is not None and session.sender is not None
+        refused = self._injected(session, "end_of_data")
+        if refused is not None:  # the queue file is discarded (cleanup never commits)
+            self.on_reject(session, "END-OF-MESSAGE", refused, "")
+            return refused
         qid, sender, rcpts = session.queue_id, session.sender, list(session.recipients)
         received = self._received(session, qid, rcpts)
         content = data
@@ -205,12 +224,27 @@ class Smtpd:
         if stage == "AUTH":  # the client gave up with "*" (smtpd_sasl_glue.c)
             self._log(session, f"warning: {_label(session)}: SASL {arg} authentication aborted")
             return
-        # smtpd_check.c log_whatsup(): NOQUEUE when no queue file exists yet
+        # smtpd_check.c log_whatsup(): NOQUEUE when no queue file exists yet; each field
+        # only when known (the protocol is SMTP until EHLO)
         qid = session.queue_id or "NOQUEUE"
-        to = f" to=<{arg}>" if stage == "RCPT" else ""
-        self._log(session, f"{qid}: reject: {stage} from {_label(session)}: {reply}; "
-                           f"from=<{session.sender or arg}>{to} proto={session.protocol} "
-                           f"helo=<{session.helo_name}>")
+        sender = arg if stage == "MAIL" and session.sender is None else session.sender
+        rcpt = arg if stage == "RCPT" else (session.recipients[-1] if session.recipients
+                                            and stage in ("DATA", "END-OF-MESSAGE") else None)
+        text = f"{qid}: reject: {stage} from {_label(session)}: {reply};"
+        text += f" from=<{sender}>" if sender is not None else ""
+        text += f" to=<{rcpt}>" if rcpt is not None else ""
+        text += f" proto={session.protocol or 'SMTP'}"
+        text += f" helo=<{session.helo_name}>" if session.helo_name else ""
+        self._log(session, text)
+
+    def _injected(self, session: SmtpSession, stage: str, rcpt: str | None = None
+                  ) -> Reply | None:
+        """A reply the lab forces at this stage (events smtp_reply), if one is due."""
+        for fault in self.mta.host.faults:
+            reply = fault.take(stage, session.now, rcpt)
+            if reply is not None:
+                return reply
+        return None
 
     # --- connection events -----------------------------------------------------------------
     def log_connect(self, session: SmtpSession) -> None:

@@ -1,0 +1,169 @@
+"""The text of Postfix bounce(8) notices: RFC 3464 delivery status reports.
+
+Built as bounce/bounce_notify_util.c builds them with the built-in templates
+(bounce/bounce_templates.c): the failure notice ("Undelivered Mail Returned to Sender"),
+the delay notice ("Delayed Mail (still being retried)"), and their postmaster copies
+("Postmaster Copy: Undelivered Mail", "Postmaster Warning: Delayed Mail", without the
+polite text). A multipart/report with the human-readable part, the message/delivery-status
+part (Reporting-MTA, Final-Recipient, Action, Status, Remote-MTA, Diagnostic-Code) and the
+returned message or only its headers. docs/reference/postfix-formats.md §8 has an example.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ...model import rawmsg
+from .queue import QueueFile, QueueRecipient
+
+if TYPE_CHECKING:
+    from ...engine import Clock
+    from .params import MainCf
+
+FAILURE_TEXT = """\
+This is the mail system at host {myhostname}.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients. It's attached below.
+
+For further assistance, please send mail to postmaster.
+
+If you do so, please include this problem report. You can
+delete your own text from the attached returned message.
+
+                   The mail system"""
+
+DELAY_TEXT = """\
+This is the mail system at host {myhostname}.
+
+####################################################################
+# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #
+####################################################################
+
+Your message could not be delivered for more than {hours} hour(s).
+It will be retried until it is {days} day(s) old.
+
+For further assistance, please send mail to postmaster.
+
+If you do so, please include this problem report. You can
+delete your own text from the attached returned message.
+
+                   The mail system"""
+
+SUBJECTS = {("failure", False): "Undelivered Mail Returned to Sender",
+            ("failure", True): "Postmaster Copy: Undelivered Mail",
+            ("delay", False): "Delayed Mail (still being retried)",
+            ("delay", True): "Postmaster Warning: Delayed Mail"}
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Which notice, for whom: the template, a postmaster copy or not, the whole message
+    or its headers only (DSN_RET_HDRS), and the To: address."""
+
+    kind: str  # "failure" | "delay"
+    postmaster_copy: bool
+    headers_only: bool
+    to: str
+
+
+def wrap(text: str) -> list[str]:
+    """bounce_print_wrap(): lines of at most 79 columns, continuations indented by 4."""
+    return textwrap.wrap(text, width=79, subsequent_indent="    ", break_long_words=False,
+                         break_on_hyphens=False) or [""]
+
+
+def build(cf: "MainCf", clock: "Clock", now: float, qf: QueueFile,
+          rcpts: list[QueueRecipient], notice: Notice, new_qid: str) -> bytes:
+    boundary = f"{qf.qid}.{int(clock.at(now).timestamp())}/{cf['myhostname']}"
+    original = qf.content
+    limit = cf.integer("bounce_size_limit")
+    headers_only = notice.headers_only or (limit > 0 and len(original) > limit)
+    # smtputf8_enable = yes (default) forces 8bit and utf-8 (bounce_notify_util.c)
+    utf8 = cf.flag("smtputf8_enable")
+    cte = ["Content-Transfer-Encoding: 8bit"] if utf8 else []
+    # post_mail.c post_mail_init(): every notice starts with these two lines
+    date = clock.rfc5322(now)
+    lines = [f"Received: by {cf['myhostname']} ({cf['mail_name']})", f"\tid {new_qid}; {date}",
+             f"Date: {date}"]
+    lines += _headers(cf, qf, notice, boundary, utf8)
+    lines += ["", "This is a MIME-encapsulated message.", "", f"--{boundary}",
+              "Content-Description: Notification",
+              f"Content-Type: text/plain; charset={'utf-8' if utf8 else 'us-ascii'}", *cte, ""]
+    if not notice.postmaster_copy:
+        lines += _boilerplate(cf, notice.kind).split("\n")
+    for rcpt in rcpts:
+        lines.append("")
+        lines += wrap(f"{_who(rcpt)}: {rcpt.reason}")
+    # message/delivery-status gets a CTE only when the original asked for SMTPUTF8
+    lines += ["", f"--{boundary}", "Content-Description: Delivery report",
+              "Content-Type: message/delivery-status", "",
+              f"Reporting-MTA: dns; {cf['myhostname']}",
+              f"X-{cf['mail_name']}-Queue-ID: {qf.qid}"]
+    if qf.sender:
+        lines.append(f"X-{cf['mail_name']}-Sender: rfc822; {qf.sender}")
+    lines.append(f"Arrival-Date: {clock.rfc5322(qf.arrival)}")
+    for rcpt in rcpts:
+        lines += _recipient_fields(cf, clock, qf, rcpt, notice.kind)
+    undelivered = "Undelivered " if notice.kind in ("failure", "delay") else ""
+    lines += ["", f"--{boundary}",
+              f"Content-Description: {undelivered}Message" + (" Headers" if headers_only else ""),
+              "Content-Type: " + ("text/rfc822-headers" if headers_only else "message/rfc822"),
+              *cte, "", f"Return-Path: <{qf.sender}>"]
+    body = original.split(b"\n\n", 1)[0] + b"\n" if headers_only else original
+    tail = ["", f"--{boundary}--", ""]
+    return ("\n".join(lines) + "\n").encode() + body.rstrip(b"\n") + b"\n" + \
+        "\n".join(tail).encode()
+
+
+def _headers(cf: "MainCf", qf: QueueFile, notice: Notice, boundary: str,
+             utf8: bool) -> list[str]:
+    # cleanup qualifies MAILER-DAEMON with @$myorigin, as any local address
+    lines = [f"From: Mail Delivery System <MAILER-DAEMON@{cf['myorigin']}>",
+             f"Subject: {SUBJECTS[(notice.kind, notice.postmaster_copy)]}", f"To: {notice.to}"]
+    msgid = rawmsg.get(qf.content, "Message-Id")
+    if msgid:
+        lines += [f"References: {msgid}", f"In-Reply-To: {msgid}"]
+    auto = "auto-generated" if notice.postmaster_copy else "auto-replied"
+    return lines + [f"Auto-Submitted: {auto}", "MIME-Version: 1.0",
+                    "Content-Type: multipart/report; report-type=delivery-status;",
+                    f'\tboundary="{boundary}"',
+                    f"Content-Transfer-Encoding: {'8bit' if utf8 else '7bit'}"]
+
+
+def _boilerplate(cf: "MainCf", kind: str) -> str:
+    if kind == "failure":
+        return FAILURE_TEXT.format(myhostname=cf["myhostname"])
+    # $delay_warning_time_hours and $maximal_queue_lifetime_days: whole units, rounded
+    # down (bounce_template.c bounce_template_lookup())
+    return DELAY_TEXT.format(myhostname=cf["myhostname"],
+                             hours=int(cf.seconds("delay_warning_time")) // 3600,
+                             days=int(cf.seconds("maximal_queue_lifetime")) // 86400)
+
+
+def _who(rcpt: QueueRecipient) -> str:
+    """``<addr>``, or ``<addr> (expanded from <orig>)`` when aliasing changed it."""
+    if rcpt.orig and rcpt.orig.lower() != rcpt.address.lower():
+        return f"<{rcpt.address}> (expanded from <{rcpt.orig}>)"
+    return f"<{rcpt.address}>"
+
+
+def _recipient_fields(cf: "MainCf", clock: "Clock", qf: QueueFile, rcpt: QueueRecipient,
+                      kind: str) -> list[str]:
+    # smtpd records the ORCPT "rfc822;addr" (no space); local submission has none and the
+    # original address is printed as "rfc822; addr" (bounce_recipient_dsn())
+    orcpt = f"rfc822;{rcpt.orig}" if qf.client != "local" else f"rfc822; {rcpt.orig}"
+    out = ["", f"Final-Recipient: rfc822; {rcpt.address}", f"Original-Recipient: {orcpt}",
+           f"Action: {'failed' if kind == 'failure' else 'delayed'}", f"Status: {rcpt.dsn}"]
+    if rcpt.remote_mta:
+        out += wrap(f"Remote-MTA: dns; {rcpt.remote_mta}")
+    if rcpt.diagnostic:
+        out += wrap(f"Diagnostic-Code: smtp; {rcpt.diagnostic}")
+    else:
+        out += wrap(f"Diagnostic-Code: X-{cf['mail_name']}; {rcpt.reason}")
+    if kind == "delay":
+        until = qf.arrival + cf.seconds("maximal_queue_lifetime")
+        out.append(f"Will-Retry-Until: {clock.rfc5322(until)}")
+    return out
