@@ -214,3 +214,23 @@ def test_family_mailq_and_newaliases() -> None:
         "/etc/aliases: 2 aliases, longest 5 bytes, 23 bytes total\n")  # 10+4, 4+5
     postfix_host = deferred_world("postfix").hosts["mx.example.jp"]
     assert family_mailq(postfix_host) is None and family_newaliases(postfix_host) is None
+
+
+def test_mailq_and_sendmail_bp_follow_the_family() -> None:
+    from simulator.commands import run_command
+    from simulator.commands.queue_formats import family_mailq
+
+    host = deferred_world("sendmail").hosts["mx.example.jp"]
+    user = host.users["frank"]
+    expected = family_mailq(host)
+    assert expected is not None and expected.output.startswith("\t\t/var/spool/mqueue")
+    assert run_command(host, user, "mailq").output == expected.output
+    assert run_command(host, user, "sendmail -bp").output == expected.output
+    # Postfix's own queue commands do not exist there; sendmail -q still flushes
+    assert run_command(host, user, "postqueue -p").status == 127
+    assert run_command(host, host.users["root"], "postsuper -d ALL").output == (
+        "bash: postsuper: command not found\n")
+    assert run_command(host, user, "sendmail -q").status == 0
+    exim_host = deferred_world("exim").hosts["mx.example.jp"]
+    assert run_command(exim_host, exim_host.users["frank"], "mailq").output == run_command(
+        exim_host, exim_host.users["frank"], "exim -bp").output
