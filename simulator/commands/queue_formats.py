@@ -37,6 +37,7 @@ from ..agents.mta.family import SPOOL
 from ..model import rawmsg
 
 if TYPE_CHECKING:
+    from ..agents.mta.qmgr import Qmgr
     from ..agents.mta.queue import QueueFile
     from ..engine import Clock
     from ..host import Host
@@ -161,7 +162,7 @@ def family_mailq(host: "Host") -> "CommandResult | None":
     return CommandResult(exim_bp(files, host.world.engine.now), 0)
 
 
-def queued_files(qmgr: object) -> list["QueueFile"]:
+def queued_files(qmgr: "Qmgr") -> list["QueueFile"]:
     """Every queue file of a host's qmgr (agents/mta/qmgr.py Qmgr.queues)."""
-    queues = getattr(qmgr, "queues")
+    queues = qmgr.queues
     return [qf for name in LISTED for qf in queues.get(name, {}).values()]

@@ -115,8 +115,8 @@ class _Dialogue:
         for i, (side, names) in enumerate(tls.flights()):
             self.result.lines.append((start + i * self.rtt / 2, f"TLS-{side}", names))
         done = start + (len(tls.flights()) - 1) * self.rtt / 2
-        self.result.lines.append((done, "TLS", f"{tls.summary()}; the lines below travel "
-                                               f"encrypted (C~, S~)"))
+        summary = f"{tls.summary()}; the lines below travel encrypted (C~, S~)"
+        self.result.lines.append((done, "TLS", summary))
         self.result.encrypted_from = len(self.result.lines)
         self.server.start_tls()
         self.result.tls, self.result.tls_done = tls, done

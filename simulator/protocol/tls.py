@@ -49,8 +49,8 @@ class TlsSession:
         """The handshake messages, (sender, names), for the transcript."""
         if self.protocol == "TLSv1.3":
             return (("C", "ClientHello"),
-                    ("S", "ServerHello, EncryptedExtensions, Certificate, CertificateVerify, "
-                          "Finished"),
+                    ("S", ("ServerHello, EncryptedExtensions, Certificate, CertificateVerify, "
+                           "Finished")),
                     ("C", "Finished"))
         return (("C", "ClientHello"),
                 ("S", "ServerHello, Certificate, ServerKeyExchange, ServerHelloDone"),

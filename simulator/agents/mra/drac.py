@@ -33,7 +33,7 @@ DB_FILE = "/etc/mail/dracd.db"
 class Dracd:
     """rpc.dracd on one host: its database file and its expiry sweeps."""
 
-    __slots__ = ("host", "expire", "_next_sweep", "_armed", "_generation", "_sweeping")
+    __slots__ = ("_armed", "_generation", "_next_sweep", "_sweeping", "expire", "host")
 
     def __init__(self, host: "Host", expire: float) -> None:
         self.host = host

@@ -247,7 +247,7 @@ class SendmailIds:
     base-60 character each, a two-character sequence from a random offset, the PID in
     six digits: ``631000Ab012345``."""
 
-    __slots__ = ("_rng", "_clock", "_pid", "_offset", "_count")
+    __slots__ = ("_clock", "_count", "_offset", "_pid", "_rng")
 
     def __init__(self, rng: random.Random, clock: "object", pid: "object") -> None:
         self._rng, self._clock, self._pid = rng, clock, pid

@@ -13,8 +13,9 @@ submission (587) and submissions (465) are Postfix's master.cf examples.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ...model.address import domain_of, local_of
 from ...model.status import S250_QUEUED, S550_USER_UNKNOWN, Reply
