@@ -23,7 +23,7 @@ from .model.trace import Hop
 if TYPE_CHECKING:
     from .world import World
 
-SERVICE_PORTS = {"smtp": 25, "submission": 587, "pop3": 110}
+SERVICE_PORTS = {"smtp": 25, "submission": 587, "submissions": 465, "pop3": 110, "imap": 143}
 
 
 class EventBase(BaseModel):
@@ -80,13 +80,13 @@ class ServiceDown(EventBase):
 
     do: Literal["service_down"]
     host: str
-    service: Literal["smtp", "submission", "pop3"]
+    service: Literal["smtp", "submission", "submissions", "pop3", "imap"]
 
 
 class ServiceUp(EventBase):
     do: Literal["service_up"]
     host: str
-    service: Literal["smtp", "submission", "pop3"]
+    service: Literal["smtp", "submission", "submissions", "pop3", "imap"]
 
 
 class DnsFailure(EventBase):

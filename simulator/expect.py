@@ -81,6 +81,11 @@ def mailbox_messages(world: "World", host: str, path: str) -> list[bytes]:
     return split_mbox(h.fs.read(path) or b"")
 
 
+def _unfolded(data: bytes) -> bytes:
+    """Header continuation lines joined with one space, so a text can span a fold."""
+    return data.replace(b"\r\n", b"\n").replace(b"\n\t", b" ").replace(b"\n ", b" ")
+
+
 def _mailbox(world: "World", exp: "ExpectMailbox") -> Check:
     messages = mailbox_messages(world, exp.host, exp.path)
     wrong = [] if len(messages) == exp.messages else [f"{len(messages)} messages"]
@@ -96,6 +101,10 @@ def _mailbox(world: "World", exp: "ExpectMailbox") -> Check:
     text = f"{exp.host}:{exp.path} holds {exp.messages} message(s)"
     text += f" with {', '.join(exp.headers)}" if exp.headers else ""
     text += "".join(f", {k}: {v}" for k, v in exp.values.items())
+    for shown in exp.contains:
+        if not any(shown.encode() in _unfolded(data) for data in messages):
+            wrong.append(f"no message has {shown!r}")
+    text += f" showing {', '.join(repr(t) for t in exp.contains)}" if exp.contains else ""
     if exp.seen is not None:
         seen = _seen_count(world, exp.host, exp.path)
         text += f", {exp.seen} marked read"
@@ -161,8 +170,13 @@ def _action(world: "World", exp: "ExpectAction") -> Check:
     now = world.engine.now
     got = sum(1 for h in world.trace.hops if h.action == exp.action and h.t <= now
               and (exp.host is None or exp.host in (h.src_host, h.dst_host))
-              and (exp.msg is None or h.msg == exp.msg))
+              and (exp.msg is None or h.msg == exp.msg)
+              and (exp.from_ is None or h.src_host == exp.from_)
+              and (exp.to is None or h.dst_host == exp.to)
+              and (exp.reply is None or (h.reply or "").startswith(exp.reply)))
     where = (f" on {exp.host}" if exp.host else "") + (f" for {exp.msg}" if exp.msg else "")
+    where += "".join(f" {k} {v}" for k, v in (("from", exp.from_), ("to", exp.to),
+                                                ("replying", exp.reply)) if v)
     if exp.count is None:
         return Check(got > 0, f"a {exp.action} step{where}" + ("" if got else " (got none)"))
     return Check(got == exp.count, f"{exp.count} {exp.action} step(s){where}"

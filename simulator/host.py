@@ -28,7 +28,7 @@ class User:
 
 class Host:
     __slots__ = ("name", "ip", "role", "network", "fs", "users", "cf", "services", "world",
-                 "mta", "pop3d", "imapd", "accounts", "locks", "indexes", "up", "boot",
+                 "mta", "pop3d", "imapd", "dracd", "accounts", "locks", "indexes", "up", "boot",
                  "down_at", "faults", "closed", "_pids", "_next_pid")
 
     def __init__(self, world: "World", name: str, ip: str | None, role: str, network: str | None,
@@ -41,6 +41,7 @@ class Host:
         self.services: dict[int, Any] = {}  # port -> service factory
         self.mta: Any = None
         self.pop3d: Any = None
+        self.dracd: Any = None  # rpc.dracd (agents/mra/drac.py), for POP-before-SMTP
         self.imapd: Any = None
         self.locks: dict[str, Any] = {}  # mbox path -> agents.mda.locks.MboxLock
         self.indexes: dict[str, Any] = {}  # mailbox path -> agents.mra.mailstore.MailboxIndex

@@ -20,6 +20,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationEr
 from .model.address import Address
 from .events import Event, referenced_hosts
 from .model.duration import Duration
+from .scenario_relay import DracSpec, Op25bSpec
 from .yamlsource import LineMap, Problem, ScenarioError, errors_from_validation, load_yaml
 
 if TYPE_CHECKING:
@@ -76,10 +77,21 @@ Port = Annotated[int, AfterValidator(_port)]
 
 
 class SmtpAccount(Strict):
+    """The outgoing server of a mail client account (Thunderbird's SMTP settings)."""
+
     server: str
     port: Port = 587
     user: str | None = None
     password: str | None = None
+    # connection security: none, STARTTLS, or SSL/TLS (implicit TLS); by default what the
+    # port implies (465: tls, 587: starttls, others: none)
+    security: Literal["none", "starttls", "tls"] | None = None
+    auth: Literal["plain", "login"] = "plain"  # the SASL mechanism it uses
+
+    def effective_security(self) -> str:
+        if self.security is not None:
+            return self.security
+        return {465: "tls", 587: "starttls"}.get(self.port, "none")
 
 
 INCOMING_PORTS = {"pop3": 110, "imap": 143}
@@ -120,7 +132,8 @@ class AccountSpec(Strict):
         return str(Address.parse(value))
 
 
-Service = Literal["smtp", "submission", "pop3", "imap"]
+Service = Literal["smtp", "submission", "submissions", "pop3", "imap"]
+SmtpdService = Literal["smtp", "submission", "submissions"]
 
 
 class HostSpec(Strict):
@@ -128,10 +141,14 @@ class HostSpec(Strict):
     ip: str | None = None
     network: str | None = None
     services: list[Service] = []
+    mta_family: Literal["postfix", "sendmail", "exim"] = "postfix"
     mta: dict[str, str | int | bool] = {}
+    master: dict[SmtpdService, dict[str, str | int | bool]] = {}  # master.cf -o overrides
     users: dict[str, UserSpec] = {}
     accounts: dict[str, AccountSpec] = {}
     files: dict[str, FileSpec | str] = {}
+    op25b: Op25bSpec | None = None  # routers only
+    drac: DracSpec | None = None  # hosts with a pop3 service
 
     @field_validator("ip")
     @classmethod
@@ -162,6 +179,7 @@ class MessageSpec(Strict):
     subject: str = ""
     body: str = ""
     headers: dict[str, str] = {}
+    account: str | None = None  # which of the client's accounts sends it (default: by from)
 
     @field_validator("to", "cc", "bcc")
     @classmethod
@@ -208,6 +226,7 @@ class ExpectMailbox(Strict):
     # header values every message in it carries: {"Delivered-To": "sakura@example.org"}
     # (one of the header's occurrences must equal the value)
     values: dict[str, str] = {}
+    contains: list[str] = []  # texts found in some message (a Received: line, say)
     seen: int | None = None  # messages marked read (Maildir ":2,S", mbox "Status: R")
     new: int | None = None  # Maildir: messages still in new/ (not yet taken by a reader)
 
@@ -231,12 +250,18 @@ class ExpectCommand(Strict):
 
 
 class ExpectAction(Strict):
-    """A trace step that must happen (``mbox_lock_wait`` on a host ...), ``count`` times."""
+    """A trace step that must happen (``mbox_lock_wait`` on a host ...), ``count`` times;
+    optionally from and to which host, and how its reply starts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     action: str
     host: str | None = None
     msg: str | None = None
     count: int | None = None  # None: at least once
+    from_: str | None = Field(default=None, alias="from")
+    to: str | None = None
+    reply: str | None = None
 
 
 class ExpectSpec(Strict):
@@ -315,9 +340,9 @@ def load_scenario(path: str | Path) -> LoadedScenario:
 
 
 def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
-    from .agents.mta.params import DEFAULTS, check_names, check_value
     from .net.dns import DNS, ZoneError
     from .scenario_mail import check_mail
+    from .scenario_relay import check_params, check_relay
 
     problems: list[Problem] = []
     names = set(spec.hosts)
@@ -328,12 +353,7 @@ def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
                                               f"unknown host {end!r} (expected one of: {', '.join(sorted(names))})"))
     for name, host in spec.hosts.items():
         problems += _check_host(name, host, lines)
-        for param, message in check_names(list(host.mta)):
-            problems.append(lines.problem(("hosts", name, "mta", param), message))
-        for param, value in host.mta.items():
-            wrong = check_value(param, cf_text(value)) if param in DEFAULTS else None
-            if wrong:
-                problems.append(lines.problem(("hosts", name, "mta", param), wrong))
+        problems += check_params(("hosts", name, "mta"), host.mta, lines)
     try:
         DNS.from_text(spec.dns)
     except ZoneError as err:
@@ -346,6 +366,7 @@ def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
     problems += _check_expectations(spec, lines)
     problems += _check_questions(spec, lines)
     problems += check_mail(spec, lines)
+    problems += check_relay(spec, lines)
     return problems
 
 
@@ -362,6 +383,12 @@ def _check_expectations(spec: Scenario, lines: LineMap) -> list[Problem]:
                                      f"{', '.join(sorted(keys)) or 'none'}, or KEY.bounce)"))
         if rcpt.host is not None and rcpt.host not in spec.hosts:
             out.append(lines.problem(("expect", "recipients", i, "host"), f"unknown host {rcpt.host!r}"))
+    for i, act in enumerate(spec.expect.actions):
+        for field, value in (("from", act.from_), ("to", act.to)):
+            if value is not None and value not in spec.hosts and value != "dns":
+                out.append(lines.problem(("expect", "actions", i, field), f"unknown host {value!r}"))
+        if act.msg is not None and act.msg.split(".", 1)[0] not in keys:
+            out.append(lines.problem(("expect", "actions", i, "msg"), f"unknown message {act.msg!r}"))
     for section in ("mailboxes", "fetched", "commands", "actions"):
         for i, item in enumerate(getattr(spec.expect, section)):
             host = getattr(item, "host", None) or getattr(item, "client", None)
@@ -470,6 +497,14 @@ def _check_messages(spec: Scenario, lines: LineMap) -> list[Problem]:
         if accounts is None:
             out.append(lines.problem(("messages", i, "client"),
                                      f"expected the name of a client host (got {msg.client!r})"))
+        elif msg.account is not None and msg.account not in accounts:
+            out.append(lines.problem(("messages", i, "account"),
+                                     f"{msg.client} has no account {msg.account!r} (expected one "
+                                     f"of: {', '.join(accounts) or 'none'})"))
+        elif msg.account is not None and accounts[msg.account].address != str(Address.parse(msg.from_)):
+            out.append(lines.problem(("messages", i, "from"),
+                                     f"account {msg.account!r} sends as "
+                                     f"{accounts[msg.account].address} (got {msg.from_})"))
         elif not any(a.address == str(Address.parse(msg.from_)) for a in accounts.values()):
             known = ", ".join(a.address for a in accounts.values()) or "none"
             out.append(lines.problem(("messages", i, "from"),

@@ -30,7 +30,7 @@ from .scenario import cf_text
 if TYPE_CHECKING:
     from .scenario import HostSpec, Scenario
 
-PORTS = {"smtp": 25, "submission": 587, "pop3": 110, "imap": 143}
+PORTS = {"smtp": 25, "submission": 587, "submissions": 465, "pop3": 110, "imap": 143}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,7 @@ class Connected:
     rtt: float
     failure: str | None = None  # "Connection refused" | "Connection timed out"
     elapsed: float = 0.0  # how long the failed attempt took
+    blocked: Any = None  # (Op25b rule, dynamic block, one-way latency to the router)
 
 
 class World:
@@ -56,12 +57,14 @@ class World:
         self.dns_rtt = float(spec.dns_latency)
         self.net = Network(list(spec.hosts), [Link(l.between[0], l.between[1], l.latency)
                                               for l in spec.links])
+        self.firewalls = _firewalls(spec)
         self.hosts: dict[str, Host] = {}
         self.by_ip: dict[str, Host] = {}
         self.msg_keys: dict[str, str] = {}  # Message-ID -> scenario message key, for MUAs
         self._key_counts: dict[str, int] = {}
         for name, host_spec in spec.hosts.items():
             self._build_host(name, host_spec)
+        self._wire_drac()
         self._schedule()
 
     # --- building ------------------------------------------------------------------------
@@ -87,12 +90,24 @@ class World:
         if hs.role == "server":
             assert cf is not None
             install_aliases(host.fs, cf)
-            host.mta = Mta(host)
+            host.mta = Mta(host, hs.mta_family, _smtp_services(hs))
             host.pop3d = Pop3d(host) if "pop3" in hs.services else None
             host.imapd = Imapd(host) if "imap" in hs.services else None
             host.services = {PORTS[s]: s for s in hs.services}
         for login, account in hs.accounts.items():
             host.accounts[login] = Mua(host, login, account)
+
+    def _wire_drac(self) -> None:
+        """POP-before-SMTP: rpc.dracd on the named host; the POP3 server reports to it."""
+        from .agents.mra.drac import Dracd
+
+        for name, hs in self.spec.hosts.items():
+            if hs.drac is None or self.hosts[name].pop3d is None:
+                continue
+            server = self.hosts[hs.drac.server or name]
+            if server.dracd is None:
+                server.dracd = Dracd(server, hs.drac.expire)
+            self.hosts[name].pop3d.drac = server.dracd
 
     def _add_users(self, host: Host, hs: "HostSpec") -> None:
         if host.role == "server":
@@ -108,8 +123,9 @@ class World:
     def _schedule(self) -> None:
         for i, msg in enumerate(self.spec.messages):
             sender = str(Address.parse(msg.from_))
-            mua = next(m for m in self.hosts[msg.client].accounts.values()
-                       if m.account.address == sender)
+            accounts = self.hosts[msg.client].accounts
+            mua = accounts[msg.account] if msg.account is not None else next(
+                m for m in accounts.values() if m.account.address == sender)
             self._later(msg.at, partial(mua.submit, self.spec.message_key(i), msg))
         for fetch in self.spec.fetches:
             mua = self.hosts[fetch.client].accounts[fetch.account]
@@ -156,14 +172,53 @@ class World:
             ghost = server or client
             return Connected(ghost, None, port, 0.0, "Connection timed out", timeout)
         rtt = 2 * route[0]
+        blocked = self._firewall(client, server, port, route[1])
+        if blocked is not None:
+            rule, _, _ = blocked
+            failure = "Connection timed out" if rule.action == "drop" else "Connection refused"
+            elapsed = timeout if rule.action == "drop" else 2 * blocked[2]
+            return Connected(server, None, port, rtt, failure, elapsed, blocked)
         service = server.services.get(port)
         if service is None:
             return Connected(server, None, port, rtt, "Connection refused", rtt)
-        if service in ("smtp", "submission"):
-            from .agents.mta.smtpd import SMTP, SUBMISSION
-
-            return Connected(server, SMTP if service == "smtp" else SUBMISSION, port, rtt)
+        if server.mta is not None and port in server.mta.services:
+            return Connected(server, server.mta.services[port], port, rtt)
         return Connected(server, port, port, rtt)
+
+    def _firewall(self, client: Host, server: Host, port: int,
+                  path: tuple[str, ...]) -> tuple[Any, str, float] | None:
+        """OP25B on a router along the path (net/firewall.py)."""
+        from .net.firewall import first_block
+
+        if not self.firewalls or client.ip is None:
+            return None
+        found = first_block(path, self.firewalls, client.ip, port, server.network)
+        if found is None:
+            return None
+        rule, block = found
+        to_router = self.net.latency(client.name, rule.router) or 0.0
+        return rule, block, to_router
+
+    def wait_failed(self, host: Host, actor: str, msg: str | None, qid: str | None,
+                    conn: Connected) -> Generator[Any, Any, None]:
+        """Wait out a failed connection attempt; a firewall's block is a hop of its own,
+        at the moment the client's SYN reaches the router."""
+        env = self.engine.env
+        if conn.blocked is None:
+            yield env.timeout(conn.elapsed)
+            return
+        rule, block, to_router = conn.blocked
+        yield env.timeout(to_router)
+        what = "dropped" if rule.action == "drop" else "refused (TCP RST)"
+        self.trace.add(Hop(
+            self.engine.now, msg, qid, host.name, actor, rule.router, "firewall", "TCP",
+            conn.service_port, "op25b_block", what,
+            f"OP25B at {rule.router}: TCP port {conn.service_port} from the dynamic address "
+            f"{host.ip} ({block}) to {conn.server.name} outside the ISP network is {what}",
+            None, (("router", rule.router), ("client", host.ip or ""), ("block", block),
+                   ("server", conn.server.name), ("port", str(conn.service_port)),
+                   ("what", what))))
+        yield env.timeout(max(0.0, conn.elapsed - to_router))
 
     def lookup_a(self, host: Host, actor: str, msg: str | None,
                  name: str) -> Generator[Any, Any, str | None]:
@@ -219,6 +274,31 @@ class World:
                 target.write_text(log)
                 written.append(target)
         return written
+
+
+def _smtp_services(hs: "HostSpec") -> dict[int, Any]:
+    """The host's smtpd services (master.cf), with the scenario's ``master:`` overrides."""
+    from .agents.mta.smtpd import SERVICES
+
+    out = {}
+    for name in hs.services:
+        if name in SERVICES:
+            extra = {k: cf_text(v) for entry, overrides in hs.master.items() if entry == name
+                     for k, v in overrides.items()}
+            service = SERVICES[name].with_overrides(extra) if extra else SERVICES[name]
+            out[service.port] = service
+    return out
+
+
+def _firewalls(spec: "Scenario") -> dict[str, Any]:
+    """OP25B rules of the routers, by router name."""
+    from .net.firewall import Op25b
+
+    rules = {}
+    for name, hs in spec.hosts.items():
+        if hs.op25b is not None:
+            rules[name] = Op25b(name, hs.network, tuple(hs.op25b.dynamic), hs.op25b.action)
+    return rules
 
 
 def _export_mailbox(root: Path, host: Host, path: str) -> list[Path]:

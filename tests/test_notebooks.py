@@ -98,7 +98,7 @@ def test_path_after_the_fetch_ends_in_bobs_client(fetched: World) -> None:
 def test_dns_and_in_host_hops_cross_no_link(fetched: World) -> None:
     crossing = [h for h in fetched.trace.path("lunch")
                 if h.dst_host != "dns" and h.src_host != h.dst_host]
-    assert [h.action for h in crossing] == ["submit", "relay", "pop3_fetch"]
+    assert [h.action for h in crossing] == ["tls_handshake", "submit", "relay", "pop3_fetch"]
 
 
 def test_unknown_message_has_no_path(fetched: World) -> None:
@@ -108,8 +108,9 @@ def test_unknown_message_has_no_path(fetched: World) -> None:
 def test_sequence_rows_follow_the_hops(fetched: World) -> None:
     rows = sequence_rows(fetched, "lunch")
     assert len(rows) == len(fetched.trace.path("lunch"))
-    assert rows[1][1:3] == ("alice-pc/MUA", "mail.example.net/smtpd")
-    assert rows[1][3].startswith("submit ESMTPA/587: 250 2.0.0 Ok: queued as ")
+    assert rows[1][1:3] == rows[2][1:3] == ("alice-pc/MUA", "mail.example.net/smtpd")
+    assert rows[1][3] == "tls_handshake TLS/587: TLSv1.3"  # STARTTLS on the submission port
+    assert rows[2][3].startswith("submit ESMTPSA/587: 250 2.0.0 Ok: queued as ")
     assert rows[-1][1:3] == ("bob-pc/MUA", "mx.example.org/pop3d")
     assert [r[0] for r in rows] == sorted(r[0] for r in rows)
 

@@ -2,9 +2,12 @@
 
 Composing sets what a real client sets (From, To, Cc, Subject, Date, Message-ID,
 User-Agent, MIME headers; Bcc goes only into the envelope, RFC 5322 §3.6.3). Submission
-is SMTP on port 587 with AUTH PLAIN (RFC 6409, RFC 4954). Fetching (mua_fetch.py) is POP3
-(RFC 1939), into the client's local Inbox (an mbox file, as Thunderbird keeps it), or
-IMAP (RFC 3501), which keeps the mail on the server and an offline copy here.
+is SMTP as the account says: port 587 with STARTTLS (RFC 6409, RFC 3207), 465 with
+implicit TLS (RFC 8314) or plain 25, then AUTH PLAIN or LOGIN (RFC 4954) when a user
+name is set; a client set to STARTTLS stops when the server does not offer it, one with
+a password when the server offers no AUTH. Fetching (mua_fetch.py) is POP3 (RFC 1939),
+into the client's local Inbox (an mbox file, as Thunderbird keeps it), or IMAP (RFC 3501),
+which keeps the mail on the server and an offline copy here.
 """
 
 from __future__ import annotations
@@ -62,12 +65,16 @@ class Mua:
             reason = (f"cannot connect to {smtp.server}:{smtp.port}: "
                       f"{conn.failure if conn else 'host not found'}")
             if conn is not None:
-                yield world.engine.env.timeout(conn.elapsed)
+                yield from world.wait_failed(self.host, "MUA", key, None, conn)
             self._refused(key, rcpts, reason, smtp.server)
             return
         content = self.compose(spec)
         auth = (smtp.user, smtp.password) if smtp.user and smtp.password is not None else None
-        options = ClientOptions(ehlo_name=f"[{self.host.ip}]", auth=auth, pipelining=False,
+        security = smtp.effective_security()
+        options = ClientOptions(ehlo_name=f"[{self.host.ip}]", auth=auth,
+                                auth_mechanism="LOGIN" if smtp.auth == "login" else "PLAIN",
+                                starttls="require" if security == "starttls" else "never",
+                                implicit_tls=security == "tls", pipelining=False,
                                 postfix_habits=False)
         caller = Caller(self.host, "MUA", key, None, "submit")
         result = yield from smtp_session(caller, conn, Envelope(self.account.address, rcpts),

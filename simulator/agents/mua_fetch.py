@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model.trace import Fetch, Hop
 from ..protocol.imap_client import ImapPolicy, run_imap_session
-from ..protocol.pop3 import Pop3Policy, run_pop3_session
+from ..protocol.pop3 import OK_LOGGED_IN, Pop3Policy, run_pop3_session
 from .mda.locks import DOVECOT_READ, DOVECOT_WRITE, lock_for
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def connect(mua: "Mua", proto: str) -> Generator[Any, Any, "Connected | None"]:
     if conn is not None and conn.failure is None:
         return conn
     if conn is not None:
-        yield world.engine.env.timeout(conn.elapsed)
+        yield from world.wait_failed(mua.host, "MUA", None, None, conn)
     world.trace.fetches.append(Fetch(world.engine.now, mua.host.name, mua.login,
                                      incoming.server, proto, 0, mua.saved_path(proto), False,
                                      conn.failure if conn else "host not found"))
@@ -74,6 +74,10 @@ def fetch_pop3(mua: "Mua", spec: "FetchSpec") -> Generator[Any, Any, None]:
     record = world.trace.open_session("POP3", incoming.port, mua.host.name, conn.server.name,
                                       start)
     record.lines = timed(result.transcript, start + rtt, rtt, hold_at=2, hold=waited)
+    login = next((t for t, side, line in record.lines if side == "S" and line == OK_LOGGED_IN),
+                 None)
+    if login is not None and mua.host.ip is not None:  # POP before SMTP (DRAC)
+        pop3d.logged_in(mua.host.ip, login)
     yield env.timeout(start + rtt + result.round_trips * rtt + waited - world.engine.now)
     update = yield from _pop3_update(session, lock, held, incoming.user)
     saved = mua.saved_path("POP3")

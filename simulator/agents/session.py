@@ -43,31 +43,53 @@ def smtp_session(caller: Caller, conn: "Connected", envelope: Envelope, data: by
     session = SmtpSession(caller.host.ip, world.dns.verified_client_name(caller.host.ip),
                           conn.service.port, now=now + conn.rtt)
     smtpd.log_connect(session)
-    result = run_smtp_client(SmtpServer(smtpd, session), now, conn.rtt, envelope, data, options)
+    result = run_smtp_client(SmtpServer(smtpd, session, smtpd.tls()), now, conn.rtt, envelope,
+                             data, options)
+    if result.tls_done is not None:
+        session.now = result.tls_done
+        smtpd.log_tls(session)
     session.now = result.end
     smtpd.log_disconnect(session)
     record = world.trace.open_session("SMTP", conn.service.port, caller.host.name,
                                       server_host.name, now)
-    record.lines = result.lines
+    record.lines, record.encrypted_from = result.lines, result.encrypted_from
     commit_at = result.commit_at if result.commit_at is not None else result.end
     boots = (caller.host.boot, server_host.boot)
     yield env.timeout(commit_at - now)
     if boots != (caller.host.boot, server_host.boot):
         _lost(result, smtpd, conn, caller.host.name if boots[0] != caller.host.boot else None)
+    if result.tls is not None and result.tls_done is not None:
+        _tls_hop(caller, conn, result, record.sid)
     reply = result.data_reply if result.failure is None else result.failure
     detail = _detail(result, envelope)
+    # a refused transaction has its own explanation (nobody took the message)
+    action = caller.action if smtpd.accepted_qids else (
+        "submit_refused" if caller.action == "submit" else "relay_refused")
+    if action == "submit" and session.sasl_user is None:
+        action = "submit_noauth"  # port 25 from a client: its address decided (relay rules)
     world.trace.add(Hop(env.now, caller.msg, caller.qid, caller.host.name, caller.actor,
                         server_host.name, "smtpd", session.received_protocol,
-                        conn.service.port,
-                        # smtp(8) whose message the server did not take: say so
-                        "relay_refused" if caller.action == "relay" and not smtpd.accepted_qids
-                        else caller.action, reply, detail, record.sid,
+                        conn.service.port, action, reply, detail, record.sid,
                         (("server", server_host.name), ("port", str(conn.service.port)),
                          ("qid", smtpd.accepted_qids[0] if smtpd.accepted_qids else "-"))))
     for commit in smtpd.pending:
         commit()
     yield env.timeout(result.end - commit_at)
     return result
+
+
+def _tls_hop(caller: Caller, conn: "Connected", result: SmtpClientResult, sid: int) -> None:
+    """The handshake as its own hop, at the moment it completed (added after the fact:
+    the trace views order hops by time)."""
+    tls = result.tls
+    assert tls is not None and result.tls_done is not None
+    how = "implicit TLS" if conn.service.port == 465 else "STARTTLS"
+    caller.host.world.trace.add(Hop(
+        result.tls_done, caller.msg, caller.qid, caller.host.name, caller.actor,
+        conn.server.name, "smtpd", "TLS", conn.service.port, "tls_handshake", tls.protocol,
+        f"{how}: {tls.summary()} ({tls.rtts} round trip{'s' if tls.rtts > 1 else ''})", sid,
+        (("version", tls.protocol), ("cipher", tls.cipher), ("how", how),
+         ("rtts", str(tls.rtts)), ("port", str(conn.service.port)))))
 
 
 def _lost(result: SmtpClientResult, smtpd: Smtpd, conn: "Connected",

@@ -17,6 +17,14 @@ import re
 from ..agents.mta import showq
 from ..agents.mta.admin import fast_flush_ok
 from . import CommandResult, Invocation, command
+from .queue_formats import family_mailq
+
+
+def not_postfix(inv: Invocation, name: str) -> bool:
+    """Postfix's own commands exist only on a Postfix host. ``sendmail -q`` still reaches
+    the flush on every host: it was typed as sendmail, and only delegates here."""
+    typed = (inv.line.split() or [name])[0].rsplit("/", 1)[-1]
+    return inv.host.mta is not None and inv.host.mta.family != "postfix" and typed == name
 
 EX_USAGE, EX_UNAVAILABLE = 64, 69
 USAGE = ("postqueue: fatal: usage: postqueue -f | postqueue -i queueid | postqueue -j | "
@@ -35,6 +43,9 @@ def mailq(inv: Invocation) -> CommandResult:
     """sendmail -bp: exec postqueue -p (sendmail.c SM_MODE_MAILQ)."""
     if inv.host.mta is None:
         return CommandResult("bash: mailq: command not found\n", 127)
+    family = family_mailq(inv.host)  # Sendmail's mailq, Exim's exim -bp layout
+    if family is not None:
+        return family
     if len(inv.argv) > 1 and not inv.argv[1].startswith("-"):
         return CommandResult(f"{inv.argv[0].rsplit('/', 1)[-1]}: fatal: display queue mode "
                              "requires no recipient\n", EX_USAGE)
@@ -43,7 +54,7 @@ def mailq(inv: Invocation) -> CommandResult:
 
 @command("postqueue", "/usr/sbin/postqueue")
 def postqueue(inv: Invocation) -> CommandResult:
-    if inv.host.mta is None:
+    if inv.host.mta is None or not_postfix(inv, "postqueue"):
         return CommandResult("bash: postqueue: command not found\n", 127)
     try:
         opts, rest = getopt.getopt(inv.argv[1:], "c:fi:jps:v")

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from ..agents.mta.queue import QueueFile
 from . import CommandResult, Invocation, command
+from .postqueue import not_postfix
 
 USAGE = ("postsuper: fatal: usage: postsuper [-c config_dir] [-d queue_id (delete)] "
          "[-e queue_id (expire)] [-f queue_id (expire and/or un-hold)] "
@@ -30,7 +31,7 @@ Op = Callable[[QueueFile], bool]  # one operation on one queue file: did it appl
 
 @command("postsuper", "/usr/sbin/postsuper")
 def postsuper(inv: Invocation) -> CommandResult:
-    if inv.host.mta is None:
+    if inv.host.mta is None or not_postfix(inv, "postsuper"):
         return CommandResult("bash: postsuper: command not found\n", 127)
     if inv.user.uid != 0:
         return CommandResult("postsuper: fatal: use of this command is reserved for the "

@@ -33,6 +33,19 @@ CATALOGUE: dict[str, str] = {
                        "The message stays in the queue and is tried again later.",
     "bounce": "Delivery failed for good: bounce(8) sends a non-delivery notification "
               "({qid}) back to <{sender}>.",
+    "tls_handshake": "TLS handshake ({how}) on port {port}: client and server agree on "
+                     "{version} with {cipher}; it costs {rtts} round trip(s), and everything "
+                     "after it, passwords included, travels encrypted.",
+    "op25b_block": "OP25B: the ISP's edge router {router} {what} the connection from the "
+                   "dynamic address {client} to port {port} of {server}: home PCs may not talk "
+                   "SMTP to the Internet directly, only through the provider's MSA (port 587).",
+    "submit_refused": "The MSA on port {port} did not take the message (the reply says why); "
+                      "the mail client shows the error to its user, so no bounce is needed.",
+    "drac_allow": "POP before SMTP (DRAC): after {ip} logged in by POP3, the POP server calls "
+                  "dracauth(); rpc.dracd on {host} stores {ip} in {table} until {until}, and "
+                  "Postfix's check_client_access lets that address relay.",
+    "drac_expire": "rpc.dracd on {host} deletes the expired entry {ip} from {table}: that "
+                   "address may no longer relay until it logs in by POP3 again.",
     "deferred": "Delivery failed for now, so qmgr moves {qid} to the deferred queue and waits "
                 "{delay} s: the message's age, kept between minimal_backoff_time and "
                 "maximal_backoff_time. The deferred-queue scan at {next} tries it again.",
@@ -128,4 +141,8 @@ CATALOGUE: dict[str, str] = {
                      "a copy and without a log line.",
     "no_destination": "Every branch of this recipient ended without a destination ({reason}): "
                       "local(8) counts it as done, delivers no copy and logs nothing.",
+    "submit_noauth": "The mail client (MUA) hands the message to the server on port {port} "
+                     "without SMTP AUTH: the server's relay rules (mynetworks, its own domains, "
+                     "a POP-before-SMTP table ...) let this client in; it now owns the message "
+                     "as queue ID {qid}.",
 }

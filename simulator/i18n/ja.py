@@ -34,6 +34,19 @@ CATALOGUE: dict[str, str] = {
                        "メールはキューに残り、あとで再送されます。",
     "bounce": "配送が最終的に失敗したので、bounce(8) が配送不能通知 ({qid}) を送信者 "
               "<{sender}> に返します。",
+    "tls_handshake": "ポート {port} で TLS ハンドシェイク ({how}) を行い、{version} と暗号 "
+                     "{cipher} で合意します。往復 {rtts} 回分の時間がかかり、この後はパスワードを"
+                     "含めてすべて暗号化されて流れます。",
+    "op25b_block": "OP25B: ISP の出口ルーター {router} が、動的アドレス {client} から {server} の"
+                   "ポート {port} への接続を止めました ({what})。家庭の PC はインターネット上の "
+                   "MTA と直接 SMTP で話せず、プロバイダの MSA (ポート 587) を経由します。",
+    "submit_refused": "ポート {port} の MSA はメールを受け取りませんでした (理由は応答にあります)。"
+                      "メールソフトが利用者にエラーを表示するので、エラーメールは返りません。",
+    "drac_allow": "POP before SMTP (DRAC): {ip} が POP3 でログインしたので、POP サーバーが "
+                  "dracauth() を呼び、{host} の rpc.dracd が {ip} を {table} に {until} まで登録"
+                  "します。Postfix の check_client_access により、このアドレスから中継できます。",
+    "drac_expire": "{host} の rpc.dracd が期限切れの {ip} を {table} から削除しました。もう一度 "
+                   "POP3 でログインするまで、このアドレスからは中継できません。",
     "deferred": "今は配送できないので、qmgr が {qid} を deferred キューに移し {delay} 秒待ちます。"
                 "待ち時間はメールがキューに入ってからの経過時間で、minimal_backoff_time と "
                 "maximal_backoff_time の範囲に収めます。{next} の deferred キュー走査で再試行します。",
@@ -126,4 +139,8 @@ CATALOGUE: dict[str, str] = {
                      "ログも残りません。",
     "no_destination": "この宛先の展開はどの枝も配送先なしで終わりました ({reason})。local(8) は"
                       "処理済みとして扱い、どこにも配送せず、ログにも何も残しません。",
+    "submit_noauth": "メールソフト (MUA) が SMTP AUTH なしでポート {port} のサーバーにメールを"
+                     "渡します。サーバーの中継ルール (mynetworks、自ドメイン宛て、POP before "
+                     "SMTP の表など) がこのクライアントを通しました。以後はキュー ID {qid} として"
+                     "サーバーが責任を持ちます。",
 }

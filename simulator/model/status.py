@@ -34,6 +34,7 @@ class Reply:
 
 # smtpd(8) replies; "{}" is filled with the queue ID, address or hostname as Postfix does.
 S220_GREETING = Reply(220, None, "{} ESMTP Postfix")  # smtpd_banner = $myhostname ESMTP $mail_name
+S220_TLS_READY = Reply(220, "2.0.0", "Ready to start TLS")  # smtpd.c starttls_cmd()
 S221_BYE = Reply(221, "2.0.0", "Bye")
 S235_AUTH_OK = Reply(235, "2.7.0", "Authentication successful")
 S250_OK = Reply(250, "2.0.0", "Ok")
@@ -44,6 +45,12 @@ S334_AUTH_CONTINUE = Reply(334, None, "{}")
 S354_DATA = Reply(354, None, "End data with <CR><LF>.<CR><LF>")
 S451_LOOKUP_FAILURE = Reply(451, "4.3.0", "<{}>: Temporary lookup failure")
 S454_RELAY_DENIED = Reply(454, "4.7.1", "<{}>: Relay access denied")
+S454_TLS_UNAVAILABLE = Reply(454, "4.7.0", "TLS not available due to local problem")
+S501_AUTH_ABORTED = Reply(501, "5.7.0", "Authentication aborted")  # the client sent "*"
+S502_NOT_IMPLEMENTED = Reply(502, "5.5.1", "Error: command not implemented")
+# smtpd.c: with smtpd_tls_security_level = encrypt, before STARTTLS
+S530_STARTTLS_FIRST = Reply(530, "5.7.0", "Must issue a STARTTLS command first")
+S554_TLS_ACTIVE = Reply(554, "5.5.1", "Error: TLS already active")
 S501_SYNTAX = Reply(501, "5.5.4", "Syntax: {}")  # with_text() gives the whole text
 S500_BAD_SYNTAX = Reply(500, "5.5.2", "Error: bad syntax")
 S501_BAD_SENDER = Reply(501, "5.1.7", "Bad sender address syntax")
@@ -60,6 +67,7 @@ S503_NEED_EHLO = Reply(503, "5.5.1", "Error: send HELO/EHLO first")
 # smtpd_sasl_glue.c + Cyrus SASL's sasl_errstring(): SASL_BADAUTH and SASL_BADPROT
 S535_AUTH_FAILED = Reply(535, "5.7.8", "Error: authentication failed: authentication failure")
 S535_AUTH_BADPROT = Reply(535, "5.7.8", "Error: authentication failed: bad protocol / cancel")
+S535_AUTH_NOMECH = Reply(535, "5.7.8", "Error: authentication failed: no mechanism available")
 S550_USER_UNKNOWN = Reply(
     550, "5.1.1", "<{}>: Recipient address rejected: User unknown in local recipient table"
 )

@@ -31,7 +31,8 @@ class Hop(NamedTuple):
 
 @dataclass(slots=True)
 class Session:
-    """One network connection's dialogue: (time, "C" or "S", line) in order."""
+    """One network connection's dialogue: (time, side, line) in order. The side is "C" or
+    "S"; "TLS-C"/"TLS-S" are handshake messages and "TLS" the agreed session."""
 
     sid: int
     proto: str
@@ -40,6 +41,7 @@ class Session:
     server_host: str
     start: float
     lines: list[tuple[float, str, str]] = field(default_factory=list)
+    encrypted_from: int | None = None  # lines from this index on travelled under TLS
 
 
 @dataclass(slots=True)

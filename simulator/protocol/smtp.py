@@ -1,4 +1,5 @@
-"""The SMTP server dialogue (RFC 5321, ESMTP RFC 1869, AUTH RFC 4954) as a pure state machine.
+"""The SMTP server dialogue (RFC 5321, ESMTP RFC 1869, AUTH RFC 4954, STARTTLS RFC 3207) as a
+pure state machine.
 
 Like aiosmtpd, the dialogue is kept apart from policy: this module knows verbs, order and
 syntax; whether a client may relay, whether a user exists and what the queue ID is are
@@ -8,23 +9,27 @@ exceptions. One method per verb, dispatched by name.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..model.status import (
+    S220_TLS_READY,
     S221_BYE,
     S235_AUTH_OK,
     S250_MAIL_OK,
     S250_OK,
     S250_RCPT_OK,
+    S334_AUTH_CONTINUE,
     S354_DATA,
-    S501_SYNTAX,
+    S454_TLS_UNAVAILABLE,
     S500_BAD_SYNTAX,
     S500_UNRECOGNIZED,
+    S501_AUTH_ABORTED,
     S501_BAD_RCPT,
     S501_BAD_SENDER,
+    S501_SYNTAX,
+    S502_NOT_IMPLEMENTED,
+    S502_VRFY_DISABLED,
     S503_ALREADY_AUTH,
     S503_AUTH_IN_MAIL,
     S503_AUTH_NOT_ENABLED,
@@ -32,12 +37,23 @@ from ..model.status import (
     S503_NEED_MAIL,
     S503_NEED_RCPT,
     S503_NESTED_MAIL,
-    S502_VRFY_DISABLED,
+    S530_STARTTLS_FIRST,
     S535_AUTH_BADPROT,
     S535_AUTH_FAILED,
+    S535_AUTH_NOMECH,
     S554_NO_VALID_RCPT,
+    S554_TLS_ACTIVE,
     Reply,
 )
+from .sasl import LOGIN_PASSWORD, LOGIN_USERNAME, MECHANISMS, decode64, encode64, encode_plain
+from .tls import TlsSession
+
+__all__ = ["LOGIN_PASSWORD", "LOGIN_USERNAME", "SmtpServer", "SmtpSession", "TlsOffer",
+           "encode64", "encode_plain"]
+
+# smtpd.c smtpd_cmd_table: the commands with SMTPD_CMD_FLAG_PRE_TLS, allowed before STARTTLS
+# when TLS is enforced (the others get 530 5.7.0 Must issue a STARTTLS command first)
+PRE_TLS = frozenset({"HELO", "EHLO", "XCLIENT", "STARTTLS", "NOOP", "QUIT", "HELP"})
 
 
 @dataclass(slots=True)
@@ -52,6 +68,8 @@ class SmtpSession:
     protocol: str | None = None  # "SMTP" after HELO, "ESMTP" after EHLO
     sasl_user: str | None = None
     sasl_method: str | None = None
+    auth_mechanism: str | None = None  # the mechanism of the AUTH exchange under way
+    tls: TlsSession | None = None  # set when the TLS handshake is complete
     # transaction state (RFC 5321 §3.3), reset by RSET and after each message
     sender: str | None = None
     recipients: list[str] = field(default_factory=list)
@@ -66,9 +84,31 @@ class SmtpSession:
 
     @property
     def received_protocol(self) -> str:
-        """``with`` value of Received: ESMTP, plus "A" when authenticated (RFC 3848)."""
+        """``with`` value of Received: ESMTP, plus "S" with TLS and "A" when authenticated
+        (RFC 3848; smtpd.c adds the suffixes for ESMTP only)."""
         proto = self.protocol or "SMTP"
-        return proto + "A" if self.sasl_user and proto == "ESMTP" else proto
+        if proto != "ESMTP":
+            return proto
+        return proto + ("S" if self.tls else "") + ("A" if self.sasl_user else "")
+
+
+@dataclass(frozen=True, slots=True)
+class TlsOffer:
+    """The service's TLS settings as smtpd.c derives them from smtpd_tls_security_level,
+    smtpd_tls_auth_only and smtpd_tls_wrappermode."""
+
+    use: bool  # STARTTLS is offered and accepted (var_smtpd_use_tls)
+    enforce: bool  # only PRE_TLS commands before the handshake (var_smtpd_enforce_tls)
+    wrapper: bool  # TLS from the first byte, before the greeting (port 465)
+    session: TlsSession | None  # what a handshake agrees; None: no usable protocol
+
+
+@dataclass(slots=True)
+class _SaslExchange:
+    """An AUTH exchange waiting for the client's next response line (after a 334)."""
+
+    mechanism: str
+    user: str | None = None  # LOGIN: the user name, once given
 
 
 class SmtpPolicy(Protocol):
@@ -119,12 +159,16 @@ def unstuff(lines: list[bytes]) -> bytes:
 class SmtpServer:
     """One SMTP connection on the server side: feed lines in, get reply lines out."""
 
-    def __init__(self, policy: SmtpPolicy, session: SmtpSession) -> None:
+    def __init__(self, policy: SmtpPolicy, session: SmtpSession,
+                 tls: TlsOffer | None = None) -> None:
         self.policy = policy
         self.session = session
+        self.tls = tls
         self.in_data = False
         self.closed = False
+        self.starttls_pending = False  # 220 Ready to start TLS sent; the handshake is next
         self._data: list[bytes] = []
+        self._sasl: _SaslExchange | None = None
 
     def greeting(self) -> list[str]:
         """The banner, or a refusal at connect time (after which the server hangs up)."""
@@ -137,6 +181,8 @@ class SmtpServer:
 
     def handle(self, line: str) -> list[str]:
         """One command line in (without CRLF); the reply lines out."""
+        if self._sasl is not None:
+            return self._sasl_response(line.strip())
         if not line.strip():
             return [str(S500_BAD_SYNTAX)]  # smtpd.c: an empty command line
         verb, _, arg = line.strip().partition(" ")
@@ -147,6 +193,9 @@ class SmtpServer:
         stats[1] += 1
         if method is None:
             return [str(S500_UNRECOGNIZED)]
+        if self.tls is not None and self.tls.enforce and self.session.tls is None \
+                and verb not in PRE_TLS:
+            return [str(S530_STARTTLS_FIRST)]  # smtpd.c L6232-L6238
         reply: list[str] = method(arg.strip())
         if reply and reply[-1][:1] == "2":  # DATA counts when its message is accepted
             stats[0] += 1
@@ -209,21 +258,82 @@ class SmtpServer:
             return [str(S503_AUTH_IN_MAIL)]
         if session.sasl_user is not None:
             return [str(S503_ALREADY_AUTH)]
-        mech, _, initial = arg.partition(" ")
-        if not mech:
+        words = arg.split()
+        if not 1 <= len(words) <= 2:  # argc < 2 || argc > 3
             return [str(S501_SYNTAX.with_text("Syntax: AUTH mechanism"))]
-        if mech.upper() != "PLAIN" or not initial:
-            # SIMPLIFICATION: LOGIN and PLAIN without an initial response come with the
-            # relay-control issue; a client that tries them is refused as a bad protocol
+        mech = words[0].upper()
+        session.auth_mechanism = mech
+        if mech not in MECHANISMS:  # Cyrus sasl_server_start(): SASL_NOMECH
+            return [str(S535_AUTH_NOMECH)]
+        self._sasl = _SaslExchange(mech)
+        if len(words) == 1:  # no initial response: the first challenge
+            return [self._challenge("" if mech == "PLAIN" else LOGIN_USERNAME)]
+        return self._sasl_step(words[1])
+
+    def _challenge(self, text: str) -> str:
+        return str(S334_AUTH_CONTINUE.with_text(text))
+
+    def _sasl_response(self, line: str) -> list[str]:
+        """A client response after a 334 (smtpd_sasl_glue.c smtpd_sasl_authenticate())."""
+        assert self._sasl is not None
+        if line == "*":
+            mech, self._sasl = self._sasl.mechanism, None
+            self.policy.on_reject(self.session, "AUTH", S501_AUTH_ABORTED, mech)
+            return [str(S501_AUTH_ABORTED)]
+        reply = self._sasl_step(line)
+        if reply[0].startswith("2"):
+            self.session.counts.setdefault("auth", [0, 0])[0] += 1
+        return reply
+
+    def _sasl_step(self, response: str) -> list[str]:
+        """One base64 response: PLAIN takes authzid NUL authcid NUL passwd (RFC 4616);
+        LOGIN the user name, then the password (draft-murchison-sasl-login)."""
+        assert self._sasl is not None
+        exchange = self._sasl
+        decoded = decode64(response)
+        if decoded is None:  # sasl_decode64() fails: SASL_BADPROT
+            self._sasl = None
             return [str(S535_AUTH_BADPROT)]
-        credentials = _decode_plain(initial)
-        if credentials is None:
-            return [str(S535_AUTH_BADPROT)]
-        user, password = credentials
-        if not self.policy.authenticate(session, user, password):
+        if exchange.mechanism == "LOGIN" and exchange.user is None:
+            exchange.user = decoded
+            return [self._challenge(LOGIN_PASSWORD)]
+        self._sasl = None
+        if exchange.mechanism == "LOGIN":
+            user, password = exchange.user or "", decoded
+        else:
+            parts = decoded.split("\0")
+            if len(parts) != 3:
+                return [str(S535_AUTH_BADPROT)]
+            user, password = parts[1], parts[2]
+        if not self.policy.authenticate(self.session, user, password):
             return [str(S535_AUTH_FAILED)]
-        session.sasl_user, session.sasl_method = user, "PLAIN"
+        self.session.sasl_user, self.session.sasl_method = user, exchange.mechanism
         return [str(S235_AUTH_OK)]
+
+    def smtp_STARTTLS(self, arg: str) -> list[str]:
+        """smtpd.c starttls_cmd(): the checks in its order, then 220 and the handshake."""
+        if arg:
+            return [str(S501_SYNTAX.with_text("Syntax: STARTTLS"))]
+        if self.session.tls is not None:
+            return [str(S554_TLS_ACTIVE)]
+        if self.tls is None or not self.tls.use:
+            return [str(S502_NOT_IMPLEMENTED)]
+        if self.tls.session is None:  # RFC 3207 §4
+            return [str(S454_TLS_UNAVAILABLE)]
+        self.starttls_pending = True
+        return [str(S220_TLS_READY)]
+
+    def start_tls(self) -> TlsSession:
+        """The handshake is done: "reset all inputs to the initial state" (helo_reset,
+        mail_reset, rcpt_reset) and forget an earlier authentication (the SASL server
+        is reactivated for TLS), as smtpd.c does after STARTTLS and in wrapper mode."""
+        assert self.tls is not None and self.tls.session is not None
+        self.starttls_pending = False
+        self.session.tls = self.tls.session
+        self.session.helo_name = None
+        self.session.sasl_user = self.session.sasl_method = None
+        self.session.reset_transaction()
+        return self.tls.session
 
     def smtp_MAIL(self, arg: str) -> list[str]:
         session = self.session
@@ -314,19 +424,3 @@ class SmtpServer:
     def smtp_QUIT(self, arg: str) -> list[str]:
         self.closed = True
         return [str(S221_BYE)]
-
-
-def _decode_plain(initial: str) -> tuple[str, str] | None:
-    """SASL PLAIN: base64 of ``authzid NUL authcid NUL passwd`` (RFC 4616 §2)."""
-    try:
-        raw = base64.b64decode(initial.encode("ascii"), validate=True).decode("utf-8")
-    except (binascii.Error, ValueError):  # UnicodeError is a ValueError
-        return None
-    parts = raw.split("\0")
-    if len(parts) != 3:
-        return None
-    return parts[1], parts[2]
-
-
-def encode_plain(user: str, password: str) -> str:
-    return base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")

@@ -1,18 +1,29 @@
-"""The SMTP client side of a dialogue, with its timing (RFC 5321 §3, PIPELINING RFC 2920).
+"""The SMTP client side of a dialogue, with its timing (RFC 5321 §3, PIPELINING RFC 2920,
+STARTTLS RFC 3207, implicit TLS RFC 8314, AUTH RFC 4954).
 
 A whole session is computed at once against the server state machine; each line gets the
 simulated time at which its sender sends it. One round trip per command, except that a
 client talking to a server that advertises PIPELINING sends MAIL, RCPT and DATA as one
-batch, as Postfix's smtp(8) does. The caller waits one SimPy timeout for the result
-(DESIGN.md §7: one event per session, not one per command).
+batch, as Postfix's smtp(8) does. A TLS handshake costs the round trips protocol/tls.py
+counts; its messages appear in the transcript as ``TLS-C``/``TLS-S`` lines, and every line
+after it travelled encrypted (``encrypted_from``). The caller waits one SimPy timeout for
+the result (DESIGN.md §7: one event per session, not one per command).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ..model.message import Envelope
-from .smtp import SmtpServer, encode_plain
+from .sasl import encode64, encode_plain
+from .smtp import SmtpServer
+from .tls import TlsSession
+
+# What a client reports when it gives up on its own (no server reply to quote)
+NO_STARTTLS = "STARTTLS not offered"
+NO_AUTH = "AUTH not offered"
+TLS_FAILED = "TLS handshake failed"
 
 
 @dataclass(slots=True)
@@ -26,6 +37,9 @@ class SmtpClientResult:
     failure: str | None = None  # the reply that ended the session early
     failed_command: str | None = None  # "MAIL FROM", "RCPT TO", "end of DATA", ...
     keywords: tuple[str, ...] = ()
+    tls: TlsSession | None = None
+    tls_done: float | None = None  # when the handshake was complete (client side)
+    encrypted_from: int | None = None  # index of the first line sent under TLS
 
     @property
     def accepted(self) -> list[str]:
@@ -37,7 +51,12 @@ class SmtpClientResult:
 @dataclass(frozen=True, slots=True)
 class ClientOptions:
     ehlo_name: str
-    auth: tuple[str, str] | None = None  # (user, password) for AUTH PLAIN
+    auth: tuple[str, str] | None = None  # (user, password) for AUTH
+    auth_mechanism: Literal["PLAIN", "LOGIN"] = "PLAIN"
+    # STARTTLS: "never"; "may" when offered (Postfix smtp_tls_security_level = may);
+    # "require" (a mail client set to STARTTLS; smtp_tls_security_level = encrypt)
+    starttls: Literal["never", "may", "require"] = "never"
+    implicit_tls: bool = False  # TLS from the first byte (port 465, "SSL/TLS")
     pipelining: bool = True  # Postfix smtp(8) pipelines when the server offers it
     send_size: bool = True  # MAIL FROM:<..> SIZE=n when the server offers SIZE (RFC 1870)
     # Postfix smtp(8) habits (smtp_proto.c): RSET before QUIT after a refused MAIL, all RCPTs
@@ -90,6 +109,22 @@ class _Dialogue:
             self.result.end = self.t
         return reply[0]
 
+    def handshake(self, tls: TlsSession, wrapper: bool) -> None:
+        """The TLS flights, half a round trip apart; then the server side switches to TLS.
+        The client may speak again after ``tls.rtts`` round trips (tls.py)."""
+        start = self.t
+        for i, (side, names) in enumerate(tls.flights()):
+            self.result.lines.append((start + i * self.rtt / 2, f"TLS-{side}", names))
+        done = start + (len(tls.flights()) - 1) * self.rtt / 2
+        summary = f"{tls.summary()}; the lines below travel encrypted (C~, S~)"
+        self.result.lines.append((done, "TLS", summary))
+        self.result.encrypted_from = len(self.result.lines)
+        self.server.start_tls()
+        self.result.tls, self.result.tls_done = tls, done
+        self.t = start + tls.rtts * self.rtt
+        if wrapper:  # the server greets once its side of the handshake is done (tls.py)
+            self.t = start + 1.5 * self.rtt
+
     def quit(self) -> SmtpClientResult:
         self.send(["QUIT"])
         self.result.end = self.t
@@ -114,18 +149,75 @@ def run_smtp_client(server: SmtpServer, t0: float, rtt: float, envelope: Envelop
                     options: ClientOptions) -> SmtpClientResult:
     """The whole client session, from the TCP handshake (one RTT) to the 221 of QUIT."""
     dlg = _Dialogue(server, t0 + rtt, rtt)
+    wrapped = server.tls.session if server.tls is not None and server.tls.wrapper else None
+    wrapper = server.tls is not None and server.tls.wrapper
+    if options.implicit_tls != wrapper or (wrapper and wrapped is None):
+        # one side expects TLS, the other plain text (or no common protocol): nothing usable
+        dlg.result.failure, dlg.result.failed_command = TLS_FAILED, "TLS handshake"
+        dlg.result.end = dlg.t + rtt
+        return dlg.result
+    if wrapped is not None:
+        dlg.handshake(wrapped, wrapper=True)
     greeting = server.greeting()
     dlg.result.lines.append((dlg.t, "S", greeting[0]))
     dlg.t += rtt / 2
     if not greeting[0].startswith("2"):
         return dlg.fail(greeting[0], "initial greeting")
-    ehlo = dlg.send([f"EHLO {options.ehlo_name}"])[0]
-    keywords = tuple(line[4:] for line in ehlo[1:])
-    dlg.result.keywords = keywords
+    keywords = _ehlo(dlg, options)
+    if options.starttls != "never" and not options.implicit_tls:
+        stopped = _starttls(dlg, options, keywords)
+        if stopped is not None:
+            return stopped
+        keywords = dlg.result.keywords
     if options.auth is not None:
-        auth = dlg.send([f"AUTH PLAIN {encode_plain(*options.auth)}"])[0]
-        if not auth[0].startswith("2"):
-            return dlg.fail(auth[0], "AUTH")
+        stopped = _authenticate(dlg, options, keywords)
+        if stopped is not None:
+            return stopped
+    return _transaction(dlg, options, keywords, envelope, data)
+
+
+def _ehlo(dlg: _Dialogue, options: ClientOptions) -> tuple[str, ...]:
+    ehlo = dlg.send([f"EHLO {options.ehlo_name}"])[0]
+    dlg.result.keywords = tuple(line[4:] for line in ehlo[1:]) if ehlo[0].startswith("2") else ()
+    return dlg.result.keywords
+
+
+def _starttls(dlg: _Dialogue, options: ClientOptions,
+              keywords: tuple[str, ...]) -> SmtpClientResult | None:
+    """STARTTLS when offered, then EHLO again (RFC 3207 §4.2: forget what was learnt)."""
+    if "STARTTLS" not in keywords:
+        return dlg.fail(NO_STARTTLS, "EHLO") if options.starttls == "require" else None
+    reply = dlg.send(["STARTTLS"])[0][0]
+    if not reply.startswith("2") or dlg.server.tls is None or dlg.server.tls.session is None:
+        return dlg.fail(reply, "STARTTLS") if options.starttls == "require" else None
+    dlg.handshake(dlg.server.tls.session, wrapper=False)
+    _ehlo(dlg, options)
+    return None
+
+
+def _authenticate(dlg: _Dialogue, options: ClientOptions,
+                  keywords: tuple[str, ...]) -> SmtpClientResult | None:
+    """AUTH PLAIN with an initial response, or AUTH LOGIN answering its two challenges."""
+    assert options.auth is not None
+    user, password = options.auth
+    offered = next((k.split()[1:] for k in keywords if k.split()[0] == "AUTH"), None)
+    if offered is None:
+        return dlg.fail(NO_AUTH, "EHLO")
+    if options.auth_mechanism == "PLAIN":
+        reply = dlg.send([f"AUTH PLAIN {encode_plain(user, password)}"])[0][0]
+    else:
+        reply = dlg.send(["AUTH LOGIN"])[0][0]
+        for answer in (user, password):
+            if not reply.startswith("334"):
+                break
+            reply = dlg.send([encode64(answer)])[0][0]
+    if not reply.startswith("2"):
+        return dlg.fail(reply, "AUTH")
+    return None
+
+
+def _transaction(dlg: _Dialogue, options: ClientOptions, keywords: tuple[str, ...],
+                 envelope: Envelope, data: bytes) -> SmtpClientResult:
     mail = f"MAIL FROM:<{envelope.sender}>"
     if options.send_size and any(k.split()[0] == "SIZE" for k in keywords):
         mail += f" SIZE={len(data) + data.count(NL)}"

@@ -81,11 +81,13 @@ def transcript_lines(world: "World") -> list[Text]:
     for s in world.trace.sessions:
         out.append(Text(f"── {s.proto} {s.client_host} → {s.server_host}:{s.port} "
                         f"(connected {clock.short(s.start)}) ──", style="bold"))
-        for t, side, line in s.lines:
+        for i, (t, side, line) in enumerate(s.lines):
             if t > now:  # computed ahead, not yet said when the clock stopped
                 break
-            style = "cyan" if side == "C" else "magenta"
-            out.append(Text(f"{clock.short(t)} {side}: {line}", style=style))
+            style = {"C": "cyan", "S": "magenta"}.get(side, "yellow")
+            # after the handshake the line travelled encrypted: "C~"/"S~", as swaks marks it
+            mark = "~" if s.encrypted_from is not None and i >= s.encrypted_from else ""
+            out.append(Text(f"{clock.short(t)} {side}{mark}: {line}", style=style))
         out.append(Text(""))
     return out
 

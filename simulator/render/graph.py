@@ -47,8 +47,8 @@ def _crossed_links(world: World, hop: Hop) -> list[Edge]:
     graph = world.net.graph
     if hop.src_host == hop.dst_host or hop.src_host not in graph or hop.dst_host not in graph:
         return []  # in-host hand-off, or the pseudo host "dns"
-    if hop.action == "connect_failed":
-        return []  # the connection never carried the message
+    if hop.action in ("connect_failed", "tls_handshake"):
+        return []  # the connection never carried the message (or not in this step)
     # SIMPLIFICATION: the route is asked now, not at the hop's time; after a link or host
     # fault changed the topology it may differ from the one the hop took.
     found = world.net.route(hop.src_host, hop.dst_host)

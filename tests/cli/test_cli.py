@@ -106,7 +106,7 @@ def test_run_prints_hop_table_outcome_and_expectations(runner: CliRunner, n_chec
     rows = table_rows(out)
     submit = [r for r in rows if r["What happened"].startswith("submit")]
     assert len(submit) == 1, rows
-    assert "ESMTPA/587" in _row_text(submit[0])
+    assert "ESMTPSA/587" in _row_text(submit[0])  # STARTTLS, then AUTH (master.cf submission)
     assert re.fullmatch(r"250 2\.0\.0 Ok: queued as [0-9A-F]{10}", submit[0]["Reply"]), submit[0]
     assert any(r["What happened"].startswith("relay") and "ESMTP/25" in _row_text(r) for r in rows)
     assert any("POP3/110" in _row_text(r) for r in rows)
@@ -124,8 +124,10 @@ def test_run_submission_reply_is_not_split_in_the_table(runner: CliRunner) -> No
 
 def test_view_transcript(runner: CliRunner) -> None:
     out = run_lab(runner, "--view", "transcript").stdout
-    for text in ("C: EHLO", "S: 250-PIPELINING", "C: AUTH PLAIN", "S: 354 End data",
-                 "C: RETR 1", "S: +OK Logging out"):
+    # submission: plain text up to STARTTLS, the handshake, then encrypted lines (C~, S~)
+    for text in ("C: EHLO", "S: 250-STARTTLS", "C: STARTTLS", "S: 220 2.0.0 Ready to start TLS",
+                 "TLS-C: ClientHello", "C~: EHLO", "S~: 250-AUTH PLAIN LOGIN",
+                 "C~: AUTH PLAIN", "S~: 354 End data", "C: RETR 1", "S: +OK Logging out"):
         assert text in out, text
     assert OUTCOME in out
     # each dialogue line is "HH:MM:SS.mmm S|C: ..." and the times never go backwards

@@ -96,6 +96,20 @@ CASES = [
         ("expected a choice index from 0 to 3", "(got 7)")),
     Bad("expect-unknown-message.yaml", 97, "expect.recipients[0].msg",
         ("unknown message 'dinner'", "expected one of: lunch")),
+    # submission and relay control (issue 6)
+    Bad("op25b-bad-cidr.yaml", 23, "hosts.isp-router.op25b.dynamic",
+        ("expected a CIDR block like 198.51.100.0/24", "(got '198.51.100.0/33')")),
+    Bad("op25b-on-server.yaml", 30, 'hosts["mail.example.net"].op25b',
+        ("OP25B is a rule of an ISP's edge router", "role: router")),
+    Bad("drac-without-pop3.yaml", 31, 'hosts["mail.example.net"].drac',
+        ("dracauth() is called by the POP3 server", "add pop3 to services")),
+    Bad("master-unknown-service.yaml", 41, 'hosts["mx.example.org"].master.submission',
+        ("mx.example.org runs no submission service", "smtp, pop3")),
+    Bad("restriction-without-table.yaml", 34,
+        'hosts["mail.example.net"].mta.smtpd_relay_restrictions',
+        ("check_client_access needs a lookup table",)),
+    Bad("bad-tls-level.yaml", 34, 'hosts["mail.example.net"].mta.smtpd_tls_security_level',
+        ("expected one of: none, may, encrypt", "(got 'required')")),
 ]
 
 

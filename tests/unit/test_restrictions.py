@@ -17,7 +17,7 @@ import pytest
 from simulator.agents.mta import restrictions
 from simulator.agents.mta.params import MainCf
 from simulator.agents.mta.restrictions import Facts, evaluate, in_networks
-from simulator.agents.mta.smtpd import SMTP, SUBMISSION, Smtpd
+from simulator.agents.mta.smtpd import SMTP, SUBMISSION, Service, Smtpd
 from simulator.model.status import Reply
 from simulator.protocol.smtp import SmtpSession
 
@@ -158,6 +158,9 @@ class FakeMta:
     def local_recipient_exists(self, local_part: str) -> bool:
         return local_part in ("bob", "postmaster")
 
+    def service_cf(self, service: Service) -> MainCf:
+        return self.cf.derive(dict(service.overrides))
+
 
 def check(mta: FakeMta, ip: str, rcpt: str, service: object = SMTP,
           sasl_user: str | None = None) -> str | None:
@@ -183,10 +186,16 @@ def test_smtpd_unknown_local_user() -> None:
 
 
 def test_smtpd_submission_requires_authentication() -> None:
+    # master.cf (Postfix 3.6-3.9): submission empties smtpd_relay_restrictions and sets
+    # smtpd_recipient_restrictions = permit_sasl_authenticated,reject, so "reject" names the
+    # recipient (smtpd_check.c smtpd_check_rcpt(), reply class "Recipient address").
     mta = FakeMta()
     assert check(mta, OUTSIDER, LOCAL, SUBMISSION) == (
-        "554 5.7.1 <client.example.com[198.51.100.7]>: Client host rejected: Access denied")
+        "554 5.7.1 <bob@example.org>: Recipient address rejected: Access denied")
     assert check(mta, OUTSIDER, FOREIGN, SUBMISSION, sasl_user="alice") is None
+    # smtpd_reject_unlisted_recipient = no there: an unknown local user is not refused at
+    # RCPT time on 587 (local(8) bounces it later)
+    assert check(mta, OUTSIDER, "nobody@example.org", SUBMISSION, sasl_user="alice") is None
 
 
 def test_smtpd_mynetworks_override() -> None:

@@ -11,8 +11,9 @@ messages from new/ to cur/, as Dovecot does unless pop3_no_flag_updates is set.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Generator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...protocol.pop3 import MaildropMessage, Pop3Server
 from .mailstore import SEEN, IndexedMessage, Mailbox
@@ -85,13 +86,30 @@ class Pop3Session:
 
 
 class Pop3d:
-    __slots__ = ("host",)
+    __slots__ = ("host", "drac")
 
     def __init__(self, host: "Host") -> None:
         self.host = host
+        self.drac: Any = None  # the rpc.dracd a login is reported to (POP-before-SMTP)
 
     def open(self) -> Pop3Session:
         return Pop3Session(self)
+
+    def logged_in(self, client_ip: str, at: float) -> None:
+        """A user logged in from client_ip at time ``at``: with DRAC, dracauth() tells
+        rpc.dracd, which opens the relay for that address (agents/mra/drac.py)."""
+        if self.drac is None:
+            return
+        env = self.host.world.engine.env
+        if at <= env.now:  # the session was computed after the login: report it as of then
+            self.drac.add(client_ip, self.host, at)
+            return
+
+        def report() -> Generator[Any, Any, None]:
+            yield env.timeout(at - env.now)
+            self.drac.add(client_ip, self.host)
+
+        env.process(report())
 
     def mailbox_path(self, user: str) -> str | None:
         found = self.host.find_user(user)

@@ -16,11 +16,15 @@ from ...model import rawmsg
 from ...model.trace import Hop
 from .delivery_log import Stamps, status_line
 from .backoff import warn_time, whole
+from .family import queue_ids
 from .header_rewrite import drop_headers, rewrite_local
-from .queue import QueueFile, QueueIds, QueueRecipient
+from .queue import QueueFile, QueueRecipient
 
 if TYPE_CHECKING:
     from .mta import Mta
+
+
+_RECEIVER = {"postfix": "postfix/cleanup", "sendmail": "sm-mta", "exim": "exim"}
 
 
 class Cleanup:
@@ -28,7 +32,11 @@ class Cleanup:
 
     def __init__(self, mta: "Mta") -> None:
         self.mta = mta
-        self.ids = QueueIds(mta.host.world.engine.rng)
+        host = mta.host
+        # Postfix's short IDs; a Sendmail or Exim host names its queue files its own way,
+        # with the PID of the process that receives the message
+        self.ids = queue_ids(mta.family, host.world.engine.rng, host.world.engine.clock,
+                             lambda: host.pid(_RECEIVER[mta.family], fresh=True))
 
     def open(self) -> str:
         """A new queue file; its name is the queue ID (mail_queue_enter())."""

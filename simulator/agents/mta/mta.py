@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..mda.local import Local
+from . import maps
 from .bounce import Bounce
 from .cleanup import Cleanup
 from .pickup import Pickup
@@ -19,15 +20,21 @@ from .restrictions import in_networks
 
 if TYPE_CHECKING:
     from ...host import Host
+    from .family import FamilyName
+    from .params import MainCf
+    from .smtpd import Service
 
 
 class Mta:
-    __slots__ = ("host", "cf", "cleanup", "qmgr", "smtp", "local", "bounce", "pickup",
-                 "_local_domains")
+    __slots__ = ("host", "cf", "family", "cleanup", "qmgr", "smtp", "local", "bounce",
+                 "pickup", "services", "_local_domains", "_service_cf")
 
-    def __init__(self, host: "Host") -> None:
+    def __init__(self, host: "Host", family: "FamilyName" = "postfix",
+                 services: "dict[int, Service] | None" = None) -> None:
         assert host.cf is not None
-        self.host, self.cf = host, host.cf
+        self.host, self.cf, self.family = host, host.cf, family
+        self.services: dict[int, Service] = services or {}
+        self._service_cf: dict[str, MainCf] = {}
         self.cleanup = Cleanup(self)
         self.qmgr = Qmgr(self)
         self.smtp = SmtpClient(self)
@@ -35,6 +42,16 @@ class Mta:
         self.bounce = Bounce(self)
         self.pickup = Pickup(self)
         self._local_domains: frozenset[str] | None = None
+
+    def service_cf(self, service: "Service") -> "MainCf":
+        """main.cf with a master.cf service's ``-o`` overrides (master(5))."""
+        if service.name not in self._service_cf:
+            self._service_cf[service.name] = self.cf.derive(dict(service.overrides))
+        return self._service_cf[service.name]
+
+    def lookup_table(self, table: str, key: str) -> str | None:
+        """A key in a lookup table such as btree:/etc/mail/dracd (maps.py)."""
+        return maps.lookup(self.host.fs, table, key)
 
     def local_domains(self) -> frozenset[str]:
         """mydestination, expanded and lower-cased: the domains local(8) delivers."""
@@ -54,17 +71,22 @@ class Mta:
         """local_recipient_maps = proxy:unix:passwd.byname $alias_maps (postconf(5))."""
         return self.local.knows(local_part)
 
-    def may_rewrite_headers(self, client_ip: str, sasl_user: str | None) -> bool:
-        """local_header_rewrite_clients (default permit_inet_interfaces) or
-        always_add_missing_headers decide whether cleanup adds Message-Id:/Date:."""
-        if self.cf.flag("always_add_missing_headers"):
+    def may_rewrite_headers(self, client_ip: str, sasl_user: str | None,
+                            cf: "MainCf | None" = None) -> bool:
+        """local_header_rewrite_clients (default permit_inet_interfaces; ``static:all`` on
+        the submission services) or always_add_missing_headers decide whether cleanup adds
+        Message-Id:/Date:."""
+        cf = cf or self.cf
+        if cf.flag("always_add_missing_headers"):
             return True
-        for rule in self.cf.list("local_header_rewrite_clients"):
+        for rule in cf.list("local_header_rewrite_clients"):
+            if rule == "static:all":  # a table whose every lookup succeeds
+                return True
             if rule == "permit_inet_interfaces" and (client_ip == self.host.ip
                                                      or client_ip.startswith("127.")):
                 return True
             if rule == "permit_mynetworks" and in_networks(client_ip,
-                                                           tuple(self.cf.list("mynetworks"))):
+                                                           tuple(cf.list("mynetworks"))):
                 return True
             if rule == "permit_sasl_authenticated" and sasl_user is not None:
                 return True

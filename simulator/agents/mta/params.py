@@ -31,7 +31,13 @@ DEFAULTS: dict[str, str] = {
         "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination"
     ),
     "smtpd_recipient_restrictions": "",
+    "smtpd_client_restrictions": "",
+    "smtpd_helo_restrictions": "",
+    "smtpd_sender_restrictions": "",
+    "smtpd_reject_unlisted_recipient": "yes",
     "smtpd_sasl_auth_enable": "no",
+    "smtpd_sasl_authenticated_header": "no",
+    "broken_sasl_auth_clients": "no",
     "smtpd_delay_open_until_valid_rcpt": "yes",
     "smtpd_helo_required": "no",
     "smtputf8_enable": "yes",
@@ -85,6 +91,17 @@ DEFAULTS: dict[str, str] = {
     "smtp_connect_timeout": "30s",
     "smtpd_tls_security_level": "",
     "smtpd_tls_auth_only": "no",
+    "smtpd_tls_wrappermode": "no",
+    "smtpd_tls_received_header": "no",
+    "smtpd_tls_loglevel": "0",
+    "smtpd_tls_protocols": ">=TLSv1",  # Postfix >= 3.6
+    "smtpd_tls_mandatory_protocols": ">=TLSv1",
+    "smtpd_hide_client_session": "no",  # Postfix >= 3.10
+    # Postfix < 3.11 (3.11 made it "may" at compatibility_level >= 3.11): no STARTTLS
+    # from smtp(8) unless the scenario asks for it
+    "smtp_tls_security_level": "",
+    "syslog_name": "postfix",
+    "milter_macro_daemon_name": "$myhostname",
     "disable_vrfy_command": "no",
     "recipient_delimiter": "",
 }
@@ -96,7 +113,8 @@ TIME = {"queue_run_delay", "minimal_backoff_time", "maximal_backoff_time",
         "maximal_queue_lifetime", "bounce_queue_lifetime", "delay_warning_time",
         "smtp_connect_timeout", "deliver_lock_delay", "stale_lock_time"}
 INTEGER = {"hopcount_limit", "message_size_limit", "deliver_lock_attempts", "bounce_size_limit",
-           "smtp_mx_address_limit", "smtp_mx_session_limit", "duplicate_filter_limit"}
+           "smtp_mx_address_limit", "smtp_mx_session_limit", "duplicate_filter_limit",
+           "smtpd_tls_loglevel"}
 # notify_classes names (postconf(5)); others are an error
 NOTIFY_CLASSES = ("2bounce", "bounce", "data", "delay", "policy", "protocol", "resource",
                   "software")
@@ -104,16 +122,21 @@ BOOLEAN = {"smtpd_sasl_auth_enable", "smtpd_delay_open_until_valid_rcpt", "smtpd
            "smtputf8_enable", "always_add_missing_headers", "enable_long_queue_ids",
            "enable_original_recipient", "smtpd_tls_auth_only", "disable_vrfy_command",
            "frozen_delivered_to", "owner_request_special", "expand_owner_alias",
-           "reset_owner_alias"}
+           "reset_owner_alias", "smtpd_tls_wrappermode", "smtpd_tls_received_header",
+           "smtpd_hide_client_session", "smtpd_reject_unlisted_recipient",
+           "smtpd_sasl_authenticated_header", "broken_sasl_auth_clients"}
 # name_mask() lists (local.c local_mask_init()): only these names are accepted
 NAME_LISTS = {"allow_mail_to_commands": ("alias", "forward", "include"),
               "allow_mail_to_files": ("alias", "forward", "include"),
               "prepend_delivered_header": ("command", "file", "forward")}
 DATABASE_TYPES = ("hash", "btree", "lmdb", "cdb")
-RESTRICTION_LISTS = {"smtpd_relay_restrictions", "smtpd_recipient_restrictions"}
-KNOWN_RESTRICTIONS = ("permit_mynetworks", "permit_sasl_authenticated",
-                      "defer_unauth_destination", "reject_unauth_destination", "permit",
-                      "reject", "defer")
+RESTRICTION_LISTS = {"smtpd_relay_restrictions", "smtpd_recipient_restrictions",
+                     "smtpd_client_restrictions", "smtpd_helo_restrictions",
+                     "smtpd_sender_restrictions"}
+# smtpd_tls_security_level values smtpd(8) implements (smtpd.c: secure, verify and
+# fingerprint are taken as "encrypt" with a warning)
+TLS_LEVELS = ("", "none", "may", "encrypt")
+SMTP_TLS_LEVELS = ("", "none", "may", "encrypt")
 
 
 class ParameterError(ValueError):
@@ -168,10 +191,16 @@ def check_value(name: str, value: str) -> str | None:
         except ValueError as exc:
             return str(exc) + f" (got {value!r})"
     elif name in RESTRICTION_LISTS:
-        unknown = [r for r in re.split(r"[\s,]+", value) if r and r not in KNOWN_RESTRICTIONS]
-        if unknown:
-            return (f"unknown restriction {unknown[0]!r} "
-                    f"(expected some of: {', '.join(KNOWN_RESTRICTIONS)})")
+        from .restrictions import check_list
+
+        return check_list(value)
+    elif name in ("smtpd_tls_security_level", "smtp_tls_security_level") \
+            and value.strip() not in TLS_LEVELS:
+        return f"expected one of: none, may, encrypt (got {value!r})"
+    elif name in ("smtpd_tls_protocols", "smtpd_tls_mandatory_protocols"):
+        from ...protocol.tls import check_protocols
+
+        return check_protocols(value)
     return None
 
 
@@ -221,6 +250,13 @@ class MainCf:
 
     def integer(self, name: str) -> int:
         return int(self[name])
+
+    def derive(self, overrides: dict[str, str]) -> "MainCf":
+        """A copy with master.cf ``-o name=value`` overrides (they win over main.cf)."""
+        child = MainCf.__new__(MainCf)
+        child.values = dict(self.values) | overrides
+        child._cache = {}
+        return child
 
     def set(self, name: str, value: str) -> None:
         self.values[name] = value

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from email.headerregistry import Address as HeaderAddress
 from typing import TYPE_CHECKING, Any
 
+from ...model import rawmsg
+from .family import LocalFacts, local_received
 from .resolve import canonical
 
 if TYPE_CHECKING:
@@ -53,15 +55,20 @@ class Pickup:
     def _pickup(self, d: Dropped) -> Generator[Any, Any, None]:
         mta, world = self.mta, self.mta.host.world
         yield world.engine.env.timeout(PICKUP_DELAY)
+        # Sendmail's submission program queues it under its own ID first (clientmqueue)
+        msp_qid = mta.cleanup.open() if mta.family == "sendmail" else ""
         qid = mta.cleanup.open()
         mta.host.log("postfix/pickup", f"{qid}: uid={d.user.uid} from=<{d.sender}>", fresh=True)
         cf, now = mta.cf, world.engine.now
-        received = (f"by {cf['myhostname']} ({cf['mail_name']}, from userid {d.user.uid})\n"
-                    f"\tid {qid}; {world.engine.clock.rfc5322(now)}")
         sender = canonical(cf, d.sender) if d.sender else ""
+        rcpts = [canonical(cf, r) for r in d.recipients]
+        received, below = local_received(mta.family, LocalFacts(
+            cf["myhostname"], cf["mail_name"], d.user.name, d.user.uid, qid, msp_qid, sender,
+            tuple(rcpts), world.engine.clock.at(now)))
+        content = rawmsg.prepend(d.content, "Received", below) if below else d.content
         # the recipients as submitted are the original recipients (X-Original-To: bob)
-        mta.cleanup.commit(qid, d.msg, sender, [canonical(cf, r) for r in d.recipients],
-                           d.content, received, "local", "postfix/pickup", add_missing=True,
+        mta.cleanup.commit(qid, d.msg, sender, rcpts, content, received, "local",
+                           "postfix/pickup", add_missing=True,
                            from_value=from_header(sender, d.full_name),
                            originals=list(d.recipients), can_bounce=True,
                            trace_only=d.trace_only)

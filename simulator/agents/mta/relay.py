@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ...model.message import Envelope
 from ...model.status import DeliveryResult
 from ...model.trace import Hop
-from ...protocol.smtp_client import ClientOptions, SmtpClientResult
+from ...protocol.smtp_client import NO_STARTTLS, ClientOptions, SmtpClientResult
 from ..session import Caller, smtp_session
 from .delivery_log import Stamps, status_line
 from .queue import QueueFile, QueueRecipient
@@ -55,7 +55,8 @@ class SmtpClient:
             conn = self.mta.host.world.connect(self.mta.host, ip, 25,
                                                cf.seconds("smtp_connect_timeout"))
             if conn.failure is not None:
-                yield self.mta.host.world.engine.env.timeout(conn.elapsed)
+                yield from self.mta.host.world.wait_failed(self.mta.host, "smtp", qf.msg,
+                                                           qf.qid, conn)
                 if self.mta.host.boot != boot:
                     return out  # this host went down while waiting: nothing more happens
                 last_reason = f"connect to {label}:25: {conn.failure}"
@@ -93,7 +94,12 @@ class SmtpClient:
                   stamps: Stamps) -> Generator[Any, Any, SmtpClientResult]:
         stamps.conn_done = self.mta.host.world.engine.now + conn.rtt * 2
         envelope = Envelope(qf.sender, tuple(r.address for r in rcpts))
-        options = ClientOptions(ehlo_name=self.mta.cf["smtp_helo_name"], probe=qf.trace_only)
+        # smtp_tls_security_level (smtp(8)): may uses STARTTLS when offered, encrypt
+        # insists on it; empty or none (the default before Postfix 3.11) never tries
+        level = self.mta.cf["smtp_tls_security_level"].strip()
+        starttls = {"may": "may", "encrypt": "require"}.get(level, "never")
+        options = ClientOptions(ehlo_name=self.mta.cf["smtp_helo_name"], probe=qf.trace_only,
+                                starttls=starttls)  # type: ignore[arg-type]
         caller = Caller(self.mta.host, "smtp", qf.msg, qf.qid, "relay")
         return (yield from smtp_session(caller, conn, envelope, qf.content, options))
 
@@ -117,7 +123,8 @@ class SmtpClient:
             else:
                 status = "deferred" if soft else "bounced"
                 dsn = "4.4.2" if result.failed_command == LOST else _dsn(reply, reply[0] + ".0.0")
-                remote = None if result.failed_command == LOST else label.split("[")[0]
+                local = result.failed_command == LOST or result.failure == NO_STARTTLS
+                remote = None if local else label.split("[")[0]
                 res = self._one(qf, rcpt, status, dsn, why, f"{label}:25", stamps, when,
                                 remote, reply if remote else None)
                 out.append(DeliveryResult(res.recipient, res.status, res.dsn, res.reason,
@@ -164,6 +171,9 @@ def _verdict(result: SmtpClientResult, rcpt: str, label: str) -> tuple[str, str]
     if result.failed_command == LOST:
         assert result.failure is not None
         return result.failure, result.failure
+    if result.failure == NO_STARTTLS:  # smtp_tls_security_level = encrypt (smtp_proto.c)
+        text = f"TLS is required, but was not offered by host {label}"
+        return f"454 4.7.4 {text}", text
     if result.failed_command == "initial greeting":
         assert result.failure is not None
         return result.failure, f"host {label} refused to talk to me: {result.failure}"

@@ -1,47 +1,91 @@
 """Models Postfix smtpd(8): the policy behind the SMTP dialogue of one connection.
 
-It answers what protocol/smtp.py asks: the banner and EHLO keywords, SASL checks, the
-relay and recipient restrictions (smtpd_relay_restrictions, local_recipient_maps), and at
-end of DATA the Received: header (smtpd.c) and the hand-over to cleanup. The hand-over is
-held until the simulated moment the 250 reply is sent (``pending``).
+It answers what protocol/smtp.py asks: the banner and EHLO keywords, TLS and SASL
+(smtpd_tls_security_level, smtpd_tls_auth_only, smtpd_sasl_auth_enable), the client,
+HELO, sender, relay and recipient restrictions (smtpd_check.c), and at end of DATA the
+Received: header (smtpd.c; or the Sendmail / Exim form on such a host, family.py) and
+the hand-over to cleanup. The hand-over is held until the simulated moment the 250
+reply is sent (``pending``).
+
+A service is a master.cf entry: its port and its ``-o name=value`` overrides of main.cf.
+submission (587) and submissions (465) are Postfix's master.cf examples.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ...model import rawmsg
 from ...model.address import domain_of, local_of
 from ...model.status import (S250_QUEUED, S451_LOOKUP_FAILURE, S550_USER_UNKNOWN,
                              S554_TOO_MANY_HOPS, Reply)
-from ...protocol.smtp import SmtpSession
-from . import restrictions
+from ...protocol.smtp import SmtpSession, TlsOffer
+from ...protocol.tls import negotiate
+from . import family, restrictions
 
 if TYPE_CHECKING:
     from .mta import Mta
+    from .params import MainCf
 
 # EHLO keywords Postfix 3.x announces by default, in its order (smtpd.c ehlo_cmd).
-EHLO_BASE = ("PIPELINING", "SIZE {size}", "VRFY", "ETRN")
 EHLO_TAIL = ("ENHANCEDSTATUSCODES", "8BITMIME", "DSN", "SMTPUTF8", "CHUNKING")
+SASL_MECHANISMS = "PLAIN LOGIN"  # what Cyrus SASL offers with the auxprop password check
 
 
 @dataclass(frozen=True, slots=True)
 class Service:
-    """A master.cf smtpd service: port 25 (smtp) or 587 (submission) with its -o overrides."""
+    """A master.cf smtpd service: its name, port and ``-o`` overrides of main.cf."""
 
-    name: str  # "smtp" | "submission"
+    name: str  # "smtp" | "submission" | "submissions"
     port: int
-    syslog_name: str
-    sasl: bool
-    client_restrictions: tuple[str, ...]
+    overrides: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def syslog_name(self) -> str:
+        """The program name of its log lines: ``$syslog_name/smtpd``."""
+        names = dict(self.overrides)
+        return f"{names.get('syslog_name', 'postfix')}/smtpd"
+
+    def with_overrides(self, extra: dict[str, str]) -> "Service":
+        """This service with more ``-o`` settings (a scenario's ``master:`` entry)."""
+        merged = dict(self.overrides) | extra
+        return Service(self.name, self.port, tuple(merged.items()))
 
 
-SMTP = Service("smtp", 25, "postfix/smtpd", False, ())
-# master.cf's submission example: -o smtpd_sasl_auth_enable=yes
-# -o smtpd_client_restrictions=permit_sasl_authenticated,reject
-SUBMISSION = Service("submission", 587, "postfix/submission/smtpd", True,
-                     ("permit_sasl_authenticated", "reject"))
+# The submission and submissions entries of master.cf as Postfix 3.7 ships them (3.6 and 3.7
+# are what Debian 12 and Ubuntu 22.04 install), uncommented. 3.8 adds
+# local_header_rewrite_clients=static:all (cleanup then adds Message-Id:/Date: for these
+# clients); 3.10 adds smtpd_forbid_unauth_pipelining=no and smtpd_hide_client_session=yes
+# (no "with ESMTPSA" in Received: any more). A scenario adds them with ``master:``.
+_MUA_OVERRIDES = (("smtpd_sasl_auth_enable", "yes"),
+                  ("smtpd_reject_unlisted_recipient", "no"),
+                  ("smtpd_client_restrictions", ""), ("smtpd_helo_restrictions", ""),
+                  ("smtpd_sender_restrictions", ""), ("smtpd_relay_restrictions", ""),
+                  ("smtpd_recipient_restrictions", "permit_sasl_authenticated,reject"),
+                  ("milter_macro_daemon_name", "ORIGINATING"))
+SMTP = Service("smtp", 25)
+SUBMISSION = Service("submission", 587, (("syslog_name", "postfix/submission"),
+                                         ("smtpd_tls_security_level", "encrypt"),
+                                         ("smtpd_tls_auth_only", "yes"), *_MUA_OVERRIDES))
+SUBMISSIONS = Service("submissions", 465, (("syslog_name", "postfix/submissions"),
+                                           ("smtpd_tls_wrappermode", "yes"), *_MUA_OVERRIDES))
+SERVICES = {s.name: s for s in (SMTP, SUBMISSION, SUBMISSIONS)}
+
+
+def tls_offer(cf: "MainCf") -> TlsOffer:
+    """smtpd.c L6627-L6662: the security level sets use/enforce unless in wrapper mode;
+    wrapper mode implies enforce, enforce implies use (and smtpd_tls_auth_only)."""
+    wrapper = cf.flag("smtpd_tls_wrappermode")
+    level = cf["smtpd_tls_security_level"].strip()
+    use = enforce = False
+    if not wrapper and level:
+        use, enforce = level in ("may", "encrypt"), level == "encrypt"
+    enforce = enforce or wrapper
+    use = use or enforce
+    protocols = cf["smtpd_tls_mandatory_protocols" if enforce else "smtpd_tls_protocols"]
+    return TlsOffer(use, enforce, wrapper, negotiate(protocols))
 
 
 class Smtpd:
@@ -51,28 +95,53 @@ class Smtpd:
         self.mta, self.service, self.msg = mta, service, msg
         self.pending: list[Callable[[], None]] = []
         self.accepted_qids: list[str] = []
+        self._cf: "MainCf | None" = None
+
+    @property
+    def cf(self) -> "MainCf":
+        """main.cf as this service sees it (with its master.cf -o overrides)."""
+        if self._cf is None:
+            self._cf = self.mta.service_cf(self.service)
+        return self._cf
+
+    def tls(self) -> TlsOffer:
+        return tls_offer(self.cf)
 
     # --- SmtpPolicy ------------------------------------------------------------------------
     def banner(self) -> str:
-        return self.mta.cf["smtpd_banner"]
+        host = self.mta.host
+        return family.banner(self.mta.family, self.cf, host.world.engine.clock.at(
+            host.world.engine.now))
 
     def hostname(self) -> str:
-        return self.mta.cf["myhostname"]
+        return self.cf["myhostname"]
 
     def helo_required(self) -> bool:
-        return self.mta.cf.flag("smtpd_helo_required")
+        return self.cf.flag("smtpd_helo_required")
 
     def sasl_enabled(self, session: SmtpSession) -> bool:
-        return self._sasl_enabled()
+        """SASL is active when enabled, and, with smtpd_tls_auth_only (implied by an
+        enforced TLS level), only once TLS is on (smtpd.c L6098-L6108, L5516-L5522)."""
+        if not self.cf.flag("smtpd_sasl_auth_enable"):
+            return False
+        auth_only = self.cf.flag("smtpd_tls_auth_only") or self.tls().enforce
+        return session.tls is not None or not auth_only
 
     def vrfy_enabled(self) -> bool:
-        return not self.mta.cf.flag("disable_vrfy_command")
+        return not self.cf.flag("disable_vrfy_command")
 
     def ehlo_keywords(self, session: SmtpSession) -> list[str]:
-        size = self.mta.cf["message_size_limit"]
-        words = [w.format(size=size) for w in EHLO_BASE]
-        if self._sasl_enabled():
-            words.append("AUTH PLAIN LOGIN")
+        """smtpd.c ehlo_cmd(): PIPELINING SIZE VRFY ETRN STARTTLS AUTH, then the rest."""
+        size = self.cf["message_size_limit"]
+        words = ["PIPELINING", f"SIZE {size}" if size != "0" else "SIZE"]
+        words += ["VRFY"] if self.vrfy_enabled() else []
+        words.append("ETRN")
+        if self.tls().use and session.tls is None:
+            words.append("STARTTLS")
+        if self.sasl_enabled(session):
+            words.append(f"AUTH {SASL_MECHANISMS}")
+            if self.cf.flag("broken_sasl_auth_clients"):
+                words.append(f"AUTH={SASL_MECHANISMS}")
         return words + list(EHLO_TAIL)
 
     def authenticate(self, session: SmtpSession, user: str, password: str) -> bool:
@@ -80,7 +149,8 @@ class Smtpd:
         if found is not None and found.password is not None and found.password == password:
             return True
         # smtpd_sasl_glue.c (3.9+ format); Cyrus SASL's text for SASL_BADAUTH
-        self._log(session, f"warning: {_label(session)}: SASL PLAIN authentication failed: "
+        self._log(session, f"warning: {_label(session)}: SASL "
+                           f"{session.auth_mechanism or 'PLAIN'} authentication failed: "
                            f"authentication failure, sasl_username={user}")
         return False
 
@@ -103,18 +173,24 @@ class Smtpd:
         return refused if refused is not None else self._injected(session, "rcpt", rcpt)
 
     def _restrictions(self, session: SmtpSession, rcpt: str) -> Reply | None:
-        cf = self.mta.cf
+        """smtpd_check.c smtpd_check_rcpt() with smtpd_delay_reject = yes: the client,
+        HELO and sender lists, then the relay list, the recipient list, and at the end
+        reject_unlisted_recipient (smtpd_reject_unlisted_recipient)."""
+        cf = self.cf
         facts = restrictions.Facts(
             session.client_ip, _label(session), session.sasl_user is not None,
-            tuple(cf.list("mynetworks")), self.mta.relay_ok_domains())
-        # smtpd_delay_reject = yes: client restrictions are applied at RCPT time
-        for rule_list, stage in ((list(self.service.client_restrictions), "client"),
-                                 (cf.list("smtpd_relay_restrictions"), "recipient"),
-                                 (cf.list("smtpd_recipient_restrictions"), "recipient")):
-            refused = restrictions.evaluate(rule_list, facts, rcpt, stage)
+            tuple(cf.list("mynetworks")), self.mta.relay_ok_domains(), session.client_name,
+            session.helo_name, session.sender, getattr(self.mta, "lookup_table", None))
+        for name, stage in (("smtpd_client_restrictions", "client"),
+                            ("smtpd_helo_restrictions", "helo"),
+                            ("smtpd_sender_restrictions", "sender"),
+                            ("smtpd_relay_restrictions", "recipient"),
+                            ("smtpd_recipient_restrictions", "recipient")):
+            refused = restrictions.evaluate(cf.list(name), facts, rcpt, stage)
             if refused is not None:
                 return refused
-        if domain_of(rcpt) in self.mta.local_domains():
+        if cf.flag("smtpd_reject_unlisted_recipient") \
+                and domain_of(rcpt) in self.mta.local_domains():
             known = self.mta.local_recipient_exists(local_of(rcpt))
             if known is None:  # a table of local_recipient_maps cannot be read
                 return S451_LOOKUP_FAILURE.with_text(S451_LOOKUP_FAILURE.text.format(rcpt))
@@ -139,7 +215,8 @@ class Smtpd:
         received = self._received(session, qid, rcpts)
         content = data
         client, program = _label(session), self.service.syslog_name
-        add_missing = self.mta.may_rewrite_headers(session.client_ip, session.sasl_user)
+        add_missing = self.mta.may_rewrite_headers(session.client_ip, session.sasl_user,
+                                                   self.cf)
         if rawmsg.count(content, "Received") + 1 >= self.mta.cf.integer("hopcount_limit"):
             # cleanup counts the Received: headers, ours included, and refuses the
             # message; smtpd reports it at end of data (smtpd.c, CLEANUP_STAT_HOPS)
@@ -158,6 +235,9 @@ class Smtpd:
         return S250_QUEUED.with_text(S250_QUEUED.text.format(qid))
 
     def on_reject(self, session: SmtpSession, stage: str, reply: Reply, arg: str) -> None:
+        if stage == "AUTH":  # the client gave up with "*" (smtpd_sasl_glue.c)
+            self._log(session, f"warning: {_label(session)}: SASL {arg} authentication aborted")
+            return
         # smtpd_check.c log_whatsup(): NOQUEUE when no queue file exists yet; each field
         # only when known (the protocol is SMTP until EHLO)
         qid = session.queue_id or "NOQUEUE"
@@ -184,23 +264,24 @@ class Smtpd:
     def log_connect(self, session: SmtpSession) -> None:
         self._log(session, f"connect from {_label(session)}", fresh=True)
 
+    def log_tls(self, session: SmtpSession) -> None:
+        """tls_misc.c tls_log_summary(), with smtpd_tls_loglevel >= 1 only."""
+        if session.tls is not None and self.cf.integer("smtpd_tls_loglevel") >= 1:
+            self._log(session, f"Anonymous TLS connection established from "
+                               f"{_label(session)}: {session.tls.summary()}")
+
     def log_disconnect(self, session: SmtpSession) -> None:
         self._log(session, f"disconnect from {_label(session)}{command_stats(session.counts)}")
 
     # --- helpers ---------------------------------------------------------------------------
-    def _sasl_enabled(self) -> bool:
-        return self.service.sasl or self.mta.cf.flag("smtpd_sasl_auth_enable")
-
     def _received(self, session: SmtpSession, qid: str, rcpts: list[str]) -> str:
-        """The Received: header of smtpd.c (smtpd_sasl_authenticated_header = no)."""
-        cf = self.mta.cf
-        date = self.mta.host.world.engine.clock.rfc5322(session.now)
-        helo = session.helo_name or session.client_name  # no HELO: the client's name
-        head = f"from {helo} ({session.client_name} [{session.client_ip}])"
-        by = f"\tby {cf['myhostname']} ({cf['mail_name']}) with {session.received_protocol} id {qid}"
-        if len(rcpts) == 1:
-            return f"{head}\n{by}\n\tfor <{rcpts[0]}>; {date}"
-        return f"{head}\n{by};\n\t{date}"
+        world = self.mta.host.world
+        facts = family.ReceivedFacts(
+            self.cf["myhostname"], session.helo_name, session.client_name,
+            world.dns.reverse_name(session.client_ip), session.client_ip,
+            session.protocol or "SMTP", session.tls, session.sasl_user, qid,
+            session.sender or "", tuple(rcpts), world.engine.clock.at(session.now))
+        return family.received(self.mta.family, facts, self.cf)
 
     def _log(self, session: SmtpSession, text: str, fresh: bool = False) -> None:
         self.mta.host.log(self.service.syslog_name, text, fresh=fresh, t=session.now)
