@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -54,14 +54,14 @@ def run(
                                             "it); transcript: each connection's dialogue; "
                                             "log: /var/log/maillog; timeline: each message's "
                                             "delivery attempts and retries")] = View.hops,
-    msg: Annotated[Optional[str], typer.Option("--msg", help="Show only this message (its "
+    msg: Annotated[str | None, typer.Option("--msg", help="Show only this message (its "
                                                              "key, e.g. m1) and its bounces")] = None,
     json: Annotated[bool, typer.Option("--json", help="One JSON object per hop, then per outcome")] = False,
-    export: Annotated[Optional[Path], typer.Option(help="Write every host's mailboxes and maillog under this directory")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Stop at this simulated time, e.g. 2h (default: the scenario's, or when all is done)")] = None,
-    seed: Annotated[Optional[int], typer.Option(help="Override the scenario's random seed")] = None,
+    export: Annotated[Path | None, typer.Option(help="Write every host's mailboxes and maillog under this directory")] = None,
+    until: Annotated[str | None, typer.Option(help="Stop at this simulated time, e.g. 2h (default: the scenario's, or when all is done)")] = None,
+    seed: Annotated[int | None, typer.Option(help="Override the scenario's random seed")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the explanations")] = Lang.en,
-    width: Annotated[Optional[int], typer.Option(min=40, help="Terminal width for the tables (at least 40)")] = None,
+    width: Annotated[int | None, typer.Option(min=40, help="Terminal width for the tables (at least 40)")] = None,
 ) -> None:
     """Run a scenario and show every hop of every message, then each recipient's outcome."""
     loaded = _load(scenario)
@@ -92,8 +92,8 @@ def _run(loaded, seed, until):  # type: ignore[no-untyped-def]
     return world.run(until)
 
 
-def _show(world, view: View, lang: str, width: Optional[int],  # type: ignore[no-untyped-def]
-          msg: Optional[str] = None) -> None:
+def _show(world, view: View, lang: str, width: int | None,  # type: ignore[no-untyped-def]
+          msg: str | None = None) -> None:
     from .expect import check
     from .render import console as render
     from .render.timeline import messages
@@ -165,8 +165,8 @@ def validate(
 
 @app.command()
 def quiz(
-    scenarios: Annotated[Optional[list[Path]], typer.Argument(help="Labs to draw questions from (default: scenarios/*.yaml)")] = None,
-    topic: Annotated[Optional[str], typer.Option(help="Only labs whose name or topic contains this, e.g. aliases or 108.3")] = None,
+    scenarios: Annotated[list[Path] | None, typer.Argument(help="Labs to draw questions from (default: scenarios/*.yaml)")] = None,
+    topic: Annotated[str | None, typer.Option(help="Only labs whose name or topic contains this, e.g. aliases or 108.3")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the questions")] = Lang.en,
 ) -> None:
     """Exam drill: the labs' questions, one by one; type the number of your answer."""

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 class Clock:
-    __slots__ = ("start", "_syslog_cache")
+    __slots__ = ("_syslog_cache", "start")
 
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
@@ -59,7 +59,7 @@ class Clock:
 class Engine:
     """Holds the SimPy environment, the clock and the run's single seeded random source."""
 
-    __slots__ = ("env", "clock", "rng", "seed")
+    __slots__ = ("clock", "env", "rng", "seed")
 
     def __init__(self, start: datetime, seed: int) -> None:
         import simpy  # lazily: simpy costs ~130 ms to import and --help needs none of it

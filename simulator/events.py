@@ -13,7 +13,7 @@ forced to answer a given reply at a given stage (greylisting, a full mailbox, 42
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -126,16 +126,15 @@ class SmtpReply(EventBase):
         return value
 
 
-Event = Annotated[Union[WriteFile, HostDown, HostUp, LinkDown, LinkUp, LinkLatency, ServiceDown,
-                        ServiceUp, DnsFailure, DnsRestore, SmtpReply],
+Event = Annotated[WriteFile | HostDown | HostUp | LinkDown | LinkUp | LinkLatency | ServiceDown | ServiceUp | DnsFailure | DnsRestore | SmtpReply,
                   Field(discriminator="do")]
 
-APPLY: dict[type[EventBase], Callable[["World", Any], str]] = {}
+APPLY: dict[type[EventBase], Callable[[World, Any], str]] = {}
 
 
-def applies(kind: type[EventBase]) -> Callable[[Callable[["World", Any], str]],
-                                                Callable[["World", Any], str]]:
-    def register(fn: Callable[["World", Any], str]) -> Callable[["World", Any], str]:
+def applies(kind: type[EventBase]) -> Callable[[Callable[[World, Any], str]],
+                                                Callable[[World, Any], str]]:
+    def register(fn: Callable[[World, Any], str]) -> Callable[[World, Any], str]:
         APPLY[kind] = fn
         return fn
 
@@ -143,14 +142,14 @@ def applies(kind: type[EventBase]) -> Callable[[Callable[["World", Any], str]],
 
 
 @applies(WriteFile)
-def _write_file(world: "World", ev: WriteFile) -> str:
+def _write_file(world: World, ev: WriteFile) -> str:
     world.hosts[ev.host].fs.write(ev.path, ev.content.encode(), ev.owner, int(ev.mode, 8),
                                   world.engine.now)
     return f"{ev.path} rewritten ({len(ev.content.splitlines())} lines, owner {ev.owner}, mode {ev.mode})"
 
 
 @applies(HostDown)
-def _host_down(world: "World", ev: HostDown) -> str:
+def _host_down(world: World, ev: HostDown) -> str:
     host = world.hosts[ev.host]
     if not host.up:
         return f"{ev.host} is already down"
@@ -162,7 +161,7 @@ def _host_down(world: "World", ev: HostDown) -> str:
 
 
 @applies(HostUp)
-def _host_up(world: "World", ev: HostUp) -> str:
+def _host_up(world: World, ev: HostUp) -> str:
     host = world.hosts[ev.host]
     if host.up:
         return f"{ev.host} is already up"
@@ -176,25 +175,25 @@ def _host_up(world: "World", ev: HostUp) -> str:
 
 
 @applies(LinkDown)
-def _link_down(world: "World", ev: LinkDown) -> str:
+def _link_down(world: World, ev: LinkDown) -> str:
     world.net.set_link(*ev.between, up=False)
     return f"the link {ev.between[0]} - {ev.between[1]} is down"
 
 
 @applies(LinkUp)
-def _link_up(world: "World", ev: LinkUp) -> str:
+def _link_up(world: World, ev: LinkUp) -> str:
     world.net.set_link(*ev.between, up=True)
     return f"the link {ev.between[0]} - {ev.between[1]} is up again"
 
 
 @applies(LinkLatency)
-def _link_latency(world: "World", ev: LinkLatency) -> str:
+def _link_latency(world: World, ev: LinkLatency) -> str:
     world.net.set_latency(*ev.between, ev.latency)
     return f"the link {ev.between[0]} - {ev.between[1]} now takes {ev.latency * 1000:g} ms one way"
 
 
 @applies(ServiceDown)
-def _service_down(world: "World", ev: ServiceDown) -> str:
+def _service_down(world: World, ev: ServiceDown) -> str:
     host, port = world.hosts[ev.host], SERVICE_PORTS[ev.service]
     if port in host.services:
         host.closed[port] = host.services.pop(port)
@@ -202,7 +201,7 @@ def _service_down(world: "World", ev: ServiceDown) -> str:
 
 
 @applies(ServiceUp)
-def _service_up(world: "World", ev: ServiceUp) -> str:
+def _service_up(world: World, ev: ServiceUp) -> str:
     host, port = world.hosts[ev.host], SERVICE_PORTS[ev.service]
     if port in host.closed:
         host.services[port] = host.closed.pop(port)
@@ -210,19 +209,19 @@ def _service_up(world: "World", ev: ServiceUp) -> str:
 
 
 @applies(DnsFailure)
-def _dns_failure(world: "World", ev: DnsFailure) -> str:
+def _dns_failure(world: World, ev: DnsFailure) -> str:
     world.dns.set_failure(ev.name, ev.type, ev.rcode)
     return f"DNS answers {ev.rcode} for {ev.name}" + (f" type {ev.type}" if ev.type else "")
 
 
 @applies(DnsRestore)
-def _dns_restore(world: "World", ev: DnsRestore) -> str:
+def _dns_restore(world: World, ev: DnsRestore) -> str:
     world.dns.clear_failure(ev.name, ev.type)
     return f"DNS answers normally again for {ev.name}" + (f" type {ev.type}" if ev.type else "")
 
 
 @applies(SmtpReply)
-def _smtp_reply(world: "World", ev: SmtpReply) -> str:
+def _smtp_reply(world: World, ev: SmtpReply) -> str:
     from .agents.mta.faults import InjectedReply, parse_reply
 
     reply = parse_reply(ev.reply)
@@ -235,7 +234,7 @@ def _smtp_reply(world: "World", ev: SmtpReply) -> str:
             + (f" ({', '.join(limit)})" if limit else ""))
 
 
-def apply(world: "World", event: EventBase) -> None:
+def apply(world: World, event: EventBase) -> None:
     detail = APPLY[type(event)](world, event)
     host = getattr(event, "host", None) or "world"
     world.trace.add(Hop(world.engine.now, None, None, host, "scenario", host, "event", None,

@@ -13,8 +13,7 @@ from .agents.mda.mailbox import maildir_files, split_mbox, status_flags
 from .model.message import from_bytes
 
 if TYPE_CHECKING:
-    from .scenario import (ExpectAction, ExpectCommand, ExpectFetch, ExpectMailbox,
-                           ExpectRecipient)
+    from .scenario import ExpectAction, ExpectCommand, ExpectFetch, ExpectMailbox, ExpectRecipient
     from .world import World
 
 
@@ -24,7 +23,7 @@ class Check:
     text: str
 
 
-def check(world: "World") -> list[Check]:
+def check(world: World) -> list[Check]:
     spec = world.spec.expect
     checks = [_recipient(world, r) for r in spec.recipients]
     checks += [_mailbox(world, m) for m in spec.mailboxes]
@@ -43,7 +42,7 @@ def check(world: "World") -> list[Check]:
     return checks
 
 
-def _recipient(world: "World", exp: "ExpectRecipient") -> Check:
+def _recipient(world: World, exp: ExpectRecipient) -> Check:
     # by the final address, or by the address as the sender gave it (orig)
     found = [o for (msg, rcpt), o in world.trace.outcomes.items()
              if (rcpt == exp.rcpt or (exp.orig is None and o.orig == exp.rcpt))
@@ -71,7 +70,7 @@ def _recipient(world: "World", exp: "ExpectRecipient") -> Check:
     return Check(not wrong, text)
 
 
-def mailbox_messages(world: "World", host: str, path: str) -> list[bytes]:
+def mailbox_messages(world: World, host: str, path: str) -> list[bytes]:
     """The messages in a mailbox at the end of the run (mbox file or Maildir folder)."""
     h = world.hosts.get(host)
     if h is None:
@@ -86,7 +85,7 @@ def _unfolded(data: bytes) -> bytes:
     return data.replace(b"\r\n", b"\n").replace(b"\n\t", b" ").replace(b"\n ", b" ")
 
 
-def _mailbox(world: "World", exp: "ExpectMailbox") -> Check:
+def _mailbox(world: World, exp: ExpectMailbox) -> Check:
     messages = mailbox_messages(world, exp.host, exp.path)
     wrong = [] if len(messages) == exp.messages else [f"{len(messages)} messages"]
     for i, data in enumerate(messages, start=1):
@@ -117,7 +116,7 @@ def _mailbox(world: "World", exp: "ExpectMailbox") -> Check:
     return Check(not wrong, text + (f" (got {'; '.join(wrong)})" if wrong else ""))
 
 
-def _seen_count(world: "World", host: str, path: str) -> int:
+def _seen_count(world: World, host: str, path: str) -> int:
     """Messages marked read: Maildir "S" after ":2,", mbox "R" in Status:."""
     h = world.hosts.get(host)
     if h is None:
@@ -128,7 +127,7 @@ def _seen_count(world: "World", host: str, path: str) -> int:
     return sum("R" in status_flags(m)[0] for m in split_mbox(h.fs.read(path) or b""))
 
 
-def _fetched(world: "World", exp: "ExpectFetch") -> Check:
+def _fetched(world: World, exp: ExpectFetch) -> Check:
     mine = [x for x in world.trace.fetches
             if x.client_host == exp.client and x.user == exp.user and x.ok]
     got = sum(x.retrieved for x in mine)
@@ -141,7 +140,7 @@ def _fetched(world: "World", exp: "ExpectFetch") -> Check:
     return Check(not wrong, text + (f" (got {', '.join(wrong)})" if wrong else ""))
 
 
-def _command(world: "World", exp: "ExpectCommand") -> Check:
+def _command(world: World, exp: ExpectCommand) -> Check:
     """A command's output: each ``output`` text found in order, or exactly ``exact``."""
     runs = [r for r in world.trace.commands if r.line == exp.run
             and (exp.host is None or r.host == exp.host)
@@ -166,7 +165,7 @@ def _command(world: "World", exp: "ExpectCommand") -> Check:
                  + (f" (got {'; '.join(wrong)})" if wrong else ""))
 
 
-def _action(world: "World", exp: "ExpectAction") -> Check:
+def _action(world: World, exp: ExpectAction) -> Check:
     now = world.engine.now
     got = sum(1 for h in world.trace.hops if h.action == exp.action and h.t <= now
               and (exp.host is None or exp.host in (h.src_host, h.dst_host))

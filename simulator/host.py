@@ -27,12 +27,34 @@ class User:
 
 
 class Host:
-    __slots__ = ("name", "ip", "role", "network", "fs", "users", "cf", "services", "world",
-                 "mta", "pop3d", "imapd", "dracd", "accounts", "locks", "indexes", "up", "boot",
-                 "down_at", "faults", "closed", "_pids", "_next_pid")
+    __slots__ = (
+        "_next_pid",
+        "_pids",
+        "accounts",
+        "boot",
+        "cf",
+        "closed",
+        "down_at",
+        "dracd",
+        "faults",
+        "fs",
+        "imapd",
+        "indexes",
+        "ip",
+        "locks",
+        "mta",
+        "name",
+        "network",
+        "pop3d",
+        "role",
+        "services",
+        "up",
+        "users",
+        "world",
+    )
 
-    def __init__(self, world: "World", name: str, ip: str | None, role: str, network: str | None,
-                 cf: "MainCf | None") -> None:
+    def __init__(self, world: World, name: str, ip: str | None, role: str, network: str | None,
+                 cf: MainCf | None) -> None:
         self.world = world
         self.name, self.ip, self.role, self.network = name, ip, role, network
         self.fs = VirtualFS()

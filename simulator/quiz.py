@@ -15,9 +15,9 @@ if TYPE_CHECKING:
     from .scenario import QuestionSpec, Scenario
 
 
-def pick_questions(specs: list["Scenario"], topic: str | None) -> list[tuple[str, "QuestionSpec"]]:
+def pick_questions(specs: list[Scenario], topic: str | None) -> list[tuple[str, QuestionSpec]]:
     """(lab name, question) in lab order; ``topic`` filters on the lab's name and topics."""
-    out: list[tuple[str, "QuestionSpec"]] = []
+    out: list[tuple[str, QuestionSpec]] = []
     for spec in specs:
         haystack = " ".join([spec.name, *spec.topic]).lower()
         if topic is None or topic.lower() in haystack:

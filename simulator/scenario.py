@@ -14,11 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
-                      field_validator, model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from .model.address import Address
 from .events import Event, referenced_hosts
+from .model.address import Address
 from .model.duration import Duration
 from .scenario_relay import DracSpec, Op25bSpec
 from .yamlsource import LineMap, Problem, ScenarioError, errors_from_validation, load_yaml
@@ -41,7 +48,7 @@ class Text(Strict):
         return (self.ja if lang == "ja" else None) or self.en
 
 
-def text_in(value: "str | Text", lang: str) -> str:
+def text_in(value: str | Text, lang: str) -> str:
     return value if isinstance(value, str) else value.get(lang)
 
 
@@ -319,7 +326,7 @@ class LoadedScenario:
     def __init__(self, path: Path, spec: Scenario, lines: LineMap) -> None:
         self.path, self.spec, self.lines = path, spec, lines
 
-    def build(self, seed: int | None = None) -> "World":
+    def build(self, seed: int | None = None) -> World:
         from .world import World
 
         return World(self.spec, seed=seed, source=str(self.path))

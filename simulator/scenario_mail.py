@@ -22,11 +22,11 @@ USER_NAME_RULE = ("expected a login name of letters, digits, '_', '-' and '.', s
                   "a letter or '_', at most 32 characters (it becomes /var/spool/mail/NAME)")
 
 
-def check_mail(spec: "Scenario", lines: "LineMap") -> list["Problem"]:
+def check_mail(spec: Scenario, lines: LineMap) -> list[Problem]:
     return _check_users(spec, lines) + _check_fetch_actions(spec, lines)
 
 
-def _check_users(spec: "Scenario", lines: "LineMap") -> list["Problem"]:
+def _check_users(spec: Scenario, lines: LineMap) -> list[Problem]:
     out = []
     for host_name, host in spec.hosts.items():
         for section in ("users", "accounts"):
@@ -42,7 +42,7 @@ def _check_users(spec: "Scenario", lines: "LineMap") -> list["Problem"]:
     return out
 
 
-def _check_fetch_actions(spec: "Scenario", lines: "LineMap") -> list["Problem"]:
+def _check_fetch_actions(spec: Scenario, lines: LineMap) -> list[Problem]:
     out = []
     keys = {spec.message_key(i) for i in range(len(spec.messages))}
     keys |= {c.id for c in spec.commands if c.id}
@@ -54,7 +54,7 @@ def _check_fetch_actions(spec: "Scenario", lines: "LineMap") -> list["Problem"]:
             continue  # reported by scenario._check_fetches
         imap_only = {"read", "delete"} & fetch.model_fields_set
         if incoming.protocol != "imap" and imap_only:
-            out.append(lines.problem(("fetches", i, sorted(imap_only)[0]),
+            out.append(lines.problem(("fetches", i, min(imap_only)),
                                      "read/delete are IMAP actions; this account uses POP3, "
                                      "which downloads every message"))
         for j, key in enumerate(fetch.delete):

@@ -48,7 +48,7 @@ class DracSpec(_Strict):
     expire: Duration = 1800.0  # rpc.dracd -e (minutes on the command line; 30 by default)
 
 
-def check_relay(spec: "Scenario", lines: "LineMap") -> list["Problem"]:
+def check_relay(spec: Scenario, lines: LineMap) -> list[Problem]:
     out: list[Problem] = []
     for name, host in spec.hosts.items():
         out += _check_roles(name, host, lines)
@@ -58,7 +58,7 @@ def check_relay(spec: "Scenario", lines: "LineMap") -> list["Problem"]:
 
 
 def check_params(where: tuple[Any, ...], params: dict[str, str | int | bool],
-                 lines: "LineMap") -> list["Problem"]:
+                 lines: LineMap) -> list[Problem]:
     """main.cf names and values (also the -o overrides of a master.cf service)."""
     from .agents.mta.params import DEFAULTS, check_names, check_value
     from .scenario import cf_text
@@ -71,7 +71,7 @@ def check_params(where: tuple[Any, ...], params: dict[str, str | int | bool],
     return out
 
 
-def _check_roles(name: str, host: "HostSpec", lines: "LineMap") -> list["Problem"]:
+def _check_roles(name: str, host: HostSpec, lines: LineMap) -> list[Problem]:
     out = []
     if host.role != "router" and host.op25b is not None:
         out.append(lines.problem(("hosts", name, "op25b"),
@@ -83,7 +83,7 @@ def _check_roles(name: str, host: "HostSpec", lines: "LineMap") -> list["Problem
     return out
 
 
-def _check_master(name: str, host: "HostSpec", lines: "LineMap") -> list["Problem"]:
+def _check_master(name: str, host: HostSpec, lines: LineMap) -> list[Problem]:
     out = []
     for service, overrides in host.master.items():
         where = ("hosts", name, "master", service)
@@ -95,8 +95,8 @@ def _check_master(name: str, host: "HostSpec", lines: "LineMap") -> list["Proble
     return out
 
 
-def _check_drac(spec: "Scenario", name: str, host: "HostSpec",
-                lines: "LineMap") -> list["Problem"]:
+def _check_drac(spec: Scenario, name: str, host: HostSpec,
+                lines: LineMap) -> list[Problem]:
     if host.drac is None:
         return []
     out = []

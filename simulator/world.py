@@ -10,8 +10,8 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from functools import partial
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -47,7 +47,7 @@ class Connected:
 
 
 class World:
-    def __init__(self, spec: "Scenario", seed: int | None = None, source: str = "") -> None:
+    def __init__(self, spec: Scenario, seed: int | None = None, source: str = "") -> None:
         self.spec, self.source = spec, source
         tz = ZoneInfo(spec.timezone)
         start = spec.start.replace(tzinfo=tz) if spec.start.tzinfo is None else spec.start.astimezone(tz)
@@ -68,11 +68,11 @@ class World:
         self._schedule()
 
     # --- building ------------------------------------------------------------------------
-    def _build_host(self, name: str, hs: "HostSpec") -> None:
+    def _build_host(self, name: str, hs: HostSpec) -> None:
         from .agents.mda.aliases import install as install_aliases
-        from .agents.mta.mta import Mta
         from .agents.mra.imapd import Imapd
         from .agents.mra.pop3d import Pop3d
+        from .agents.mta.mta import Mta
         from .agents.mua import Mua
 
         cf = None
@@ -109,7 +109,7 @@ class World:
                 server.dracd = Dracd(server, hs.drac.expire)
             self.hosts[name].pop3d.drac = server.dracd
 
-    def _add_users(self, host: Host, hs: "HostSpec") -> None:
+    def _add_users(self, host: Host, hs: HostSpec) -> None:
         if host.role == "server":
             host.users["root"] = User("root", 0, "/root", None, "root")
         names = list(hs.users) + [n for n in hs.accounts if n not in hs.users]
@@ -236,7 +236,7 @@ class World:
         return answer.rrset[0].data if answer.rrset else None
 
     # --- running -------------------------------------------------------------------------
-    def run(self, until: str | float | None = None) -> "World":
+    def run(self, until: str | float | None = None) -> World:
         """Run to ``until`` (a duration like "2h" from the start), or until nothing is left."""
         limit = self.spec.until if until is None else parse_duration(until)
         if limit is None:
@@ -276,7 +276,7 @@ class World:
         return written
 
 
-def _smtp_services(hs: "HostSpec") -> dict[int, Any]:
+def _smtp_services(hs: HostSpec) -> dict[int, Any]:
     """The host's smtpd services (master.cf), with the scenario's ``master:`` overrides."""
     from .agents.mta.smtpd import SERVICES
 
@@ -290,7 +290,7 @@ def _smtp_services(hs: "HostSpec") -> dict[int, Any]:
     return out
 
 
-def _firewalls(spec: "Scenario") -> dict[str, Any]:
+def _firewalls(spec: Scenario) -> dict[str, Any]:
     """OP25B rules of the routers, by router name."""
     from .net.firewall import Op25b
 

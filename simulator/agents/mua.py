@@ -29,14 +29,14 @@ if TYPE_CHECKING:
 
 
 class Mua:
-    __slots__ = ("host", "login", "account", "imap_cache")
+    __slots__ = ("account", "host", "imap_cache", "login")
 
-    def __init__(self, host: "Host", login: str, account: "AccountSpec") -> None:
+    def __init__(self, host: Host, login: str, account: AccountSpec) -> None:
         self.host, self.login, self.account = host, login, account
         self.imap_cache = ImapCache()
 
     # --- compose -------------------------------------------------------------------------
-    def compose(self, spec: "MessageSpec") -> bytes:
+    def compose(self, spec: MessageSpec) -> bytes:
         world, acct = self.host.world, self.account
         domain = acct.address.partition("@")[2]
         headers = [("To", ", ".join(spec.to))]
@@ -55,10 +55,10 @@ class Mua:
         return compose(acct.name or "", acct.address, headers, spec.body)
 
     # --- submit --------------------------------------------------------------------------
-    def submit(self, key: str, spec: "MessageSpec") -> Generator[Any, Any, None]:
+    def submit(self, key: str, spec: MessageSpec) -> Generator[Any, Any, None]:
         world = self.host.world
         smtp = self.account.smtp
-        rcpts = tuple([*spec.to, *spec.cc, *spec.bcc])
+        rcpts = (*spec.to, *spec.cc, *spec.bcc)
         ip = yield from world.lookup_a(self.host, "MUA", key, smtp.server)
         conn = world.connect(self.host, ip, smtp.port, CLIENT_CONNECT_TIMEOUT) if ip else None
         if conn is None or conn.failure is not None:
@@ -98,7 +98,7 @@ class Mua:
                                             reason, _dsn_of(reason), world.trace.hop_count(key)))
 
     # --- fetch ---------------------------------------------------------------------------
-    def fetch(self, spec: "FetchSpec") -> Generator[Any, Any, None]:
+    def fetch(self, spec: FetchSpec) -> Generator[Any, Any, None]:
         from .mua_fetch import fetch_imap, fetch_pop3
 
         incoming = self.account.incoming

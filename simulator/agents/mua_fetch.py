@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 CLIENT_CONNECT_TIMEOUT = 60.0
 
 
-def connect(mua: "Mua", proto: str) -> Generator[Any, Any, "Connected | None"]:
+def connect(mua: Mua, proto: str) -> Generator[Any, Any, Connected | None]:
     """Open the connection to the incoming server; record a failed fetch if it fails."""
     world, incoming = mua.host.world, mua.account.incoming
     assert incoming is not None
@@ -44,14 +44,14 @@ def connect(mua: "Mua", proto: str) -> Generator[Any, Any, "Connected | None"]:
     return None
 
 
-def _mbox_lock(conn: "Connected", path: str | None) -> Any:
+def _mbox_lock(conn: Connected, path: str | None) -> Any:
     if path is None or path.endswith("/"):
         return None  # Maildir: Dovecot takes no lock on the messages
     return lock_for(conn.server.locks, conn.server.world.engine.env, path)
 
 
 # --- POP3 -----------------------------------------------------------------------------------
-def fetch_pop3(mua: "Mua", spec: "FetchSpec") -> Generator[Any, Any, None]:
+def fetch_pop3(mua: Mua, spec: FetchSpec) -> Generator[Any, Any, None]:
     world, incoming = mua.host.world, mua.account.incoming
     assert incoming is not None
     conn = yield from connect(mua, "POP3")
@@ -117,7 +117,7 @@ def _pop3_update(session: Any, lock: Any, held: Any, user: str) -> Generator[Any
 
 
 # --- IMAP -----------------------------------------------------------------------------------
-def fetch_imap(mua: "Mua", spec: "FetchSpec") -> Generator[Any, Any, None]:
+def fetch_imap(mua: Mua, spec: FetchSpec) -> Generator[Any, Any, None]:
     world, incoming = mua.host.world, mua.account.incoming
     assert incoming is not None
     conn = yield from connect(mua, "IMAP")
@@ -152,7 +152,7 @@ def fetch_imap(mua: "Mua", spec: "FetchSpec") -> Generator[Any, Any, None]:
     _imap_hops(mua, conn, record.sid, result, changes.written, saved)
 
 
-def _imap_hops(mua: "Mua", conn: "Connected", sid: int, result: Any, written: bool,
+def _imap_hops(mua: Mua, conn: Connected, sid: int, result: Any, written: bool,
                saved: str) -> None:
     world = mua.host.world
     seen = sum("\\Seen" in f for f in result.flags.values())
@@ -175,7 +175,7 @@ def _imap_hops(mua: "Mua", conn: "Connected", sid: int, result: Any, written: bo
                                      result.error, seen))
 
 
-def _moves(mua: "Mua", conn: "Connected", moved: tuple[tuple[str, str], ...], t: float) -> None:
+def _moves(mua: Mua, conn: Connected, moved: tuple[tuple[str, str], ...], t: float) -> None:
     """Trace the Maildir renames the server made: new/ -> cur/, and flag letters."""
     world, server = mua.host.world, conn.server
     for old, new in moved:
@@ -204,12 +204,12 @@ def timed(transcript: list[tuple[str, str]], t0: float, rtt: float, hold_at: int
     return out
 
 
-def key_of(mua: "Mua", data: bytes) -> str | None:
+def key_of(mua: Mua, data: bytes) -> str | None:
     """The scenario's key of a message, found by its Message-ID."""
     headers = BytesHeaderParser().parsebytes(data)
     return mua.host.world.msg_keys.get(str(headers.get("Message-ID", "")).strip())
 
 
-def _message_ids(mua: "Mua", keys: list[str]) -> list[str]:
+def _message_ids(mua: Mua, keys: list[str]) -> list[str]:
     by_key = {v: k for k, v in mua.host.world.msg_keys.items()}
     return [by_key[k] for k in keys if k in by_key]

@@ -26,14 +26,14 @@ if TYPE_CHECKING:
 class Caller:
     """Who is sending, for the trace: host, actor name, message key, queue ID."""
 
-    host: "Host"
+    host: Host
     actor: str
     msg: str
     qid: str | None
     action: str
 
 
-def smtp_session(caller: Caller, conn: "Connected", envelope: Envelope, data: bytes,
+def smtp_session(caller: Caller, conn: Connected, envelope: Envelope, data: bytes,
                  options: ClientOptions) -> Generator[Any, Any, SmtpClientResult]:
     world = caller.host.world
     env, now = world.engine.env, world.engine.now
@@ -78,7 +78,7 @@ def smtp_session(caller: Caller, conn: "Connected", envelope: Envelope, data: by
     return result
 
 
-def _tls_hop(caller: Caller, conn: "Connected", result: SmtpClientResult, sid: int) -> None:
+def _tls_hop(caller: Caller, conn: Connected, result: SmtpClientResult, sid: int) -> None:
     """The handshake as its own hop, at the moment it completed (added after the fact:
     the trace views order hops by time)."""
     tls = result.tls
@@ -92,7 +92,7 @@ def _tls_hop(caller: Caller, conn: "Connected", result: SmtpClientResult, sid: i
          ("rtts", str(tls.rtts)), ("port", str(conn.service.port)))))
 
 
-def _lost(result: SmtpClientResult, smtpd: Smtpd, conn: "Connected",
+def _lost(result: SmtpClientResult, smtpd: Smtpd, conn: Connected,
           dead_client: str | None) -> None:
     """A crash cut the connection before the server's end-of-data reply: nothing is queued
     there. A client that is still alive sees the connection drop (smtp_trouble.c); a dead

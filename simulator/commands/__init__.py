@@ -29,8 +29,8 @@ class CommandResult:
 
 @dataclass(frozen=True, slots=True)
 class Invocation:
-    host: "Host"
-    user: "User"
+    host: Host
+    user: User
     argv: list[str]
     stdin: str
     line: str  # the command line as typed
@@ -66,7 +66,7 @@ def find(name: str) -> Handler | None:
     return COMMANDS.get(name) or COMMANDS.get(name.rsplit("/", 1)[-1])
 
 
-def run_command(host: "Host", user: "User", line: str, stdin: str = "",
+def run_command(host: Host, user: User, line: str, stdin: str = "",
                 msg: str | None = None) -> CommandResult:
     """Run one command line on ``host`` as ``user``; record it in the trace."""
     try:
@@ -98,7 +98,7 @@ class CommandRun:
     status: int
 
 
-def _record(host: "Host", user: "User", line: str, result: CommandResult) -> None:
+def _record(host: Host, user: User, line: str, result: CommandResult) -> None:
     world = host.world
     prompt = "#" if user.uid == 0 else "$"
     world.trace.commands.append(CommandRun(world.engine.now, host.name, user.name, line,

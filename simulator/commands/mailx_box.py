@@ -16,8 +16,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from email.header import decode_header, make_header
 
-from ..agents.mda.mailbox import (header_end, mbox_chunks, status_flags, with_status_headers,
-                                  header_lines)
+from ..agents.mda.mailbox import (
+    header_end,
+    header_lines,
+    mbox_chunks,
+    status_flags,
+    with_status_headers,
+)
 
 SCREEN_WIDTH = 80  # scrnwidth when the terminal size is 80 columns
 

@@ -12,19 +12,12 @@ import re
 from dataclasses import dataclass, field
 
 from . import CommandResult, Invocation
-from .mailx_box import (Entry, dot_of, header_line, load, summary_line, typed,
-                        written_back)
+from .mailx_box import Entry, dot_of, header_line, load, summary_line, typed, written_back
 from .mailx_send import VERSION
 
 MAILSPOOL = "/var/spool/mail"  # RHEL's build of mailx; /var/mail is the same directory
 # cmdtab.c, in order (the first name a typed word is a prefix of wins)
-TABLE = ("next alias print type Type Print visual top touch preserve delete dp dt undelete "
-         "unset mail Mail mbox more page More Page unread Unread new New ! copy Copy chdir cd "
-         "save Save source set shell version group ungroup unalias write from file followup "
-         "followupall followupsender folder folders ? z Z headers help = Reply Respond "
-         "Followup reply replyall replysender respond respondall respondsender Resend "
-         "Redirect resend redirect Forward Fwd forward fwd edit echo quit list xit exit pipe "
-         "| Pipe size hold if else endif alternates ignore discard retain").split()
+TABLE = ["next", "alias", "print", "type", "Type", "Print", "visual", "top", "touch", "preserve", "delete", "dp", "dt", "undelete", "unset", "mail", "Mail", "mbox", "more", "page", "More", "Page", "unread", "Unread", "new", "New", "!", "copy", "Copy", "chdir", "cd", "save", "Save", "source", "set", "shell", "version", "group", "ungroup", "unalias", "write", "from", "file", "followup", "followupall", "followupsender", "folder", "folders", "?", "z", "Z", "headers", "help", "=", "Reply", "Respond", "Followup", "reply", "replyall", "replysender", "respond", "respondall", "respondsender", "Resend", "Redirect", "resend", "redirect", "Forward", "Fwd", "forward", "fwd", "edit", "echo", "quit", "list", "xit", "exit", "pipe", "|", "Pipe", "size", "hold", "if", "else", "endif", "alternates", "ignore", "discard", "retain"]
 _WORD = re.compile(r"[^ \t0-9$^.:/\-+*'\",;(`]*")
 
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 SENDMAIL_ALIASES = "/etc/aliases"  # ALIAS_FILE in RHEL's sendmail.mc (Debian: /etc/mail/aliases)
 
 
-def family_newaliases(host: "Host") -> "CommandResult | None":
+def family_newaliases(host: Host) -> CommandResult | None:
     """``newaliases`` (= ``sendmail -bi``) on a Sendmail or Exim host; None on Postfix."""
     from . import CommandResult
 

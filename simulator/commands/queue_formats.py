@@ -47,7 +47,7 @@ LISTED = ("incoming", "active", "deferred", "hold")
 
 
 # --- sendmail --------------------------------------------------------------------------------
-def sendmail_mailq(files: Iterable["QueueFile"], clock: "Clock",
+def sendmail_mailq(files: Iterable[QueueFile], clock: Clock,
                    queue_dir: str = SPOOL["sendmail"]) -> str:
     """What ``mailq`` prints on a Sendmail host."""
     shown = sorted((qf for qf in files if qf.queue in ("incoming", "active", "deferred")),
@@ -62,7 +62,7 @@ def sendmail_mailq(files: Iterable["QueueFile"], clock: "Clock",
     return "".join(out)
 
 
-def _sendmail_entry(qf: "QueueFile", clock: "Clock") -> str:
+def _sendmail_entry(qf: QueueFile, clock: Clock) -> str:
     flag = "*" if qf.queue == "active" else " "
     body = len(rawmsg.split(qf.content)[1][1:])  # the df file: the body, after the blank line
     line = f"{qf.qid:>13}{flag}{body:8d} {clock.asctime(qf.arrival)[:16]} "
@@ -75,13 +75,13 @@ def _sendmail_entry(qf: "QueueFile", clock: "Clock") -> str:
     return line + "\n"
 
 
-def _priority(qf: "QueueFile") -> int:
+def _priority(qf: QueueFile) -> int:
     """The qf P line: e_msgsize - class*WkClassFact + nrcpts*WkRecipFact, plus WkTimeFact
     for each delivery attempt (class 0: no Precedence header)."""
     return qf.size + 30000 * len(qf.recipients) + 90000 * len(qf.attempts)
 
 
-def _last_status(qf: "QueueFile") -> str | None:
+def _last_status(qf: QueueFile) -> str | None:
     """The reason of the last failed attempt, as the defer log keeps it for mailq."""
     reasons = [r.defer_reason for r in qf.pending() if r.defer_reason]
     return sendmail_status(reasons[-1]) if reasons else None
@@ -106,13 +106,13 @@ def sendmail_status(reason: str) -> str:
 
 
 # --- exim ------------------------------------------------------------------------------------
-def exim_bp(files: Iterable["QueueFile"], now: float) -> str:
+def exim_bp(files: Iterable[QueueFile], now: float) -> str:
     """What ``exim -bp`` (and so ``mailq``) prints on an Exim host; "" when empty."""
     shown = sorted((qf for qf in files if qf.queue in LISTED), key=lambda qf: qf.qid)
     return "".join(_exim_entry(qf, now) for qf in shown)
 
 
-def _exim_entry(qf: "QueueFile", now: float) -> str:
+def _exim_entry(qf: QueueFile, now: float) -> str:
     age = math.floor(now) - math.floor(qf.arrival)  # time(NULL) - received_time.tv_sec
     head = f"{_exim_age(age)}{format_size(len(qf.content))} {qf.qid} <{qf.sender}>"
     if qf.queue == "hold":
@@ -148,7 +148,7 @@ def format_size(size: int) -> str:
     return f"{(size + 512 * 1024) // (1024 * 1024):4d}M"
 
 
-def family_mailq(host: "Host") -> "CommandResult | None":
+def family_mailq(host: Host) -> CommandResult | None:
     """``mailq`` (= ``sendmail -bp``) on a Sendmail or Exim host; None on a Postfix host,
     whose mailq is postqueue -p."""
     from . import CommandResult
@@ -162,7 +162,7 @@ def family_mailq(host: "Host") -> "CommandResult | None":
     return CommandResult(exim_bp(files, host.world.engine.now), 0)
 
 
-def queued_files(qmgr: "Qmgr") -> list["QueueFile"]:
+def queued_files(qmgr: Qmgr) -> list[QueueFile]:
     """Every queue file of a host's qmgr (agents/mta/qmgr.py Qmgr.queues)."""
     queues = qmgr.queues
     return [qf for name in LISTED for qf in queues.get(name, {}).values()]

@@ -16,7 +16,7 @@ class Address:
     domain: str
 
     @classmethod
-    def parse(cls, text: str) -> "Address":
+    def parse(cls, text: str) -> Address:
         """Parse ``user@domain`` or ``<user@domain>``; raise ValueError with what was expected."""
         raw = text.strip()
         if raw.startswith("<") and raw.endswith(">"):

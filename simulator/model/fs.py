@@ -34,7 +34,7 @@ def normalise(path: str) -> str:
 
 
 class VirtualFS:
-    __slots__ = ("files", "dirs")
+    __slots__ = ("dirs", "files")
 
     def __init__(self) -> None:
         self.files: dict[str, VFile] = {}

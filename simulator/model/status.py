@@ -20,7 +20,7 @@ class Reply:
     def __str__(self) -> str:
         return f"{self.code} {self.dsn} {self.text}" if self.dsn else f"{self.code} {self.text}"
 
-    def with_text(self, text: str) -> "Reply":
+    def with_text(self, text: str) -> Reply:
         return Reply(self.code, self.dsn, text)
 
     @property

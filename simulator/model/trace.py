@@ -75,7 +75,7 @@ class LogLine:
 class TraceLog:
     """All records of one run, in the order they happened."""
 
-    __slots__ = ("hops", "sessions", "outcomes", "logs", "fetches", "commands", "_per_msg")
+    __slots__ = ("_per_msg", "commands", "fetches", "hops", "logs", "outcomes", "sessions")
 
     def __init__(self) -> None:
         self.hops: list[Hop] = []

@@ -24,7 +24,7 @@ class Link:
 class Network:
     """Topology plus what is down; answers "how long from A to B" and "is B reachable"."""
 
-    __slots__ = ("graph", "_down_hosts", "_down_links", "_cache")
+    __slots__ = ("_cache", "_down_hosts", "_down_links", "graph")
 
     def __init__(self, nodes: list[str], links: list[Link]) -> None:
         import networkx as nx  # lazily: importing networkx costs ~370 ms

@@ -182,8 +182,8 @@ class ImapServer:
         handler = imap_commands.COMMANDS.get(name)
         if handler is None:
             if name in NOT_MODELLED or name.removeprefix("UID ") in NOT_MODELLED:
-                return [f"{tag} NO [CANNOT] {name} is not modelled by mailsim "
-                        f"(Dovecot supports it){TIMING}"]
+                return [(f"{tag} NO [CANNOT] {name} is not modelled by mailsim "
+                        f"(Dovecot supports it){TIMING}")]
             return self._command_error(tag, name, "Unknown command.")
         try:
             args = parse_args(text)

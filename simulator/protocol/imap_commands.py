@@ -45,21 +45,21 @@ def command(*names: str) -> Callable[[Command], Command]:
 
 
 @command("CAPABILITY")
-def cmd_capability(s: "ImapServer", tag: str, name: str, args: list[Arg]) -> list[str]:
+def cmd_capability(s: ImapServer, tag: str, name: str, args: list[Arg]) -> list[str]:
     from .imap import CAPABILITY
 
     return [f"* CAPABILITY {CAPABILITY}", s.tagged(tag, "OK Capability completed.")]
 
 
 @command("NOOP")
-def cmd_noop(s: "ImapServer", tag: str, name: str, args: list[Arg]) -> list[str]:
+def cmd_noop(s: ImapServer, tag: str, name: str, args: list[Arg]) -> list[str]:
     # SIMPLIFICATION: the mailbox is read when it is selected; changes made by other
     # sessions meanwhile are not announced here.
     return [s.tagged(tag, "OK NOOP completed.")]
 
 
 @command("LOGOUT")
-def cmd_logout(s: "ImapServer", tag: str, name: str, args: list[Arg]) -> list[str]:
+def cmd_logout(s: ImapServer, tag: str, name: str, args: list[Arg]) -> list[str]:
     from .imap import BYE_LOGGING_OUT, LOGOUT
 
     s._close_mailbox()  # closing does not expunge (RFC 3501 §6.1.3)
@@ -68,7 +68,7 @@ def cmd_logout(s: "ImapServer", tag: str, name: str, args: list[Arg]) -> list[st
 
 
 @command("LIST")
-def cmd_list(s: "ImapServer", tag: str, name: str, args: list[Arg]) -> list[str]:
+def cmd_list(s: ImapServer, tag: str, name: str, args: list[Arg]) -> list[str]:
     if len(args) != 2 or not all(isinstance(a, str) for a in args):
         return s._command_error(tag, name, "Invalid arguments.")
     reference, pattern = str(args[0]), str(args[1])
@@ -84,7 +84,7 @@ def cmd_list(s: "ImapServer", tag: str, name: str, args: list[Arg]) -> list[str]
 
 
 @command("SELECT", "EXAMINE")
-def cmd_select(s: "ImapServer", tag: str, name: str, args: list[Arg]) -> list[str]:
+def cmd_select(s: ImapServer, tag: str, name: str, args: list[Arg]) -> list[str]:
     from .imap import SELECTED
 
     out = []
@@ -118,19 +118,19 @@ def _select_lines(box: Any) -> list[str]:
     return lines
 
 
-def _selected(s: "ImapServer", tag: str) -> list[str] | None:
+def _selected(s: ImapServer, tag: str) -> list[str] | None:
     """client_verify_open_mailbox()."""
     return None if s.mailbox is not None else [s.tagged(tag, "BAD No mailbox selected.")]
 
 
-def _targets(s: "ImapServer", tag: str, name: str, text: Arg) -> list[Any]:
+def _targets(s: ImapServer, tag: str, name: str, text: Arg) -> list[Any]:
     """The messages a (UID) sequence set names (imap-search-args.c)."""
     box = s.mailbox
     assert box is not None
     uid = name.startswith("UID ")
     try:
-        if not isinstance(text, str):
-            raise ValueError(text)
+        if not isinstance(text, str):  # a list where a sequence set belongs: a BAD below
+            raise ValueError(text)  # noqa: TRY004
         ranges = parse_seqset(text)
     except ValueError:
         raise Refused(s._command_error(tag, name, "Invalid uidset" if uid else
@@ -146,7 +146,7 @@ def _targets(s: "ImapServer", tag: str, name: str, text: Arg) -> list[Any]:
 
 
 @command("FETCH", "UID FETCH")
-def cmd_fetch(s: "ImapServer", tag: str, name: str, args: list[Arg]) -> list[str]:
+def cmd_fetch(s: ImapServer, tag: str, name: str, args: list[Arg]) -> list[str]:
     bad = _selected(s, tag)
     if bad:
         return bad
@@ -164,7 +164,7 @@ def cmd_fetch(s: "ImapServer", tag: str, name: str, args: list[Arg]) -> list[str
 
 
 @command("STORE", "UID STORE")
-def cmd_store(s: "ImapServer", tag: str, name: str, args: list[Arg]) -> list[str]:
+def cmd_store(s: ImapServer, tag: str, name: str, args: list[Arg]) -> list[str]:
     from .imap import flags_of
 
     bad = _selected(s, tag)
@@ -199,7 +199,7 @@ def _store_mode(item: str) -> tuple[str | None, bool]:
     return mode, rest.endswith(".SILENT")
 
 
-def _apply_store(s: "ImapServer", tag: str, name: str, targets: list[Any], mode: str,
+def _apply_store(s: ImapServer, tag: str, name: str, targets: list[Any], mode: str,
                  silent: bool, flags: set[str]) -> list[str]:
     from .imap_fetch import flag_text
 
@@ -220,7 +220,7 @@ def _apply_store(s: "ImapServer", tag: str, name: str, targets: list[Any], mode:
 
 
 @command("EXPUNGE", "UID EXPUNGE")
-def cmd_expunge(s: "ImapServer", tag: str, name: str, args: list[Arg]) -> list[str]:
+def cmd_expunge(s: ImapServer, tag: str, name: str, args: list[Arg]) -> list[str]:
     bad = _selected(s, tag)
     if bad:
         return bad
@@ -242,7 +242,7 @@ def cmd_expunge(s: "ImapServer", tag: str, name: str, args: list[Arg]) -> list[s
 
 
 @command("CLOSE")
-def cmd_close(s: "ImapServer", tag: str, name: str, args: list[Arg]) -> list[str]:
+def cmd_close(s: ImapServer, tag: str, name: str, args: list[Arg]) -> list[str]:
     from .imap import AUTHENTICATED
 
     bad = _selected(s, tag)

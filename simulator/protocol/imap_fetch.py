@@ -41,7 +41,7 @@ class Items:
     sets_seen: bool
 
 
-def parse_items(s: "ImapServer", tag: str, name: str, arg: Arg) -> Items:
+def parse_items(s: ImapServer, tag: str, name: str, arg: Arg) -> Items:
     """The FETCH attributes, or Refused with Dovecot's error."""
     from .imap_commands import Refused
 
@@ -70,7 +70,7 @@ def flag_text(message: Any) -> str:
     return "(" + " ".join(names) + ")"
 
 
-def fetch_lines(s: "ImapServer", seq: int, message: Any, items: Items) -> list[str]:
+def fetch_lines(s: ImapServer, seq: int, message: Any, items: Items) -> list[str]:
     """One ``* n FETCH (...)`` response, split into the lines it takes on the wire."""
     seen_now = False
     if items.sets_seen and "\\Seen" not in message.flags:
@@ -88,7 +88,7 @@ def fetch_lines(s: "ImapServer", seq: int, message: Any, items: Items) -> list[s
     return f"* {seq} FETCH ({' '.join(parts)})".split("\r\n")
 
 
-def _simple(s: "ImapServer", item: str, message: Any, wire: str) -> str:
+def _simple(s: ImapServer, item: str, message: Any, wire: str) -> str:
     if item == "UID":
         return f"UID {message.uid}"
     if item == "FLAGS":

@@ -28,7 +28,7 @@ TIMELINE_HEADINGS = {
 }
 
 
-def hop_table(world: "World", lang: str = "en", msg: str | None = None) -> Table:
+def hop_table(world: World, lang: str = "en", msg: str | None = None) -> Table:
     table = Table(title=world.spec.title.get(lang), show_lines=False, expand=False)
     for i, heading in enumerate(HEADINGS.get(lang, HEADINGS["en"])):
         # a time or a reply line is one unit a learner reads: never break it, unless a
@@ -53,7 +53,7 @@ def hop_table(world: "World", lang: str = "en", msg: str | None = None) -> Table
     return table
 
 
-def outcome_lines(world: "World", lang: str = "en") -> list[Text]:
+def outcome_lines(world: World, lang: str = "en") -> list[Text]:
     lines = []
     clock = world.engine.clock
     for o in outcomes(world):
@@ -74,7 +74,7 @@ def outcome_lines(world: "World", lang: str = "en") -> list[Text]:
     return lines
 
 
-def transcript_lines(world: "World") -> list[Text]:
+def transcript_lines(world: World) -> list[Text]:
     out: list[Text] = []
     clock = world.engine.clock
     now = world.engine.now
@@ -92,7 +92,7 @@ def transcript_lines(world: "World") -> list[Text]:
     return out
 
 
-def log_lines(world: "World") -> list[Text]:
+def log_lines(world: World) -> list[Text]:
     out: list[Text] = []
     for host in world.hosts.values():
         log = host.maillog()
@@ -103,7 +103,7 @@ def log_lines(world: "World") -> list[Text]:
     return out
 
 
-def check_lines(checks: list["Check"]) -> list[Text]:
+def check_lines(checks: list[Check]) -> list[Text]:
     out = []
     for check in checks:
         mark = Text("✓ " if check.ok else "✗ ", style="green" if check.ok else "red")
@@ -119,7 +119,7 @@ def make_console(width: int | None = None) -> Console:
     return Console(width=width, highlight=False, soft_wrap=False)
 
 
-def timeline_table(world: "World", msg: str, lang: str = "en") -> Table:
+def timeline_table(world: World, msg: str, lang: str = "en") -> Table:
     """One message's delivery attempts (render/timeline.py) as a table."""
     from .timeline import timeline
 
@@ -137,7 +137,7 @@ def timeline_table(world: "World", msg: str, lang: str = "en") -> Table:
     return table
 
 
-def queue_lines(world: "World", lang: str = "en") -> list[Text]:
+def queue_lines(world: World, lang: str = "en") -> list[Text]:
     """``mailq`` on every host that still has mail queued, as the run ends."""
     from ..agents.mta import showq
 

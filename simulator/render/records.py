@@ -21,7 +21,7 @@ HOP_KEYS = ("record", "seq", "t", "clock", "msg", "queue_id", "from_host", "from
             "explain")
 
 
-def hop_record(world: "World", seq: int, hop: "Hop", lang: str = "en") -> dict[str, Any]:
+def hop_record(world: World, seq: int, hop: Hop, lang: str = "en") -> dict[str, Any]:
     return {
         "record": "hop", "seq": seq, "t": round(hop.t, 6),
         "clock": world.engine.clock.at(hop.t).isoformat(timespec="milliseconds"),
@@ -33,7 +33,7 @@ def hop_record(world: "World", seq: int, hop: "Hop", lang: str = "en") -> dict[s
     }
 
 
-def outcome_record(world: "World", outcome: "Outcome") -> dict[str, Any]:
+def outcome_record(world: World, outcome: Outcome) -> dict[str, Any]:
     return {
         "record": "outcome", "msg": outcome.msg, "recipient": outcome.recipient,
         "status": outcome.status, "t": round(outcome.t, 6),
@@ -45,16 +45,16 @@ def outcome_record(world: "World", outcome: "Outcome") -> dict[str, Any]:
     }
 
 
-def ordered_hops(world: "World") -> list["Hop"]:
+def ordered_hops(world: World) -> list[Hop]:
     """Hops in time order; records of the same moment keep the order they were made in."""
     return sorted(world.trace.hops, key=lambda h: h.t)
 
 
-def outcomes(world: "World") -> list["Outcome"]:
+def outcomes(world: World) -> list[Outcome]:
     return sorted(world.trace.outcomes.values(), key=lambda o: (o.t, o.msg, o.recipient))
 
 
-def jsonl(world: "World", lang: str = "en") -> Iterator[str]:
+def jsonl(world: World, lang: str = "en") -> Iterator[str]:
     """One JSON object per hop, then one per recipient outcome."""
     for seq, hop in enumerate(ordered_hops(world)):
         yield json.dumps(hop_record(world, seq, hop, lang), ensure_ascii=False)
@@ -62,7 +62,7 @@ def jsonl(world: "World", lang: str = "en") -> Iterator[str]:
         yield json.dumps(outcome_record(world, outcome), ensure_ascii=False)
 
 
-def path_records(world: "World", msg: str, lang: str = "en") -> list[dict[str, Any]]:
+def path_records(world: World, msg: str, lang: str = "en") -> list[dict[str, Any]]:
     """A message's path (its bounces and copies included) as plain records."""
     hops = sorted(world.trace.path(msg), key=lambda h: h.t)
     return [hop_record(world, i, h, lang) for i, h in enumerate(hops)]

@@ -22,7 +22,7 @@ SHOWN = {"queue_active", "connect_failed", "relay", "relay_refused", "deliver_mb
          "restart_requeue"}
 
 
-def timeline(world: "World", msg: str) -> list[dict[str, Any]]:
+def timeline(world: World, msg: str) -> list[dict[str, Any]]:
     """One record per step of the message's attempts (its bounces included)."""
     hops = sorted(world.trace.path(msg), key=lambda h: h.t)
     if not hops:
@@ -44,7 +44,7 @@ def timeline(world: "World", msg: str) -> list[dict[str, Any]]:
     return out
 
 
-def _read(hop: "Hop", attempts: dict[tuple[str, str | None], int]) -> tuple[str, str]:
+def _read(hop: Hop, attempts: dict[tuple[str, str | None], int]) -> tuple[str, str]:
     """(target, result) of one hop, in the words of the timeline."""
     if hop.action == "queue_active":
         key = (hop.src_host, hop.qid)
@@ -59,10 +59,10 @@ def _read(hop: "Hop", attempts: dict[tuple[str, str | None], int]) -> tuple[str,
     return hop.dst_actor, f"{hop.action}: {hop.reply or hop.detail or ''}"
 
 
-def _next_try(world: "World", hop: "Hop") -> str | None:
+def _next_try(world: World, hop: Hop) -> str | None:
     return dict(hop.args).get("next") if hop.action == "deferred" else None
 
 
-def messages(world: "World") -> list[str]:
+def messages(world: World) -> list[str]:
     """The lab's own messages (not their bounces), in the order they first appear."""
     return [m for m in world.trace.messages() if "." not in m]

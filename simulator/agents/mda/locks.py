@@ -74,9 +74,9 @@ class Waited:
 class MboxLock:
     """Every lock currently held on one mbox file."""
 
-    __slots__ = ("env", "path", "holders", "_released", "_waiting")
+    __slots__ = ("_released", "_waiting", "env", "holders", "path")
 
-    def __init__(self, env: "simpy.Environment", path: str) -> None:
+    def __init__(self, env: simpy.Environment, path: str) -> None:
         self.env, self.path = env, path
         self.holders: list[Holder] = []
         self._released = env.event()
@@ -117,7 +117,7 @@ class MboxLock:
             self._waiting -= 1
         return Waited(self.take(who, kinds, shared), self.env.now - start, tries, first)
 
-    def poll(self, who: str, kinds: frozenset[str], rng: "random.Random", attempts: int,
+    def poll(self, who: str, kinds: frozenset[str], rng: random.Random, attempts: int,
              delay: float) -> Generator[Any, Any, Waited]:
         """Postfix's mbox_open(): dotlock first, then the kernel locks, each with up to
         ``attempts`` non-blocking tries and rand_sleep(delay, delay/2) between them.
@@ -144,7 +144,7 @@ class MboxLock:
         holder.since = self.env.now
         return Waited(holder, self.env.now - start, tries, first)
 
-    def _try(self, holder: Holder, kinds: frozenset[str], rng: "random.Random", attempts: int,
+    def _try(self, holder: Holder, kinds: frozenset[str], rng: random.Random, attempts: int,
              delay: float) -> Generator[Any, Any, tuple[bool, int, str | None]]:
         first = None
         for attempt in range(1, attempts + 1):
@@ -158,7 +158,7 @@ class MboxLock:
         return False, attempts, first
 
 
-def lock_for(locks: dict[str, MboxLock], env: "simpy.Environment", path: str) -> MboxLock:
+def lock_for(locks: dict[str, MboxLock], env: simpy.Environment, path: str) -> MboxLock:
     """The one lock object of ``path`` on a host (made on first use)."""
     lock = locks.get(path)
     if lock is None:

@@ -45,7 +45,7 @@ class Delivery:
 
     msg: str
     qid: str
-    user: "User"
+    user: User
     path: str  # the mbox file, or the Maildir ending in "/"
     headers: DeliveryHeaders
     content: bytes
@@ -54,9 +54,9 @@ class Delivery:
 class MailboxStore:
     """The mailboxes of one host, as local(8) writes them."""
 
-    __slots__ = ("host", "_inode", "_idle")
+    __slots__ = ("_idle", "_inode", "host")
 
-    def __init__(self, host: "Host") -> None:
+    def __init__(self, host: Host) -> None:
         self.host = host
         self._inode = host.world.engine.rng.randint(0x100000, 0xFFFFFF)
         self._idle: list[int] = []  # local(8) processes waiting for work (master(8) reuses them)

@@ -35,7 +35,7 @@ class Dracd:
 
     __slots__ = ("_armed", "_generation", "_next_sweep", "_sweeping", "expire", "host")
 
-    def __init__(self, host: "Host", expire: float) -> None:
+    def __init__(self, host: Host, expire: float) -> None:
         self.host = host
         self.expire = int(expire)  # explimit, in seconds
         # the daemon starts with the scenario: first scheduled expire at explimit/10
@@ -52,7 +52,7 @@ class Dracd:
     def entries(self) -> dict[str, str]:
         return read_db(self.host.fs.read(DB_FILE) or b"")
 
-    def add(self, ip: str, caller: "Host", at: float | None = None) -> None:
+    def add(self, ip: str, caller: Host, at: float | None = None) -> None:
         """dracproc_add_1(): expire first if a sweep is due, then ``ip -> now + explimit``;
         ``at`` is when the call was made, if the caller reports it after the fact."""
         world = self.host.world

@@ -32,9 +32,9 @@ class Changes:
 class ImapSession:
     """One connection: the server state machine and the mailboxes it opened."""
 
-    __slots__ = ("imapd", "server", "boxes")
+    __slots__ = ("boxes", "imapd", "server")
 
-    def __init__(self, imapd: "Imapd") -> None:
+    def __init__(self, imapd: Imapd) -> None:
         self.imapd = imapd
         self.boxes: list[Mailbox] = []
         self.server = ImapServer(imapd.host.name, imapd.authenticate, self._open,
@@ -65,7 +65,7 @@ class ImapSession:
 class Imapd:
     __slots__ = ("host",)
 
-    def __init__(self, host: "Host") -> None:
+    def __init__(self, host: Host) -> None:
         self.host = host
 
     def open(self) -> ImapSession:

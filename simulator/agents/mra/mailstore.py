@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ..mda.mailbox import (mbox_chunks, status_flags, with_status_headers,
-                           without_status_headers)
+from ..mda.mailbox import mbox_chunks, status_flags, with_status_headers, without_status_headers
 
 if TYPE_CHECKING:
     from ...host import Host
@@ -62,7 +61,7 @@ class MailboxIndex:
         return self.path.endswith("/")
 
 
-def open_index(host: "Host", path: str) -> MailboxIndex:
+def open_index(host: Host, path: str) -> MailboxIndex:
     """The host's index of ``path``, created (with a new UIDVALIDITY) on first use."""
     index = host.indexes.get(path)
     if index is None:
@@ -76,12 +75,12 @@ class Mailbox:
 
     __slots__ = ("host", "index", "messages", "moved")
 
-    def __init__(self, host: "Host", path: str) -> None:
+    def __init__(self, host: Host, path: str) -> None:
         self.host, self.index = host, open_index(host, path)
         self.messages: list[IndexedMessage] = []
         self.moved: list[tuple[str, str]] = []  # Maildir new/ -> cur/ renames of this sync
 
-    def sync(self, drop_recent: bool) -> "Mailbox":
+    def sync(self, drop_recent: bool) -> Mailbox:
         """Read the store; new messages get UIDs; with ``drop_recent`` this session takes
         \\Recent over from the index (and, on Maildir, moves new/ to cur/)."""
         if self.index.is_maildir:
@@ -127,7 +126,7 @@ class Mailbox:
         if data is None or self.index.uids:
             return
         lines = data.decode().splitlines()
-        head = dict((f[0], f[1:]) for f in lines[0].split()[1:])
+        head = {f[0]: f[1:] for f in lines[0].split()[1:]}
         self.index.uidvalidity, self.index.next_uid = int(head["V"]), int(head["N"])
         for line in lines[1:]:
             uid, _, name = line.partition(" :")
@@ -248,7 +247,7 @@ def _mbox_status(flags: set[str]) -> tuple[str, str]:
     return status, xstatus
 
 
-def _owner_of(host: "Host", base: str) -> str:
+def _owner_of(host: Host, base: str) -> str:
     for path in host.fs.under(base):
         stat = host.fs.stat(path)
         if stat is not None:

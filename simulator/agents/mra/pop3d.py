@@ -45,9 +45,9 @@ class Update:
 class Pop3Session:
     """One connection: the server state machine and the mailbox it opened at PASS."""
 
-    __slots__ = ("pop3d", "server", "mailbox", "_by_uid")
+    __slots__ = ("_by_uid", "mailbox", "pop3d", "server")
 
-    def __init__(self, pop3d: "Pop3d") -> None:
+    def __init__(self, pop3d: Pop3d) -> None:
         self.pop3d = pop3d
         self.server = Pop3Server(pop3d.host.name, pop3d.authenticate, self._maildrop)
         self.mailbox: Mailbox | None = None
@@ -86,9 +86,9 @@ class Pop3Session:
 
 
 class Pop3d:
-    __slots__ = ("host", "drac")
+    __slots__ = ("drac", "host")
 
-    def __init__(self, host: "Host") -> None:
+    def __init__(self, host: Host) -> None:
         self.host = host
         self.drac: Any = None  # the rpc.dracd a login is reported to (POP-before-SMTP)
 

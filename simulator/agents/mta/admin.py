@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 class QueueAdmin:
     __slots__ = ("qmgr",)
 
-    def __init__(self, qmgr: "Qmgr") -> None:
+    def __init__(self, qmgr: Qmgr) -> None:
         self.qmgr = qmgr
 
     @property

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 class Bounce:
     __slots__ = ("mta",)
 
-    def __init__(self, mta: "Mta") -> None:
+    def __init__(self, mta: Mta) -> None:
         self.mta = mta
 
     def double_bounce_address(self) -> str:

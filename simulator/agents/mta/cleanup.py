@@ -9,13 +9,13 @@ the file to the queue manager through the incoming queue.
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 from typing import TYPE_CHECKING
 
 from ...model import rawmsg
 from ...model.trace import Hop
-from .delivery_log import Stamps, status_line
 from .backoff import warn_time, whole
+from .delivery_log import Stamps, status_line
 from .family import queue_ids
 from .header_rewrite import drop_headers, rewrite_local
 from .queue import QueueFile, QueueRecipient
@@ -28,9 +28,9 @@ _RECEIVER = {"postfix": "postfix/cleanup", "sendmail": "sm-mta", "exim": "exim"}
 
 
 class Cleanup:
-    __slots__ = ("mta", "ids")
+    __slots__ = ("ids", "mta")
 
-    def __init__(self, mta: "Mta") -> None:
+    def __init__(self, mta: Mta) -> None:
         self.mta = mta
         host = mta.host
         # Postfix's short IDs; a Sendmail or Exim host names its queue files its own way,
@@ -143,7 +143,7 @@ class Cleanup:
         added = []
         if not rawmsg.has(content, "Message-Id"):
             # <UTC YYYYMMDDhhmmss.QUEUEID@myhostname> (cleanup_message.c, short queue IDs)
-            stamp = clock.at(now).astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
+            stamp = clock.at(now).astimezone(UTC).strftime("%Y%m%d%H%M%S")
             content = rawmsg.append(content, "Message-Id",
                                     f"<{stamp}.{qid}@{self.mta.cf['myhostname']}>")
             added.append("Message-Id:")

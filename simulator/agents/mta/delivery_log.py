@@ -16,7 +16,7 @@ def format_tv(seconds: float, sig_digits: int = 2, max_digits: int = 2) -> str:
     """Round large values to whole seconds and keep two significant digits of small ones,
     never beyond ``max_digits`` decimals (delay_logging_resolution_limit = 2);
     the rule of Postfix's format_tv.c."""
-    total_us = max(0, int(round(seconds * MILLION)))
+    total_us = max(0, round(seconds * MILLION))
     sec, usec = divmod(total_us, MILLION)
     resolution = MILLION // 10**max_digits
     width = 10**sig_digits

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 from .queue import QueueIds
@@ -51,7 +51,7 @@ class ReceivedFacts:
     ptr_name: str | None  # the PTR name even when it does not resolve back (Sendmail)
     client_ip: str
     protocol: str  # "SMTP" or "ESMTP" (before the S and A suffixes)
-    tls: "TlsSession | None"
+    tls: TlsSession | None
     sasl_user: str | None
     qid: str
     sender: str
@@ -76,7 +76,7 @@ def exim_date(moment: datetime) -> str:
 
 
 # --- banners -------------------------------------------------------------------------------
-def banner(family: FamilyName, cf: "MainCf", moment: datetime) -> str:
+def banner(family: FamilyName, cf: MainCf, moment: datetime) -> str:
     """The text after ``220 `` of the greeting."""
     host = cf["myhostname"]
     if family == "sendmail":
@@ -89,7 +89,7 @@ def banner(family: FamilyName, cf: "MainCf", moment: datetime) -> str:
 
 
 # --- Received: -----------------------------------------------------------------------------
-def received(family: FamilyName, facts: ReceivedFacts, cf: "MainCf") -> str:
+def received(family: FamilyName, facts: ReceivedFacts, cf: MainCf) -> str:
     """The value of the Received: header (continuation lines start with a TAB)."""
     if family == "sendmail":
         return _sendmail_received(facts)
@@ -98,7 +98,7 @@ def received(family: FamilyName, facts: ReceivedFacts, cf: "MainCf") -> str:
     return _postfix_received(facts, cf)
 
 
-def _postfix_received(f: ReceivedFacts, cf: "MainCf") -> str:
+def _postfix_received(f: ReceivedFacts, cf: MainCf) -> str:
     """smtpd.c: ``from HELO (NAME [ADDR])``, the TLS and SASL comments when asked for,
     ``by HOST (mail_name) with PROTO id QID``, ``for <rcpt>`` for one recipient."""
     lines: list[str] = []
@@ -249,13 +249,13 @@ class SendmailIds:
 
     __slots__ = ("_clock", "_count", "_offset", "_pid", "_rng")
 
-    def __init__(self, rng: random.Random, clock: "object", pid: "object") -> None:
+    def __init__(self, rng: random.Random, clock: object, pid: object) -> None:
         self._rng, self._clock, self._pid = rng, clock, pid
         self._offset = rng.randrange(60 * 60)
         self._count = 0
 
     def next(self, t: float) -> str:
-        moment = self._clock.at(t).astimezone(timezone.utc)  # type: ignore[attr-defined]
+        moment = self._clock.at(t).astimezone(UTC)  # type: ignore[attr-defined]
         seq = (self._count + self._offset) % 3600
         self._count += 1
         # struct tm: years since 1900, months 0-11
@@ -272,7 +272,7 @@ class EximIds:
 
     __slots__ = ("_clock", "_pid", "_seen")
 
-    def __init__(self, clock: "object", pid: "object") -> None:
+    def __init__(self, clock: object, pid: object) -> None:
         self._clock, self._pid = clock, pid
         self._seen: set[str] = set()
 
@@ -295,8 +295,8 @@ def base62(value: int, width: int) -> str:
     return out
 
 
-def queue_ids(family: FamilyName, rng: random.Random, clock: "object",
-              pid: "object") -> "QueueIds | SendmailIds | EximIds":
+def queue_ids(family: FamilyName, rng: random.Random, clock: object,
+              pid: object) -> QueueIds | SendmailIds | EximIds:
     if family == "sendmail":
         return SendmailIds(rng, clock, pid)
     if family == "exim":

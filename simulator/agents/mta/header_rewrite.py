@@ -41,7 +41,7 @@ def _name(field: bytes) -> str:
     return field.split(b":", 1)[0].strip().decode("ascii", "replace")
 
 
-def drop_headers(content: bytes, cf: "MainCf") -> tuple[bytes, list[str]]:
+def drop_headers(content: bytes, cf: MainCf) -> tuple[bytes, list[str]]:
     """Remove the message_drop_headers; the message and the names removed."""
     drop, needles = _drop_set(cf["message_drop_headers"])
     block, rest = rawmsg.split(content)
@@ -61,7 +61,7 @@ def _drop_set(value: str) -> tuple[frozenset[str], tuple[bytes, ...]]:
     return names, tuple(f"\n{n}:".encode() for n in sorted(names))
 
 
-def rewrite_local(content: bytes, cf: "MainCf") -> tuple[bytes, list[str]]:
+def rewrite_local(content: bytes, cf: MainCf) -> tuple[bytes, list[str]]:
     """append_at_myorigin in address headers; the message and the headers rewritten."""
     origin = cf["myorigin"]
     block, rest = rawmsg.split(content)

@@ -30,7 +30,7 @@ def db_path(table: str) -> str:
     return name + ".db"
 
 
-def lookup(fs: "VirtualFS", table: str, key: str) -> str | None:
+def lookup(fs: VirtualFS, table: str, key: str) -> str | None:
     """The value for ``key`` (keys are looked up in lower case, DICT_FLAG_FOLD_FIX), or None;
     TableError when the table cannot be opened."""
     kind, _, name = table.partition(":")

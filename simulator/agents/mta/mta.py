@@ -26,11 +26,23 @@ if TYPE_CHECKING:
 
 
 class Mta:
-    __slots__ = ("host", "cf", "family", "cleanup", "qmgr", "smtp", "local", "bounce",
-                 "pickup", "services", "_local_domains", "_service_cf")
+    __slots__ = (
+        "_local_domains",
+        "_service_cf",
+        "bounce",
+        "cf",
+        "cleanup",
+        "family",
+        "host",
+        "local",
+        "pickup",
+        "qmgr",
+        "services",
+        "smtp",
+    )
 
-    def __init__(self, host: "Host", family: "FamilyName" = "postfix",
-                 services: "dict[int, Service] | None" = None) -> None:
+    def __init__(self, host: Host, family: FamilyName = "postfix",
+                 services: dict[int, Service] | None = None) -> None:
         assert host.cf is not None
         self.host, self.cf, self.family = host, host.cf, family
         self.services: dict[int, Service] = services or {}
@@ -43,7 +55,7 @@ class Mta:
         self.pickup = Pickup(self)
         self._local_domains: frozenset[str] | None = None
 
-    def service_cf(self, service: "Service") -> "MainCf":
+    def service_cf(self, service: Service) -> MainCf:
         """main.cf with a master.cf service's ``-o`` overrides (master(5))."""
         if service.name not in self._service_cf:
             self._service_cf[service.name] = self.cf.derive(dict(service.overrides))
@@ -72,7 +84,7 @@ class Mta:
         return self.local.knows(local_part)
 
     def may_rewrite_headers(self, client_ip: str, sasl_user: str | None,
-                            cf: "MainCf | None" = None) -> bool:
+                            cf: MainCf | None = None) -> bool:
         """local_header_rewrite_clients (default permit_inet_interfaces; ``static:all`` on
         the submission services) or always_add_missing_headers decide whether cleanup adds
         Message-Id:/Date:."""

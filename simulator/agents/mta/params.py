@@ -207,7 +207,7 @@ def check_value(name: str, value: str) -> str | None:
 class MainCf:
     """One host's main.cf: defaults, the scenario's overrides, and ``$name`` expansion."""
 
-    __slots__ = ("values", "_cache")
+    __slots__ = ("_cache", "values")
 
     def __init__(self, hostname: str, ip: str | None, overrides: dict[str, str]) -> None:
         self.values = dict(DEFAULTS)
@@ -251,7 +251,7 @@ class MainCf:
     def integer(self, name: str) -> int:
         return int(self[name])
 
-    def derive(self, overrides: dict[str, str]) -> "MainCf":
+    def derive(self, overrides: dict[str, str]) -> MainCf:
         """A copy with master.cf ``-o name=value`` overrides (they win over main.cf)."""
         child = MainCf.__new__(MainCf)
         child.values = dict(self.values) | overrides

@@ -34,7 +34,7 @@ MAIL_OWNER_UID = 89
 class Dropped:
     """A maildrop file: what postdrop wrote."""
 
-    user: "User"
+    user: User
     sender: str  # as given (-f) or the login name
     recipients: tuple[str, ...]
     content: bytes
@@ -46,7 +46,7 @@ class Dropped:
 class Pickup:
     __slots__ = ("mta",)
 
-    def __init__(self, mta: "Mta") -> None:
+    def __init__(self, mta: Mta) -> None:
         self.mta = mta
 
     def postdrop(self, dropped: Dropped) -> None:
@@ -74,11 +74,11 @@ class Pickup:
                            trace_only=d.trace_only)
 
 
-    def requeue(self, qf: "QueueFile") -> None:
+    def requeue(self, qf: QueueFile) -> None:
         """postsuper -r: the file waits in maildrop until pickup reads it."""
         self.mta.host.world.engine.env.process(self._requeued(qf))
 
-    def _requeued(self, qf: "QueueFile") -> Generator[Any, Any, None]:
+    def _requeued(self, qf: QueueFile) -> Generator[Any, Any, None]:
         """pickup.c: a requeued file (owned by the mail system) is logged with its old ID,
         gets a new Received: line and a new queue ID; its arrival time record is kept,
         and cleanup writes a new creation time, so its lifetime starts again."""

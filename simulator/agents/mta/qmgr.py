@@ -32,9 +32,9 @@ if TYPE_CHECKING:
 
 
 class Qmgr:
-    __slots__ = ("mta", "queues", "scans", "admin")
+    __slots__ = ("admin", "mta", "queues", "scans")
 
-    def __init__(self, mta: "Mta") -> None:
+    def __init__(self, mta: Mta) -> None:
         self.mta = mta
         self.queues: dict[str, dict[str, QueueFile]] = {name: {} for name in QUEUE_NAMES}
         self.scans = DeferredScans(self)

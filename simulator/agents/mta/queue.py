@@ -73,7 +73,7 @@ class QueueIds:
         self._seen: set[str] = set()
 
     def next(self, t: float) -> str:
-        usec = int(round(t * 1_000_000)) % 1_000_000
+        usec = round(t * 1_000_000) % 1_000_000
         while True:
             self._inode += 1 + self._rng.randint(0, 15)
             qid = f"{usec:05X}"[-5:] + f"{self._inode:X}"

@@ -35,7 +35,7 @@ LOST = "lost connection"  # SmtpClientResult.failed_command when the server went
 class SmtpClient:
     __slots__ = ("mta",)
 
-    def __init__(self, mta: "Mta") -> None:
+    def __init__(self, mta: Mta) -> None:
         self.mta = mta
 
     def deliver(self, qf: QueueFile, route: Route, rcpts: list[QueueRecipient],
@@ -75,7 +75,7 @@ class SmtpClient:
             out += self._results(qf, left, "deferred", "4.4.1", last_reason, "none", stamps)
         return out
 
-    def _lookup(self, qf: QueueFile, nexthop: str) -> Generator[Any, Any, "MXResult"]:
+    def _lookup(self, qf: QueueFile, nexthop: str) -> Generator[Any, Any, MXResult]:
         world = self.mta.host.world
         if nexthop.startswith("["):  # [host]: no MX lookup (transport(5))
             mx = world.dns.resolve_host(nexthop.strip("[]"))

@@ -85,7 +85,7 @@ def wrap(text: str) -> list[str]:
                          break_on_hyphens=False) or [""]
 
 
-def build(cf: "MainCf", clock: "Clock", now: float, qf: QueueFile,
+def build(cf: MainCf, clock: Clock, now: float, qf: QueueFile,
           rcpts: list[QueueRecipient], notice: Notice, new_qid: str) -> bytes:
     boundary = f"{qf.qid}.{int(clock.at(now).timestamp())}/{cf['myhostname']}"
     original = qf.content
@@ -128,7 +128,7 @@ def build(cf: "MainCf", clock: "Clock", now: float, qf: QueueFile,
         "\n".join(tail).encode()
 
 
-def _headers(cf: "MainCf", qf: QueueFile, notice: Notice, boundary: str,
+def _headers(cf: MainCf, qf: QueueFile, notice: Notice, boundary: str,
              utf8: bool) -> list[str]:
     # cleanup qualifies MAILER-DAEMON with @$myorigin, as any local address
     lines = [f"From: Mail Delivery System <MAILER-DAEMON@{cf['myorigin']}>",
@@ -143,7 +143,7 @@ def _headers(cf: "MainCf", qf: QueueFile, notice: Notice, boundary: str,
                     f"Content-Transfer-Encoding: {'8bit' if utf8 else '7bit'}"]
 
 
-def _boilerplate(cf: "MainCf", kind: str) -> str:
+def _boilerplate(cf: MainCf, kind: str) -> str:
     if kind == "failure":
         return FAILURE_TEXT.format(myhostname=cf["myhostname"])
     if kind == "verify":
@@ -162,7 +162,7 @@ def _who(rcpt: QueueRecipient) -> str:
     return f"<{rcpt.address}>"
 
 
-def _recipient_fields(cf: "MainCf", clock: "Clock", qf: QueueFile, rcpt: QueueRecipient,
+def _recipient_fields(cf: MainCf, clock: Clock, qf: QueueFile, rcpt: QueueRecipient,
                       kind: str) -> list[str]:
     # The DSN ORCPT as recorded ("rfc822;addr", no space: smtpd records one from the RCPT
     # TO address, and forwarding keeps it); else, the original address when it differs

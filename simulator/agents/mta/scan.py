@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 
 
 class DeferredScans:
-    __slots__ = ("qmgr", "anchor", "generation", "_wanted")
+    __slots__ = ("_wanted", "anchor", "generation", "qmgr")
 
-    def __init__(self, qmgr: "Qmgr") -> None:
+    def __init__(self, qmgr: Qmgr) -> None:
         self.qmgr = qmgr
         self.anchor = 0.0  # when this queue manager (re)started: scans at anchor + k × delay
         self.generation = 0  # a restart makes earlier requested scans void
@@ -37,7 +37,7 @@ class DeferredScans:
     def run_delay(self) -> float:
         return self.qmgr.mta.cf.seconds("queue_run_delay")
 
-    def want(self, qf: "QueueFile") -> float:
+    def want(self, qf: QueueFile) -> float:
         """Make sure the scan that will take ``qf`` runs; return its instant."""
         env = self.qmgr.mta.host.world.engine.env
         now = float(env.now)
@@ -68,7 +68,7 @@ class DeferredScans:
         for qf in due:
             self.qmgr.retry(qf, scan, self._why(qf, scan))
 
-    def _why(self, qf: "QueueFile", scan: float) -> str:
+    def _why(self, qf: QueueFile, scan: float) -> str:
         clock = self.qmgr.mta.host.world.engine.clock
         k = round((scan - self.anchor) / self.run_delay)
         return (f"deferred-queue scan #{k} at {clock.short(scan)} (queue_run_delay "

@@ -47,7 +47,7 @@ class Entry:
     recipients: tuple[Recipient, ...]
 
 
-def entries(qmgr: "Qmgr") -> list[Entry]:
+def entries(qmgr: Qmgr) -> list[Entry]:
     """Every queue file, in showq's order. SIMPLIFICATION: within a queue, queue ID order
     stands for the order of the (hashed) queue directories."""
     out = []
@@ -66,7 +66,7 @@ def _entry(queue: str, qf: QueueFile) -> Entry:
                  qf.sender or EMPTY_ADDRESS, rcpts)
 
 
-def mailq(items: list[Entry], clock: "Clock", long_ids: bool = False) -> str:
+def mailq(items: list[Entry], clock: Clock, long_ids: bool = False) -> str:
     """showq_compat(): the traditional ``mailq`` listing."""
     if not items:
         return "Mail queue is empty\n"
@@ -93,7 +93,7 @@ def mailq(items: list[Entry], clock: "Clock", long_ids: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def json_lines(items: list[Entry], clock: "Clock") -> str:
+def json_lines(items: list[Entry], clock: Clock) -> str:
     """showq_json(): one object per message; Postfix writes ", " and ": " separators."""
     out = []
     for e in items:

@@ -19,8 +19,13 @@ from typing import TYPE_CHECKING
 
 from ...model import rawmsg
 from ...model.address import domain_of, local_of
-from ...model.status import (S250_QUEUED, S451_LOOKUP_FAILURE, S550_USER_UNKNOWN,
-                             S554_TOO_MANY_HOPS, Reply)
+from ...model.status import (
+    S250_QUEUED,
+    S451_LOOKUP_FAILURE,
+    S550_USER_UNKNOWN,
+    S554_TOO_MANY_HOPS,
+    Reply,
+)
 from ...protocol.smtp import SmtpSession, TlsOffer
 from ...protocol.tls import negotiate
 from . import family, restrictions
@@ -48,7 +53,7 @@ class Service:
         names = dict(self.overrides)
         return f"{names.get('syslog_name', 'postfix')}/smtpd"
 
-    def with_overrides(self, extra: dict[str, str]) -> "Service":
+    def with_overrides(self, extra: dict[str, str]) -> Service:
         """This service with more ``-o`` settings (a scenario's ``master:`` entry)."""
         merged = dict(self.overrides) | extra
         return Service(self.name, self.port, tuple(merged.items()))
@@ -74,7 +79,7 @@ SUBMISSIONS = Service("submissions", 465, (("syslog_name", "postfix/submissions"
 SERVICES = {s.name: s for s in (SMTP, SUBMISSION, SUBMISSIONS)}
 
 
-def tls_offer(cf: "MainCf") -> TlsOffer:
+def tls_offer(cf: MainCf) -> TlsOffer:
     """smtpd.c L6627-L6662: the security level sets use/enforce unless in wrapper mode;
     wrapper mode implies enforce, enforce implies use (and smtpd_tls_auth_only)."""
     wrapper = cf.flag("smtpd_tls_wrappermode")
@@ -91,14 +96,14 @@ def tls_offer(cf: "MainCf") -> TlsOffer:
 class Smtpd:
     """The SmtpPolicy of one connection to ``mta`` on ``service``."""
 
-    def __init__(self, mta: "Mta", service: Service, msg: str | None) -> None:
+    def __init__(self, mta: Mta, service: Service, msg: str | None) -> None:
         self.mta, self.service, self.msg = mta, service, msg
         self.pending: list[Callable[[], None]] = []
         self.accepted_qids: list[str] = []
-        self._cf: "MainCf | None" = None
+        self._cf: MainCf | None = None
 
     @property
-    def cf(self) -> "MainCf":
+    def cf(self) -> MainCf:
         """main.cf as this service sees it (with its master.cf -o overrides)."""
         if self._cf is None:
             self._cf = self.mta.service_cf(self.service)
