@@ -116,5 +116,11 @@ class Host:
         """After a restart every daemon is a new process with a new PID."""
         self._pids.clear()
 
+    def check_password(self, name: str, password: str) -> bool:
+        """The host's password check (PAM/SASL/Dovecot passdb in short): a known user with a
+        password set, given exactly."""
+        found = self.find_user(name)
+        return found is not None and found.password is not None and found.password == password
+
     def find_user(self, name: str) -> User | None:
         return self.users.get(name)

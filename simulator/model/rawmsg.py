@@ -19,6 +19,17 @@ def split(data: bytes) -> tuple[bytes, bytes]:
     return data[: end + 1], data[end + 1:]
 
 
+def fields(block: bytes) -> list[bytes]:
+    """A header block's fields, each with its continuation lines and final newline."""
+    out: list[bytes] = []
+    for line in block.splitlines(keepends=True):
+        if line[:1] in (b" ", b"\t") and out:
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
 def headers(data: bytes) -> list[tuple[str, str]]:
     """(name, unfolded value) of every header, in order (RFC 5322 §2.2.3 unfolding)."""
     block, _ = split(data)

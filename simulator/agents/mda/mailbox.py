@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...model import rawmsg
 from ...model.fs import VirtualFS
 
 _FROM_LINE = re.compile(rb"^From ", re.MULTILINE)
@@ -157,15 +158,7 @@ def with_status_headers(entry: bytes, status: str, xstatus: str) -> bytes:
     return first + b"\n" + b"".join(out) + message[end:]
 
 
-def header_lines(block: bytes) -> list[bytes]:
-    """Header fields with their continuation lines joined to them."""
-    fields: list[bytes] = []
-    for line in block.splitlines(keepends=True):
-        if line[:1] in (b" ", b"\t") and fields:
-            fields[-1] += line
-        else:
-            fields.append(line)
-    return fields
+header_lines = rawmsg.fields  # header fields with their continuation lines joined to them
 
 
 def status_flags(message: bytes) -> tuple[str, str]:

@@ -118,5 +118,4 @@ class Pop3d:
         return str(self.host.mta.local.mailbox_path(found))
 
     def authenticate(self, user: str, password: str) -> bool:
-        found = self.host.find_user(user)
-        return found is not None and found.password is not None and found.password == password
+        return bool(self.host.check_password(user, password))

@@ -26,15 +26,7 @@ ADDRESS_HEADERS = {"from", "sender", "reply-to", "errors-to", "return-receipt-to
                    "apparently-to", "resent-to", "resent-cc", "resent-bcc"}
 
 
-def _fields(block: bytes) -> list[bytes]:
-    """The header block's fields, each with its continuation lines and final newline."""
-    fields: list[bytes] = []
-    for line in block.splitlines(keepends=True):
-        if line[:1] in (b" ", b"\t") and fields:
-            fields[-1] += line
-        else:
-            fields.append(line)
-    return fields
+_fields = rawmsg.fields
 
 
 def _name(field: bytes) -> str:

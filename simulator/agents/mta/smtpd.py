@@ -150,8 +150,7 @@ class Smtpd:
         return words + list(EHLO_TAIL)
 
     def authenticate(self, session: SmtpSession, user: str, password: str) -> bool:
-        found = self.mta.host.find_user(user)
-        if found is not None and found.password is not None and found.password == password:
+        if self.mta.host.check_password(user, password):
             return True
         # smtpd_sasl_glue.c (3.9+ format); Cyrus SASL's text for SASL_BADAUTH
         self._log(session, f"warning: {_label(session)}: SASL "
