@@ -17,6 +17,8 @@ import pytest
 from simulator.model.message import Envelope
 from simulator.model.status import S250_QUEUED, Reply
 from simulator.protocol.smtp import SmtpServer, SmtpSession
+from smtp_fakes import AcceptingPolicy
+
 from simulator.protocol.smtp_client import ClientOptions, SmtpClientResult, run_smtp_client
 
 T0, RTT = 100.0, 0.02
@@ -29,7 +31,7 @@ KEYWORDS = ["PIPELINING", "SIZE 10240000", "VRFY", "ETRN", "ENHANCEDSTATUSCODES"
 
 
 @dataclass
-class FakePolicy:
+class FakePolicy(AcceptingPolicy):
     keywords: list[str] = field(default_factory=lambda: list(KEYWORDS))
     users: dict[str, str] = field(default_factory=lambda: {"alice": "secret"})
     refuse_mail: dict[str, Reply] = field(default_factory=dict)
@@ -39,35 +41,11 @@ class FakePolicy:
     eod_times: list[float] = field(default_factory=list)
     _qids: Iterator[int] = field(default_factory=lambda: iter(range(1, 100)))
 
-    def banner(self) -> str:
-        return "mx.example.org ESMTP Postfix"
-
-    def hostname(self) -> str:
-        return "mx.example.org"
-
-    def helo_required(self) -> bool:
-        return False
-
     def sasl_enabled(self, session: SmtpSession) -> bool:
         return any(k.startswith("AUTH ") for k in self.ehlo_keywords(session))
 
-    def vrfy_enabled(self) -> bool:
-        return True
-
     def ehlo_keywords(self, session: SmtpSession) -> list[str]:
         return list(self.keywords)
-
-    def authenticate(self, session: SmtpSession, user: str, password: str) -> bool:
-        return self.users.get(user) == password
-
-    def check_connect(self, session: SmtpSession) -> Reply | None:
-        return None
-
-    def check_helo(self, session: SmtpSession, name: str) -> Reply | None:
-        return None
-
-    def check_data(self, session: SmtpSession) -> Reply | None:
-        return None
 
     def check_mail(self, session: SmtpSession, sender: str) -> Reply | None:
         return self.refuse_mail.get(sender)
@@ -85,8 +63,6 @@ class FakePolicy:
             return self.eod_reply
         return S250_QUEUED.with_text(S250_QUEUED.text.format(session.queue_id))
 
-    def on_reject(self, session: SmtpSession, stage: str, reply: Reply, arg: str) -> None:
-        pass
 
 
 class GreetingServer(SmtpServer):

@@ -16,6 +16,8 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from smtp_fakes import AcceptingPolicy
+
 from simulator.agents.mta.smtpd import SMTP, Smtpd
 from simulator.model.status import S250_QUEUED, Reply
 from simulator.protocol.smtp import SmtpServer, SmtpSession, encode_plain
@@ -28,8 +30,10 @@ RELAY_REFUSED = Reply(554, "5.7.1", "<bob@example.net>: Relay access denied")
 
 
 @dataclass
-class FakePolicy:
+class FakePolicy(AcceptingPolicy):
     """An SmtpPolicy whose decisions each test sets; it records what it was asked."""
+
+    host = HOST
 
     helo_required_: bool = False
     sasl: bool = False
@@ -42,38 +46,17 @@ class FakePolicy:
     rejects: list[tuple[str, str, str]] = field(default_factory=list)
     _qids: Iterator[int] = field(default_factory=lambda: iter(range(1, 1000)))
 
-    def banner(self) -> str:
-        return f"{HOST} ESMTP Postfix"
-
-    def hostname(self) -> str:
-        return HOST
-
     def helo_required(self) -> bool:
         return self.helo_required_
 
     def sasl_enabled(self, session: SmtpSession) -> bool:
         return self.sasl
 
-    def vrfy_enabled(self) -> bool:
-        return True
-
     def ehlo_keywords(self, session: SmtpSession) -> list[str]:
         words = list(EHLO_WORDS)
         if self.sasl:
             words.insert(4, "AUTH PLAIN LOGIN")  # smtpd.c ehlo_cmd(): after ETRN/STARTTLS
         return words
-
-    def authenticate(self, session: SmtpSession, user: str, password: str) -> bool:
-        return self.users.get(user) == password
-
-    def check_connect(self, session: SmtpSession) -> Reply | None:
-        return None
-
-    def check_helo(self, session: SmtpSession, name: str) -> Reply | None:
-        return None
-
-    def check_data(self, session: SmtpSession) -> Reply | None:
-        return None
 
     def check_mail(self, session: SmtpSession, sender: str) -> Reply | None:
         return self.refuse_mail.get(sender)

@@ -15,6 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from smtp_fakes import AcceptingPolicy
+
 from simulator.model.message import Envelope
 from simulator.model.status import S250_QUEUED, Reply
 from simulator.protocol.smtp import SmtpServer, SmtpSession, TlsOffer
@@ -73,26 +75,14 @@ BASE_WORDS = ["PIPELINING", "SIZE 10240000", "ETRN"]
 
 
 @dataclass
-class Policy:
+class Policy(AcceptingPolicy):
     """A small SmtpPolicy: STARTTLS offered until TLS is on, AUTH only under TLS."""
 
     starttls: bool = True
     users: dict[str, str] = field(default_factory=lambda: {"alice": "secret"})
 
-    def banner(self) -> str:
-        return "mx.example.org ESMTP Postfix"
-
-    def hostname(self) -> str:
-        return "mx.example.org"
-
-    def helo_required(self) -> bool:
-        return False
-
     def sasl_enabled(self, session: SmtpSession) -> bool:
         return session.tls is not None
-
-    def vrfy_enabled(self) -> bool:
-        return True
 
     def ehlo_keywords(self, session: SmtpSession) -> list[str]:
         words = list(BASE_WORDS)
@@ -102,32 +92,9 @@ class Policy:
             words.append("AUTH PLAIN LOGIN")
         return words + ["ENHANCEDSTATUSCODES"]
 
-    def authenticate(self, session: SmtpSession, user: str, password: str) -> bool:
-        return self.users.get(user) == password
-
-    def check_connect(self, session: SmtpSession) -> Reply | None:
-        return None
-
-    def check_helo(self, session: SmtpSession, name: str) -> Reply | None:
-        return None
-
-    def check_mail(self, session: SmtpSession, sender: str) -> Reply | None:
-        return None
-
-    def check_data(self, session: SmtpSession) -> Reply | None:
-        return None
-
-    def check_rcpt(self, session: SmtpSession, rcpt: str) -> Reply | None:
-        return None
-
     def open_queue_file(self, session: SmtpSession) -> str:
         return "4A1B2C3D4E"
 
-    def end_of_data(self, session: SmtpSession, data: bytes) -> Reply:
-        return S250_QUEUED.with_text(S250_QUEUED.text.format(session.queue_id))
-
-    def on_reject(self, session: SmtpSession, stage: str, reply: Reply, arg: str) -> None:
-        pass
 
 
 def session_with(offer: TlsOffer, options: ClientOptions,

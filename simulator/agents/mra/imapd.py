@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...protocol.imap import ImapServer
 from ...protocol.imap_syntax import internal_date
-from .mailstore import Mailbox
+from .mailstore import Mailbox, MraDaemon
 
 if TYPE_CHECKING:
     from ...host import Host
@@ -62,7 +62,7 @@ class ImapSession:
         return Changes(moved, written)
 
 
-class Imapd:
+class Imapd(MraDaemon):
     __slots__ = ("host",)
 
     def __init__(self, host: Host) -> None:
@@ -71,11 +71,3 @@ class Imapd:
     def open(self) -> ImapSession:
         return ImapSession(self)
 
-    def mailbox_path(self, user: str) -> str | None:
-        found = self.host.find_user(user)
-        if found is None or self.host.mta is None:
-            return None
-        return str(self.host.mta.local.mailbox_path(found))
-
-    def authenticate(self, user: str, password: str) -> bool:
-        return bool(self.host.check_password(user, password))

@@ -259,3 +259,20 @@ def flag_list(flags: set[str], recent: bool = False) -> str:
     """IMAP's parenthesised flag list in Dovecot's order (imap-util.c imap_write_flags)."""
     names = [f for f in SYSTEM_FLAGS if f in flags] + (["\\Recent"] if recent else [])
     return "(" + " ".join(names) + ")"
+
+
+class MraDaemon:
+    """What Dovecot's pop3 and imap services share: the user's mailbox and password check."""
+
+    __slots__ = ()
+    host: Host
+
+    def mailbox_path(self, user: str) -> str | None:
+        """The mailbox local(8) delivers to for ``user`` (mail_location follows it)."""
+        found = self.host.find_user(user)
+        if found is None or self.host.mta is None:
+            return None
+        return str(self.host.mta.local.mailbox_path(found))
+
+    def authenticate(self, user: str, password: str) -> bool:
+        return bool(self.host.check_password(user, password))

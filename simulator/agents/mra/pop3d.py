@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...protocol.pop3 import MaildropMessage, Pop3Server
-from .mailstore import SEEN, IndexedMessage, Mailbox
+from .mailstore import SEEN, IndexedMessage, Mailbox, MraDaemon
 
 if TYPE_CHECKING:
     from ...host import Host
@@ -85,7 +85,7 @@ class Pop3Session:
         return Update(len(gone), seen, moved)
 
 
-class Pop3d:
+class Pop3d(MraDaemon):
     __slots__ = ("drac", "host")
 
     def __init__(self, host: Host) -> None:
@@ -111,11 +111,3 @@ class Pop3d:
 
         env.process(report())
 
-    def mailbox_path(self, user: str) -> str | None:
-        found = self.host.find_user(user)
-        if found is None or self.host.mta is None:
-            return None
-        return str(self.host.mta.local.mailbox_path(found))
-
-    def authenticate(self, user: str, password: str) -> bool:
-        return bool(self.host.check_password(user, password))
