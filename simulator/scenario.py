@@ -286,12 +286,16 @@ class QuestionSpec(Strict):
     choices: list[str | Text]  # plain text, or en/ja
     answer: int = Field(ge=0)
     explanation: Text
+    tags: list[str] = []  # concept ids (simulator/concepts.py) this question drills
+    # why each wrong choice is wrong, by choice index (the right one is in explanation)
+    wrong: dict[int, Text] = {}
 
 
 class Scenario(Strict):
     name: str
     title: Text
     topic: list[str] = []
+    concepts: list[str] = []  # concept ids (simulator/concepts.py) this lab demonstrates
     seed: int = 0
     start: datetime
     timezone: str = "UTC"
@@ -406,9 +410,23 @@ def _check_expectations(spec: Scenario, lines: LineMap) -> list[Problem]:
 
 
 def _check_questions(spec: Scenario, lines: LineMap) -> list[Problem]:
-    return [lines.problem(("questions", i, "answer"),
-                          f"expected a choice index from 0 to {len(q.choices) - 1} (got {q.answer})")
-            for i, q in enumerate(spec.questions) if q.answer >= len(q.choices)]
+    from .concepts import CONCEPTS, unknown
+
+    known = f"expected a concept id from simulator/concepts.py ({', '.join(CONCEPTS)})"
+    out = [lines.problem(("concepts", spec.concepts.index(bad)), f"unknown concept {bad!r}: {known}")
+           for bad in unknown(spec.concepts)]
+    for i, q in enumerate(spec.questions):
+        last = len(q.choices) - 1
+        if q.answer > last:
+            out.append(lines.problem(("questions", i, "answer"),
+                                     f"expected a choice index from 0 to {last} (got {q.answer})"))
+        out += [lines.problem(("questions", i, "tags", q.tags.index(bad)),
+                              f"unknown concept {bad!r}: {known}") for bad in unknown(q.tags)]
+        out += [lines.problem(("questions", i, "wrong", k),
+                              f"expected the index of a wrong choice (0 to {last}, not the "
+                              f"answer {q.answer}; got {k})")
+                for k in q.wrong if k == q.answer or not 0 <= k <= last]
+    return out
 
 
 def _check_hosts_named(spec: Scenario, lines: LineMap) -> list[Problem]:
