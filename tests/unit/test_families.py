@@ -62,7 +62,7 @@ def test_postfix_received() -> None:
     assert received("postfix", facts(), CF) == (
         "from mail.example.net (mail.example.net [203.0.113.25])\n"
         "\tby mx.example.org (Postfix) with ESMTP id QID\n"
-        "\tfor <bob@example.org>; Wed, 01 Apr 2026 09:00:05 +0900 (JST)")
+        "\tfor <bob@example.org>; Wed,  1 Apr 2026 09:00:05 +0900 (JST)")
 
 
 def test_postfix_received_with_tls_auth_headers_and_two_recipients() -> None:
@@ -78,7 +78,7 @@ def test_postfix_received_with_tls_auth_headers_and_two_recipients() -> None:
         "\t(No client certificate requested)\n"
         "\t(Authenticated sender: alice)\n"
         "\tby mx.example.org (Postfix) with ESMTPSA id QID;\n"
-        "\tWed, 01 Apr 2026 09:00:05 +0900 (JST)")
+        "\tWed,  1 Apr 2026 09:00:05 +0900 (JST)")
 
 
 def test_postfix_tls_without_the_header_option_only_adds_the_s() -> None:
@@ -87,10 +87,19 @@ def test_postfix_tls_without_the_header_option_only_adds_the_s() -> None:
 
 
 def test_postfix_hide_client_session() -> None:
-    cf = MainCf("mx.example.org", None, {"smtpd_hide_client_session": "yes"})
+    # a Postfix 3.10 parameter; 3.9 and later write a two-digit day (mail_date.c)
+    cf = MainCf("mx.example.org", None, {"smtpd_hide_client_session": "yes",
+                                         "mail_version": "3.10.0"})
     assert received("postfix", facts(), cf) == (
         "by mx.example.org (Postfix) id QID\n"
         "\tfor <bob@example.org>; Wed, 01 Apr 2026 09:00:05 +0900 (JST)")
+
+
+def test_postfix_date_day_by_version() -> None:
+    """mail_date(): ``%e`` (space-padded day) in 3.7 and 3.8, ``%d`` from 3.9."""
+    assert "; Wed,  1 Apr 2026 " in received("postfix", facts(), CF)
+    cf = MainCf("mx.example.org", None, {"mail_version": "3.9.0"})
+    assert "; Wed, 01 Apr 2026 " in received("postfix", facts(), cf)
 
 
 def test_sendmail_received() -> None:

@@ -132,12 +132,34 @@ class Local:
                                       "restarting")
         self.store.restart()
         self._opened = mtimes
+        for line in self.open_warnings(dbs):
+            host.log("postfix/local", line)
+
+    def open_warnings(self, dbs: list[aliases.AliasDb]) -> list[str]:
+        """What a daemon logs as it opens these tables at process start: a missing one
+        (dict_surrogate.c) or one older than its source, unless the source changed in
+        the last 100 s (dict_db.c dict_db_open(); only for a table opened with
+        DICT_FLAG_LOCK, as local(8) and smtpd(8) open theirs)."""
+        host, now = self.mta.host, self.mta.host.world.engine.now
+        out = []
         for db in dbs:
             if db.table is None:
-                host.log("postfix/local", f"warning: {db.name} is unavailable. {db.error}")
+                out.append(f"warning: {db.name} is unavailable. {db.error}")
             elif aliases.stale(host.fs, db, now):
-                host.log("postfix/local", f"warning: database {db.name.db_path} is older "
-                                          f"than source file {db.name.path}")
+                out.append(f"warning: database {db.name.db_path} is older than source "
+                           f"file {db.name.path}")
+        return out
+
+    def recipient_map_warnings(self) -> list[str]:
+        """smtpd(8) opens local_recipient_maps when it starts (smtpd.c pre_jail_init()):
+        the alias databases among them warn as local(8)'s do, under smtpd's name."""
+        cf = self.mta.cf
+        if not cf.list("local_recipient_maps"):
+            return []
+        alias_maps = {str(n) for n in aliases.map_names(cf, "alias_maps")}
+        dbs = [self.open_table(n) for n in aliases.map_names(cf, "local_recipient_maps")
+               if str(n) in alias_maps]
+        return self.open_warnings(dbs)
 
     # --- mailboxes -----------------------------------------------------------------------
     def mailbox_path(self, user: User) -> str:

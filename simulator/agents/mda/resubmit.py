@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from ...model import rawmsg
 from ...model.trace import Hop, Outcome
 from ..mta.delivery_log import Stamps, status_line
+from ..mta.params import mail_date
 
 if TYPE_CHECKING:
     from ..mta.queue import QueueFile, QueueRecipient
@@ -50,7 +51,7 @@ def _one(local: Local, qf: QueueFile, top: QueueRecipient, node: str, delivered:
     if "forward" in cf.list("prepend_delivered_header"):
         content = rawmsg.prepend(content, "Delivered-To", delivered.lower())
     received = (f"by {cf['myhostname']} ({cf['mail_name']})\n"
-                f"\tid {qid}; {world.engine.clock.rfc5322(now)}")
+                f"\tid {qid}; {mail_date(cf, world.engine.clock.at(now))}")
     addresses = [leaf.attr.address for leaf in leaves]
     world.trace.add(Hop(now, qf.msg, qf.qid, host.name, "local", host.name, "cleanup",
                         "local", None, "forward", f"forwarded as {qid}",

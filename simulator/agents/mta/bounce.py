@@ -62,7 +62,7 @@ class Bounce:
         elif not qf.sender:
             if classes & {"bounce", "2bounce"}:
                 self._post(qf, bounced, Notice("failure", True, False, self._to("2bounce")),
-                           "postmaster non-delivery notification", double=True)
+                           "postmaster non-delivery notification", postmaster="2bounce")
             else:
                 self._bounce_hop(qf, "double_bounce_discarded", "discarded",
                           "a bounce could not be delivered; notify_classes has neither "
@@ -72,7 +72,7 @@ class Bounce:
                        "sender non-delivery notification")
             if "bounce" in classes:
                 self._post(qf, bounced, Notice("failure", True, True, self._to("bounce")),
-                           "postmaster non-delivery notification", double=True)
+                           "postmaster non-delivery notification", postmaster="bounce")
 
     def trace(self, qf: QueueFile, entries: list[QueueRecipient]) -> None:
         """trace(8): the "Mail Delivery Status Report" of a sendmail -bv probe, headers
@@ -86,16 +86,22 @@ class Bounce:
         self._post(qf, delayed, Notice("delay", False, True, qf.sender),
                    "sender delay notification")
         if "delay" in self.mta.cf.list("notify_classes"):
-            self._post(qf, delayed, Notice("delay", True, False, self._to("delay")),
-                       "postmaster delay notification", double=True)
+            # bounce_warn_service.c: the postmaster copy returns the headers only
+            self._post(qf, delayed, Notice("delay", True, True, self._to("delay")),
+                       "postmaster delay notification", postmaster="delay")
 
     def _to(self, kind: str) -> str:
         """bounce_notice_recipient and friends; cleanup appends @$myorigin."""
-        name = self.mta.cf[f"{kind}_notice_recipient"]
+        name = self._raw_to(kind)
         return name if "@" in name else f"{name}@{self.mta.cf['myorigin']}"
 
+    def _raw_to(self, kind: str) -> str:
+        return self.mta.cf[f"{kind}_notice_recipient"].strip()
+
     def _post(self, qf: QueueFile, rcpts: list[QueueRecipient], notice: Notice, what: str,
-              double: bool = False) -> None:
+              postmaster: str | None = None) -> None:
+        """Post one notice through cleanup; ``postmaster``: the kind of postmaster notice
+        (its recipient parameter), sent from the double-bounce address."""
         host, world = self.mta.host, self.mta.host.world
         qid = self.mta.cleanup.open()
         data = build(self.mta.cf, world.engine.clock, world.engine.now, qf, rcpts, notice, qid)
@@ -109,9 +115,15 @@ class Bounce:
                             "bounce", None, None, action, None,
                             f"{what} {qid} to <{notice.to}>", None,
                             (("qid", qid), ("sender", notice.to))))
-        sender = self.double_bounce_address() if double else ""
+        sender = self.double_bounce_address() if postmaster else ""
+        # post_mail_fopen_nowait() hands cleanup the recipient as configured ("postmaster"):
+        # cleanup keeps that as the original recipient (the ORCP record, later
+        # X-Original-To:) and rewrites the envelope recipient to postmaster@$myorigin
+        # (cleanup_envelope.c)
+        orig = self._raw_to(postmaster) if postmaster else notice.to
         self.mta.cleanup.commit(qid, qf.msg + suffix, sender, [notice.to], data,
-                                None, "local", "postfix/bounce", add_missing=True)
+                                None, "local", "postfix/bounce", add_missing=True,
+                                originals=[orig])
 
     def _bounce_hop(self, qf: QueueFile, action: str, reply: str, detail: str) -> None:
         host, world = self.mta.host, self.mta.host.world

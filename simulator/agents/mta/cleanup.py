@@ -18,6 +18,7 @@ from .backoff import warn_time, whole
 from .delivery_log import Stamps, status_line
 from .family import queue_ids
 from .header_rewrite import drop_headers, rewrite_local
+from .params import mail_date
 from .queue import QueueFile, QueueRecipient
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ class Cleanup:
         cf = self.mta.cf
         qf.create, qf.mtime = whole(now), now  # the create_time record; the file's mtime
         qf.warn_time = warn_time(qf.arrival, sender, cf.seconds("delay_warning_time"))
-        qf.size = queue_size(content)
+        qf.size = queue_size(content, cf.integer("line_length_limit"))
         qf.hops_before = rawmsg.count(content, "Received")
         detail = "added " + ", ".join(["Received:", *added]) if received else (
             "added " + ", ".join(added) if added else "no header added")
@@ -123,7 +124,9 @@ class Cleanup:
         queue file is never handed to qmgr."""
         host = self.mta.host
         now = host.world.engine.now
-        host.log("postfix/cleanup", f"warning: {qf.qid}: message rejected: hopcount exceeded")
+        for line in hop_warnings(qf.qid, rawmsg.count(qf.content, "Received"),
+                                 self.mta.cf.integer("hopcount_limit")):
+            host.log("postfix/cleanup", line)
         host.world.trace.add(Hop(now, qf.msg, qf.qid, host.name, "cleanup", host.name,
                                  "bounce", None, None, "too_many_hops", "5.4.0",
                                  f"{rawmsg.count(qf.content, 'Received')} Received: "
@@ -148,16 +151,50 @@ class Cleanup:
                                     f"<{stamp}.{qid}@{self.mta.cf['myhostname']}>")
             added.append("Message-Id:")
         if not rawmsg.has(content, "Date"):
-            content = rawmsg.append(content, "Date", clock.rfc5322(now))
+            content = rawmsg.append(content, "Date", mail_date(self.mta.cf, clock.at(now)))
             added.append("Date:")
         if from_value is not None and not rawmsg.has(content, "From"):
             content = rawmsg.append(content, "From", from_value)
             added.append("From:")
         return content, added
 
-def queue_size(content: bytes) -> int:
-    """qmgr's ``size=``: the queue file's content length. Each line is a record of type
-    byte, length byte(s) and text: len + 2, one more for lines of 128 bytes or longer
-    (global/record.c rec_put(); cleanup_message.c)."""
-    lines = content.split(b"\n")[:-1]
-    return sum(len(line) + 2 + (len(line) >= 128) for line in lines)
+def hop_warnings(qid: str, received: int, limit: int) -> list[str]:
+    """cleanup_message.c cleanup_header_callback(): each Received: header counts a hop,
+    and every one that brings the count to hopcount_limit or past it logs the warning
+    (so 52 Received: headers with the limit 50 log it three times)."""
+    return [f"warning: {qid}: message rejected: hopcount exceeded"] * max(0, received - limit + 1)
+
+
+def queue_size(content: bytes, line_limit: int = 2048) -> int:
+    """qmgr's ``size=`` and mailq's size column: the first number of the queue file's
+    size record, the length of its message content segment (cleanup_final.c:
+    xtra_offset - data_offset), i.e. the records cleanup wrote between the MESG and
+    XTRA markers (cleanup_message.c).
+
+    Each record is a type byte, the length in 7-bit groups (one byte below 128, two
+    below 16384: record.c rec_put()) and the text without its newline. A header is one
+    record per physical line however long (cleanup_out_header()); a body line longer
+    than line_length_limit arrives from smtpd/postdrop in pieces of that size, each its
+    own record, the last one the (maybe empty) remainder (smtp_get(),
+    rec_streamlf_get()).
+    SIMPLIFICATION: the limit is counted without the line's CR.
+    """
+    total = 0
+    in_header = True
+    for line in content.split(b"\n")[:-1]:
+        if in_header and not line:
+            in_header = False
+        if in_header or len(line) < line_limit:
+            total += _record(len(line))
+            continue
+        full, rest = divmod(len(line), line_limit)
+        total += full * _record(line_limit) + _record(rest)
+    return total
+
+
+def _record(length: int) -> int:
+    """The bytes of one queue file record of ``length`` bytes of text."""
+    size_bytes = 1
+    while length >= 1 << (7 * size_bytes):
+        size_bytes += 1
+    return 1 + size_bytes + length

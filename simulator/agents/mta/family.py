@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
+from .params import mail_date
 from .queue import QueueIds
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def _postfix_received(f: ReceivedFacts, cf: MainCf) -> str:
             lines.append(f"(Authenticated sender: {f.sasl_user})")
         with_ = f" with {rfc3848(f)}"
     by = f"by {f.hostname} ({cf['mail_name']}){with_} id {f.qid}"
-    date = f.when.strftime("%a, %d %b %Y %H:%M:%S %z (%Z)")
+    date = mail_date(cf, f.when)
     if len(f.recipients) == 1:
         return "\n\t".join([*lines, by, f"for <{f.recipients[0]}>; {date}"])
     return "\n\t".join([*lines, by + ";", date])
@@ -209,7 +210,8 @@ class LocalFacts:
     when: datetime
 
 
-def local_received(family: FamilyName, f: LocalFacts) -> tuple[str, str | None]:
+def local_received(family: FamilyName, f: LocalFacts,
+                   cf: MainCf | None = None) -> tuple[str, str | None]:
     """The Received: header(s) of a message submitted with sendmail(1): the top one, and
     for Sendmail the one below it.
 
@@ -233,7 +235,8 @@ def local_received(family: FamilyName, f: LocalFacts) -> tuple[str, str | None]:
         if len(f.recipients) == 1:
             lines.append(f"for {f.recipients[0]}")
         return "\n\t".join(lines) + ";\n\t" + exim_date(f.when), None
-    date = f.when.strftime("%a, %d %b %Y %H:%M:%S %z (%Z)")
+    date = mail_date(cf, f.when) if cf is not None else \
+        f.when.strftime("%a, %d %b %Y %H:%M:%S %z (%Z)")
     return (f"by {f.hostname} ({f.mail_name}, from userid {f.uid})\n\tid {f.qid}; {date}",
             None)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from datetime import datetime
 
 from ...model.duration import parse_duration
 
@@ -25,6 +26,15 @@ DEFAULTS: dict[str, str] = {
     "relayhost": "",
     "inet_interfaces": "all",
     "mail_name": "Postfix",
+    # The modelled Postfix release (postconf(5) mail_version: compiled in, read-only in
+    # real postconf). Behaviour that changed between releases is keyed on it through
+    # version_at_least(); a distribution's os: key may set it.
+    "mail_version": "3.7.11",
+    # Postfix >= 3.6 (HISTORY 20201205, postconf.proto): References:/In-Reply-To: in
+    # notices; off by default in every release so far (mail_params.h DEF_THREADED_BOUNCE)
+    "enable_threaded_bounces": "no",
+    # smtpd(8)/postdrop(1) split longer lines into records of this size (postconf(5))
+    "line_length_limit": "2048",
     "smtpd_banner": "$myhostname ESMTP $mail_name",
     "smtp_helo_name": "$myhostname",
     "smtpd_relay_restrictions": (
@@ -114,7 +124,7 @@ TIME = {"queue_run_delay", "minimal_backoff_time", "maximal_backoff_time",
         "smtp_connect_timeout", "deliver_lock_delay", "stale_lock_time"}
 INTEGER = {"hopcount_limit", "message_size_limit", "deliver_lock_attempts", "bounce_size_limit",
            "smtp_mx_address_limit", "smtp_mx_session_limit", "duplicate_filter_limit",
-           "smtpd_tls_loglevel"}
+           "smtpd_tls_loglevel", "line_length_limit"}
 # notify_classes names (postconf(5)); others are an error
 NOTIFY_CLASSES = ("2bounce", "bounce", "data", "delay", "policy", "protocol", "resource",
                   "software")
@@ -124,7 +134,8 @@ BOOLEAN = {"smtpd_sasl_auth_enable", "smtpd_delay_open_until_valid_rcpt", "smtpd
            "frozen_delivered_to", "owner_request_special", "expand_owner_alias",
            "reset_owner_alias", "smtpd_tls_wrappermode", "smtpd_tls_received_header",
            "smtpd_hide_client_session", "smtpd_reject_unlisted_recipient",
-           "smtpd_sasl_authenticated_header", "broken_sasl_auth_clients"}
+           "smtpd_sasl_authenticated_header", "broken_sasl_auth_clients",
+           "enable_threaded_bounces"}
 # name_mask() lists (local.c local_mask_init()): only these names are accepted
 NAME_LISTS = {"allow_mail_to_commands": ("alias", "forward", "include"),
               "allow_mail_to_files": ("alias", "forward", "include"),
@@ -141,6 +152,32 @@ SMTP_TLS_LEVELS = ("", "none", "may", "encrypt")
 
 class ParameterError(ValueError):
     pass
+
+
+_VERSION = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(?:-\S+)?$")
+
+
+def parse_version(value: str) -> tuple[int, int, int]:
+    """``3.7.11`` -> (3, 7, 11); a snapshot like ``3.12-20260821`` -> (3, 12, 0)."""
+    match = _VERSION.match(value.strip())
+    if match is None:
+        raise ValueError(f"expected a Postfix version like 3.7.11 (got {value!r})")
+    major, minor, patch = match.groups()
+    return int(major), int(minor), int(patch or 0)
+
+
+def version_at_least(cf: MainCf, wanted: str) -> bool:
+    """Is the modelled release (main.cf mail_version) ``wanted`` or later?"""
+    return parse_version(cf["mail_version"]) >= parse_version(wanted)
+
+
+def mail_date(cf: MainCf, moment: datetime) -> str:
+    """global/mail_date.c, the date of every header Postfix writes (Received:, Date:,
+    Arrival-Date: ...): ``%a, %e %b %Y %H:%M:%S %z (%Z)``, a space-padded day
+    (``Wed,  1 Apr 2026``) up to 3.8; from 3.9 a two-digit day (``Wed, 01 Apr 2026``,
+    util/sys_defs.h TWO_DIGIT_DAY_IN_DATE_TIME)."""
+    day = f"{moment.day:02d}" if version_at_least(cf, "3.9") else f"{moment.day:2d}"
+    return f"{moment:%a}, {day} {moment:%b %Y %H:%M:%S %z (%Z)}"
 
 
 def check_names(names: list[str]) -> list[tuple[str, str]]:
@@ -167,6 +204,11 @@ def check_value(name: str, value: str) -> str | None:
         return f"expected a whole number (got {value!r})"
     elif name in BOOLEAN and value.strip().lower() not in ("yes", "no"):
         return f"expected yes or no (got {value!r})"
+    elif name == "mail_version":
+        try:
+            parse_version(value)
+        except ValueError as exc:
+            return str(exc)
     elif name in NAME_LISTS:
         unknown = [n for n in re.split(r"[\s,]+", value) if n and n not in NAME_LISTS[name]]
         if unknown:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...model import rawmsg
 from .family import LocalFacts, local_received
+from .params import mail_date
 from .resolve import canonical
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class Pickup:
         rcpts = [canonical(cf, r) for r in d.recipients]
         received, below = local_received(mta.family, LocalFacts(
             cf["myhostname"], cf["mail_name"], d.user.name, d.user.uid, qid, msp_qid, sender,
-            tuple(rcpts), world.engine.clock.at(now)))
+            tuple(rcpts), world.engine.clock.at(now)), cf)
         content = rawmsg.prepend(d.content, "Received", below) if below else d.content
         # the recipients as submitted are the original recipients (X-Original-To: bob)
         mta.cleanup.commit(qid, d.msg, sender, rcpts, content, received, "local",
@@ -92,7 +93,7 @@ class Pickup:
                                        f"orig_id={qf.qid}", fresh=True)
         cf, now = mta.cf, world.engine.now
         received = (f"by {cf['myhostname']} ({cf['mail_name']}, from userid {MAIL_OWNER_UID})"
-                    f"\n\tid {qid}; {world.engine.clock.rfc5322(now)}")
+                    f"\n\tid {qid}; {mail_date(cf, world.engine.clock.at(now))}")
         pending = qf.pending()
         mta.cleanup.commit(qid, qf.msg, qf.sender, [r.address for r in pending], qf.content,
                            received, "local", "postfix/pickup", add_missing=True,

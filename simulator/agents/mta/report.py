@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...model import rawmsg
+from .params import MainCf, mail_date, version_at_least
 from .queue import QueueFile, QueueRecipient
 
 if TYPE_CHECKING:
     from ...engine import Clock
-    from .params import MainCf
 
 FAILURE_TEXT = """\
 This is the mail system at host {myhostname}.
@@ -95,7 +95,7 @@ def build(cf: MainCf, clock: Clock, now: float, qf: QueueFile,
     utf8 = cf.flag("smtputf8_enable")
     cte = ["Content-Transfer-Encoding: 8bit"] if utf8 else []
     # post_mail.c post_mail_init(): every notice starts with these two lines
-    date = clock.rfc5322(now)
+    date = mail_date(cf, clock.at(now))
     lines = [f"Received: by {cf['myhostname']} ({cf['mail_name']})", f"\tid {new_qid}; {date}",
              f"Date: {date}"]
     lines += _headers(cf, qf, notice, boundary, utf8)
@@ -112,16 +112,16 @@ def build(cf: MainCf, clock: Clock, now: float, qf: QueueFile,
               "Content-Type: message/delivery-status", "",
               f"Reporting-MTA: dns; {cf['myhostname']}",
               f"X-{cf['mail_name']}-Queue-ID: {qf.qid}"]
-    if qf.sender:
-        lines.append(f"X-{cf['mail_name']}-Sender: rfc822; {qf.sender}")
-    lines.append(f"Arrival-Date: {clock.rfc5322(qf.arrival)}")
+    # always there: a bounce's null sender is shown as MAILER-DAEMON (bounce_header_dsn())
+    lines.append(f"X-{cf['mail_name']}-Sender: rfc822; {report_sender(qf)}")
+    lines.append(f"Arrival-Date: {mail_date(cf, clock.at(qf.arrival))}")
     for rcpt in rcpts:
         lines += _recipient_fields(cf, clock, qf, rcpt, notice.kind)
     undelivered = "Undelivered " if notice.kind in ("failure", "delay") else ""
     lines += ["", f"--{boundary}",
               f"Content-Description: {undelivered}Message" + (" Headers" if headers_only else ""),
               "Content-Type: " + ("text/rfc822-headers" if headers_only else "message/rfc822"),
-              *cte, "", f"Return-Path: <{qf.sender}>"]
+              *cte, "", f"Return-Path: <{report_sender(qf)}>"]
     body = original.split(b"\n\n", 1)[0] + b"\n" if headers_only else original
     tail = ["", f"--{boundary}--", ""]
     return ("\n".join(lines) + "\n").encode() + body.rstrip(b"\n") + b"\n" + \
@@ -133,14 +133,29 @@ def _headers(cf: MainCf, qf: QueueFile, notice: Notice, boundary: str,
     # cleanup qualifies MAILER-DAEMON with @$myorigin, as any local address
     lines = [f"From: Mail Delivery System <MAILER-DAEMON@{cf['myorigin']}>",
              f"Subject: {SUBJECTS[(notice.kind, notice.postmaster_copy)]}", f"To: {notice.to}"]
-    msgid = rawmsg.get(qf.content, "Message-Id")
-    if msgid:
+    # bounce_header(): only with enable_threaded_bounces = yes, a parameter that Postfix
+    # 3.6 added (HISTORY 20201205) and that is off by default; a malformed Message-ID is
+    # ignored (bounce_mail_alloc(): it must be <...>)
+    msgid = (rawmsg.get(qf.content, "Message-Id") or "").strip()
+    if threaded(cf) and msgid.startswith("<") and msgid.endswith(">"):
         lines += [f"References: {msgid}", f"In-Reply-To: {msgid}"]
     auto = "auto-generated" if notice.postmaster_copy else "auto-replied"
     return lines + [f"Auto-Submitted: {auto}", "MIME-Version: 1.0",
                     "Content-Type: multipart/report; report-type=delivery-status;",
                     f'\tboundary="{boundary}"',
                     f"Content-Transfer-Encoding: {'8bit' if utf8 else '7bit'}"]
+
+
+def threaded(cf: MainCf) -> bool:
+    """Does this Postfix release write References:/In-Reply-To: into its notices?"""
+    return version_at_least(cf, "3.6") and cf.flag("enable_threaded_bounces")
+
+
+def report_sender(qf: QueueFile) -> str:
+    """The sender as bounce_mail_alloc() reads it from the queue file: the null sender
+    becomes MAILER-DAEMON (mail_addr_mail_daemon()), for X-Postfix-Sender and the
+    returned message's Return-Path alike."""
+    return qf.sender or "MAILER-DAEMON"
 
 
 def _boilerplate(cf: MainCf, kind: str) -> str:
@@ -182,5 +197,5 @@ def _recipient_fields(cf: MainCf, clock: Clock, qf: QueueFile, rcpt: QueueRecipi
         out += wrap(f"Diagnostic-Code: X-{cf['mail_name']}; {rcpt.reason}")
     if kind == "delay":
         until = qf.arrival + cf.seconds("maximal_queue_lifetime")
-        out.append(f"Will-Retry-Until: {clock.rfc5322(until)}")
+        out.append(f"Will-Retry-Until: {mail_date(cf, clock.at(until))}")
     return out

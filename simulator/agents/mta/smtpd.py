@@ -29,6 +29,7 @@ from ...model.status import (
 from ...protocol.smtp import SmtpSession, TlsOffer
 from ...protocol.tls import negotiate
 from . import family, restrictions
+from .cleanup import hop_warnings
 
 if TYPE_CHECKING:
     from .mta import Mta
@@ -224,8 +225,9 @@ class Smtpd:
         if rawmsg.count(content, "Received") + 1 >= self.mta.cf.integer("hopcount_limit"):
             # cleanup counts the Received: headers, ours included, and refuses the
             # message; smtpd reports it at end of data (smtpd.c, CLEANUP_STAT_HOPS)
-            self.mta.host.log("postfix/cleanup", f"warning: {qid}: message rejected: "
-                                                 "hopcount exceeded", t=session.now)
+            limit = self.mta.cf.integer("hopcount_limit")
+            for line in hop_warnings(qid, rawmsg.count(content, "Received") + 1, limit):
+                self.mta.host.log("postfix/cleanup", line, t=session.now)
             return S554_TOO_MANY_HOPS
         # smtpd records the RCPT TO address as the DSN ORCPT when the client gave none
         orcpts = [f"rfc822;{r}" for r in rcpts]
@@ -266,7 +268,13 @@ class Smtpd:
 
     # --- connection events -----------------------------------------------------------------
     def log_connect(self, session: SmtpSession) -> None:
-        self._log(session, f"connect from {_label(session)}", fresh=True)
+        """A new smtpd process: the warnings of the tables it opens, then the connection."""
+        fresh = True
+        if self.mta.family == "postfix":
+            for line in self.mta.local.recipient_map_warnings():
+                self._log(session, line, fresh=fresh)
+                fresh = False
+        self._log(session, f"connect from {_label(session)}", fresh=fresh)
 
     def log_tls(self, session: SmtpSession) -> None:
         """tls_misc.c tls_log_summary(), with smtpd_tls_loglevel >= 1 only."""
