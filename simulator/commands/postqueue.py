@@ -16,6 +16,7 @@ import re
 
 from ..agents.mta import showq
 from ..agents.mta.admin import fast_flush_ok
+from ..agents.mta.params import version_at_least
 from . import CommandResult, Invocation, command
 from .queue_formats import family_mailq
 
@@ -79,7 +80,9 @@ def _list(inv: Invocation, json: bool) -> CommandResult:
     items = showq.entries(mta.qmgr)
     clock = inv.host.world.engine.clock
     if json:
-        return CommandResult(showq.json_lines(items, clock), 0)
+        # orig_address: a Postfix 3.11 addition (showq_json.c)
+        newer = version_at_least(mta.cf, "3.11")
+        return CommandResult(showq.json_lines(items, clock, orig_address=newer), 0)
     return CommandResult(showq.mailq(items, clock, mta.cf.flag("enable_long_queue_ids")), 0)
 
 

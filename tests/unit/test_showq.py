@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from simulator.agents.mta.showq import Entry, Recipient, json_lines, mailq
+from simulator.agents.mta.showq import Entry, Recipient, json_lines, mailq, quote
 from simulator.engine import Clock
 
 CLOCK = Clock(datetime(2026, 3, 3, 10, 0, 0, tzinfo=ZoneInfo("UTC")))
@@ -73,14 +73,25 @@ def test_long_queue_ids() -> None:
 
 
 def test_json_lines() -> None:
+    """Postfix 3.7 (showq_json.c format_json()): address and delay_reason only."""
     items = [entry("deferred", "5B6C7D8E9F", 3456, "alice@example.com",
-                   Recipient("bob@example.org", "bob@example.org", REFUSED),
+                   Recipient("bob", "bob@example.org", REFUSED),
                    Recipient("carol@example.org", "carol@example.org", ""))]
     line = json_lines(items, CLOCK)
     assert line == (
         '{"queue_name": "deferred", "queue_id": "5B6C7D8E9F", "arrival_time": 1772532000, '
         '"message_size": 3456, "forced_expire": false, "sender": "alice@example.com", '
-        '"recipients": [{"orig_address": "bob@example.org", "address": "bob@example.org", '
-        f'"delay_reason": "{REFUSED}"}}, {{"orig_address": "carol@example.org", '
-        '"address": "carol@example.org"}]}\n')
+        '"recipients": [{"address": "bob@example.org", '
+        f'"delay_reason": "{REFUSED}"}}, {{"address": "carol@example.org"}}]}}\n')
     assert json.loads(line)["arrival_time"] == 1772532000
+
+
+def test_json_lines_orig_address_from_3_11() -> None:
+    items = [entry("active", "5B6C7D8E9F", 10, "a@b", Recipient("bob", "bob@example.org", ""))]
+    assert '"recipients": [{"orig_address": "bob", "address": "bob@example.org"}]' in \
+        json_lines(items, CLOCK, orig_address=True)
+
+
+def test_json_quote_as_showq_json() -> None:
+    """json_quote(): upper-case \\u escapes, DEL escaped, UTF-8 and "/" left alone."""
+    assert quote('a"b\\c\n\x01\x7f/é') == 'a\\"b\\\\c\\n\\u0001\\u007F/é'

@@ -4,13 +4,14 @@ showq reads every queue (maildrop, active, incoming, deferred, hold: showq.c) an
 each file: queue, ID, arrival time, size, sender (the null sender as MAILER-DAEMON), then
 the recipients still to do, those with a defer log reason first (showq_report()).
 postqueue -p / mailq / sendmail -bp print it as showq_compat.c does; postqueue -j prints
-one JSON object per message as showq_json.c does (Postfix 3.11+ fields).
+one JSON object per message as showq_json.c does: each recipient's ``address`` and
+``delay_reason``; ``orig_address`` only from Postfix 3.11 (absent in v3.10.0's
+showq_json.c, present in v3.11.0's), so json_lines() takes the modelled version.
 docs/reference/postfix-formats.md §7 has both layouts with examples.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -93,19 +94,33 @@ def mailq(items: list[Entry], clock: Clock, long_ids: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def json_lines(items: list[Entry], clock: Clock) -> str:
-    """showq_json(): one object per message; Postfix writes ", " and ": " separators."""
+def json_lines(items: list[Entry], clock: Clock, orig_address: bool = False) -> str:
+    """showq_json.c format_json(): one object per message, ``", "`` and ``": "`` between
+    members; ``orig_address``: the Postfix >= 3.11 recipient member."""
     out = []
     for e in items:
         rcpts = []
         for r in e.recipients:
-            item = {"orig_address": r.orig, "address": r.address}
+            fields = ([f'"orig_address": "{quote(r.orig)}"'] if orig_address else []) + \
+                [f'"address": "{quote(r.address)}"']
             if r.why:
-                item["delay_reason"] = r.why
-            rcpts.append(item)
-        obj = {"queue_name": e.queue, "queue_id": e.qid,
-               "arrival_time": int(clock.at(e.arrival).timestamp()),
-               "message_size": e.size, "forced_expire": e.forced_expire,
-               "sender": e.sender, "recipients": rcpts}
-        out.append(json.dumps(obj, ensure_ascii=False) + "\n")
+                fields.append(f'"delay_reason": "{quote(r.why)}"')
+            rcpts.append("{" + ", ".join(fields) + "}")
+        out.append(
+            f'{{"queue_name": "{quote(e.queue)}", "queue_id": "{quote(e.qid)}", '
+            f'"arrival_time": {int(clock.at(e.arrival).timestamp())}, '
+            f'"message_size": {e.size}, '
+            f'"forced_expire": {"true" if e.forced_expire else "false"}, '
+            f'"sender": "{quote(e.sender)}", "recipients": [{", ".join(rcpts)}]}}\n')
     return "".join(out)
+
+
+_SHORT = {"\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+          "\\": "\\\\", '"': '\\"'}
+
+
+def quote(text: str) -> str:
+    """showq_json.c json_quote(): short escapes for common controls, ``\\u%04X`` (upper
+    case) for the other controls and DEL, everything else (UTF-8 too) as it is."""
+    return "".join(_SHORT.get(c) or (f"\\u{ord(c):04X}" if ord(c) < 0x20 or ord(c) == 0x7F
+                                     else c) for c in text)
