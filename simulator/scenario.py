@@ -26,6 +26,7 @@ from pydantic import (
 
 from .events import Event, referenced_hosts
 from .model.address import Address
+from .scenario_refs import check_refs
 from .scenario_relay import DracSpec, Op25bSpec
 from .scenario_types import (
     Duration,
@@ -367,11 +368,13 @@ def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
     for name, host in spec.hosts.items():
         problems += _check_host(name, host, lines)
         problems += check_params(("hosts", name, "mta"), host.mta, lines)
+    dns = None
     try:
-        DNS.from_text(spec.dns)
+        dns = DNS.from_text(spec.dns)
     except ZoneError as err:
         problems.append(Problem(lines.text_line(("dns",), err.line), "dns",
                                 f"zone line {err.line}: {err.reason} (in {err.text.strip()!r})"))
+    problems += check_refs(spec, dns, lines)
     problems += _check_messages(spec, lines)
     problems += _check_fetches(spec, lines)
     problems += _check_hosts_named(spec, lines)

@@ -16,10 +16,8 @@ from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from .model.address import Address
-from .model.duration import parse_duration
+from .model.duration import MAX_DAYS, MAX_SECONDS, parse_duration
 
-MAX_DAYS = 400  # how far any scenario time may reach: a year of queue lifetime and more
-MAX_SECONDS = MAX_DAYS * 86400.0
 DURATION_BOUNDED = ("expected a duration like 300s, 5m, 2h, 5d (units s, m, h, d, w, ms),"
                     f" at most {MAX_DAYS}d")
 
