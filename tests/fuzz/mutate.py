@@ -106,11 +106,19 @@ MUTATIONS: list[Callable[[Any, Path_, random.Random], Any]] = [
 ]
 
 
+def _leaf(data: Any, path: Path_) -> bool:
+    return not isinstance(_get(data, path), dict | list)
+
+
 def mutate(data: Any, rng: random.Random, count: int = 1) -> Any:
-    """``data`` with ``count`` random mutations (``data`` is changed in place too)."""
+    """``data`` with ``count`` random mutations (``data`` is changed in place too).
+
+    Most mutations hit leaves (a value a student typed), where a wrong value is most likely
+    to pass a loose check and fail later; the rest hit any place."""
     for _ in range(count):
         where = places(data)
-        path = rng.choice(where)
+        leaves = [p for p in where if p and _leaf(data, p)]
+        path = rng.choice(leaves if leaves and rng.random() < 0.8 else where)
         data = rng.choice(MUTATIONS)(data, path, rng)
     return data
 
