@@ -52,15 +52,12 @@ def _check_expanded(spec: Scenario, lines: LineMap) -> list[Problem]:
             continue  # nothing to expand: check_params has seen every value as it is
         cf = MainCf(name, host.ip, overrides)
         for param in (p for p, raw in overrides.items() if "$" in raw):
+            wrong: str | None
             try:
-                value = cf[param]
+                wrong = check_value(param, cf[param])
             except ParameterError:
-                value = None
-            if value is None:
                 wrong = (f"expected a value whose $name references end (at most 20 deep, "
                          f"{MAX_EXPANSION} characters once expanded)")
-            else:
-                wrong = check_value(param, value)
             if wrong:
                 out.append(lines.problem(("hosts", name, "mta", param),
                                          f"{wrong} (after $name expansion)"))

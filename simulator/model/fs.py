@@ -33,6 +33,20 @@ def normalise(path: str) -> str:
     return "/" + "/".join(parts)
 
 
+def resolve(cwd: str, path: str) -> str:
+    """What the kernel makes of ``path`` typed in directory ``cwd``: relative to cwd,
+    ``.`` dropped, ``..`` up one directory but never above ``/`` (path_resolution(7);
+    SIMPLIFICATION: lexically, as no simulated directory is a symbolic link)."""
+    parts: list[str] = []
+    for part in (path if path.startswith("/") else f"{cwd}/{path}").split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/" + "/".join(parts)
+
+
 class VirtualFS:
     __slots__ = ("dirs", "files")
 
