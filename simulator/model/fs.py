@@ -24,13 +24,13 @@ class VFile:
 
 
 def normalise(path: str) -> str:
-    """An absolute, normalised path; refuse anything that would climb out with ``..``."""
+    """An absolute, normalised path: ``..`` resolved as the kernel would, never above ``/``.
+
+    This filesystem is virtual, so a path that climbs can reach nothing real; what
+    leaves the simulation (``export_path``) is checked again on its own."""
     if not path.startswith("/"):
         raise FsError(f"expected an absolute path starting with / (got {path!r})")
-    parts = [p for p in path.split("/") if p not in ("", ".")]
-    if ".." in parts:
-        raise FsError(f"expected a path without '..' (got {path!r})")
-    return "/" + "/".join(parts)
+    return resolve("/", path)
 
 
 def resolve(cwd: str, path: str) -> str:
