@@ -13,9 +13,9 @@ from __future__ import annotations
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default as default_policy
-from email.utils import getaddresses
 
 from ..agents.mta.pickup import Dropped
+from ..model import tok822
 from ..model.message import to_bytes
 from . import CommandResult, Invocation, command, find
 
@@ -121,5 +121,8 @@ def enqueue(inv: Invocation, args: list[str]) -> CommandResult:
 
 
 def _header_recipients(content: EmailMessage) -> list[str]:
-    values = [str(v) for name in ("To", "Cc", "Bcc") for v in content.get_all(name) or []]
-    return [addr for _, addr in getaddresses(values) if addr]
+    """sendmail -t: the addresses of To:, Cc: and Bcc:, tokenized as cleanup(8) does
+    (cleanup_message.c: tok822_parse() of the raw header value, address groups only)."""
+    values = [value for name, value in content.raw_items()
+              if name.lower() in ("to", "cc", "bcc")]
+    return [addr for value in values for addr in tok822.addresses(str(value)) if addr]
