@@ -139,6 +139,15 @@ TLS_LEVELS = ("", "none", "may", "encrypt")
 SMTP_TLS_LEVELS = ("", "none", "may", "encrypt")
 
 
+# (min, max) seconds of the time parameters whose daemons check them at start-up, 0 meaning
+# no bound (qmgr.c time_table; mail_params.c for the local(8) lock times). Out of bounds,
+# the daemon exits: "fatal: invalid queue_run_delay: 0 (min 1)" (mail_conf_time.c).
+TIME_LIMITS = {
+    "queue_run_delay": (1, 0), "minimal_backoff_time": (1, 0), "maximal_backoff_time": (1, 0),
+    "maximal_queue_lifetime": (0, 8640000), "bounce_queue_lifetime": (0, 8640000),
+    "deliver_lock_delay": (1, 0), "stale_lock_time": (1, 0),
+}
+
 MAX_EXPANSION = 10_000  # characters; no real main.cf value comes near
 
 
@@ -157,6 +166,18 @@ def check_names(names: list[str]) -> list[tuple[str, str]]:
     return problems
 
 
+def _time_limit(name: str, seconds: float, value: str) -> str | None:
+    low, high = TIME_LIMITS.get(name, (0, 0))
+    if low and seconds < low:
+        fatal, expected = f"{int(seconds)} (min {low})", f"at least {low}s"
+    elif high and seconds > high:
+        fatal, expected = f"{int(seconds)} (max {high})", f"at most {high}s"
+    else:
+        return None
+    return (f'Postfix would stop with "fatal: invalid {name}: {fatal}": expected {expected}'
+            f" (got {value!r})")
+
+
 def check_value(name: str, value: str) -> str | None:
     """What is wrong with a parameter's value, in words; None when it is fine."""
     if "$" in value:
@@ -168,6 +189,7 @@ def check_value(name: str, value: str) -> str | None:
             return str(exc) + f" (got {value!r})"
         if seconds > MAX_SECONDS:
             return f"expected a duration of at most {MAX_DAYS}d (got {value!r})"
+        return _time_limit(name, seconds, value)
     elif name in INTEGER and not value.strip().isdigit():
         return f"expected a whole number (got {value!r})"
     elif name in INTEGER and int(value) > 2**31 - 1:  # a C int in Postfix
