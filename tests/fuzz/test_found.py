@@ -75,6 +75,8 @@ def test_cat_and_ls_resolve_dot_dot_as_the_kernel_does() -> None:
     ("to: [bob@example.org]", "to: ['a@@b.example']", "with one @"),
     ("subject: Lunch on Friday?", "subject: \"Lunch\\nBcc: all@example.net\"", "one line"),
     ("start: 2026-04-01T09:00:00", "start: 9999-12-31T09:00:00", "between 1971 and 9998"),
+    ("timezone: Asia/Tokyo", "timezone: " + "x" * 5000, "expected an IANA time zone"),
+    ("timezone: Asia/Tokyo", "timezone: ../../../etc/passwd", "expected an IANA time zone"),
 ])
 def test_values_that_once_failed_mid_run_are_scenario_errors(tmp_path: Path, old: str,
                                                              new: str, said: str) -> None:
