@@ -90,34 +90,44 @@ def _held(world: Any, key: str) -> bool:
 def run_mutations(start: int, count: int, *, twice: bool = False) -> Counter[str]:
     """Load, and where it loads run, ``count`` mutated labs. The properties: loading
     succeeds or raises ScenarioError; a loaded scenario runs to its end without an
-    exception or a hang; every recipient is accounted for; a second run is identical."""
+    exception or a hang; every recipient is accounted for; a second run is identical.
+    Every case is tried; the failures are reported together, each with its seed."""
     tally: Counter[str] = Counter()
+    failures: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         for seed in range(start, start + count):
             made = mutated(seed, Path(tmp))
             if made is None:
                 tally["unwritable"] += 1
                 continue
-            path, lab = made
-            where = f"seed {seed} (a mutation of {lab.name})"
-            try:
-                with time_limit(20):
-                    loaded = load_scenario(path)
-            except ScenarioError:
-                tally["refused"] += 1
-                continue
-            with time_limit(60):
-                try:
-                    world = loaded.build().run()
-                except Hang:
-                    raise AssertionError(f"{where}: the run hangs") from None
-                except Exception as exc:
-                    raise AssertionError(f"{where}: the run raised {exc!r}") from exc
-                lost = unaccounted(loaded, world)
-                assert not lost, f"{where}: {lost}"
-                if twice:
-                    again = loaded.build().run()
-                    assert list(jsonl(world)) == list(jsonl(again)), f"{where}: not repeatable"
-            tally["ran"] += 1
-            path.unlink()
+            problem = _one(made[0], twice, tally)
+            if problem:
+                failures.append(f"seed {seed} (a mutation of {made[1].name}): {problem}")
+            made[0].unlink()
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:20])
     return tally
+
+
+def _one(path: Path, twice: bool, tally: Counter[str]) -> str | None:
+    try:
+        with time_limit(20):
+            loaded = load_scenario(path)
+    except ScenarioError:
+        tally["refused"] += 1
+        return None
+    except Exception as exc:
+        return f"loading raised {exc!r}"
+    tally["ran"] += 1
+    try:
+        with time_limit(60):
+            world = loaded.build().run()
+            lost = unaccounted(loaded, world)
+            if lost:
+                return f"{lost}"
+            if twice and list(jsonl(world)) != list(jsonl(loaded.build().run())):
+                return "a second run differs"
+    except Hang:
+        return "the run hangs"
+    except Exception as exc:
+        return f"the run raised {exc!r}"
+    return None
