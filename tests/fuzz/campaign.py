@@ -115,7 +115,7 @@ def _one(path: Path, twice: bool, tally: Counter[str]) -> str | None:
     except ScenarioError:
         tally["refused"] += 1
         return None
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any exception is the finding
         return f"loading raised {exc!r}"
     tally["ran"] += 1
     try:
@@ -128,6 +128,6 @@ def _one(path: Path, twice: bool, tally: Counter[str]) -> str | None:
                 return "a second run differs"
     except Hang:
         return "the run hangs"
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any exception is the finding
         return f"the run raised {exc!r}"
     return None
