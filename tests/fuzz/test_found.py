@@ -104,3 +104,15 @@ def test_main_cf_references_are_checked_after_expansion(tmp_path: Path) -> None:
 def test_lab_13_still_meets_its_expectations() -> None:
     world = load_scenario(LABS / "13-mail-command.yaml").build().run()
     assert all(c.ok for c in check(world))
+
+
+def test_a_drac_expiry_of_zero_is_refused_not_a_hang(tmp_path: Path) -> None:
+    path = _variant(tmp_path, "42-pop-before-smtp.yaml", "drac: {expire: 30m}",
+                    "drac: {expire: 0m}")
+    assert "expected whole minutes, at least 1m" in _error(path)
+
+
+def test_a_zero_queue_run_delay_is_refused_as_qmgr_would(tmp_path: Path) -> None:
+    path = _variant(tmp_path, "35-mailq-and-flush.yaml", "myorigin: $mydomain",
+                    "myorigin: $mydomain\n      queue_run_delay: 0s")
+    assert 'Postfix would stop with "fatal: invalid queue_run_delay: 0 (min 1)"' in _error(path)
