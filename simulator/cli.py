@@ -14,8 +14,18 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="mailsim: watch an e-mail travel MUA → MSA → MTA → MDA → MRA, hop by hop.")
+
+
+@app.callback()
+def _options(
+    debug: Annotated[bool, typer.Option("--debug", help="On an internal error (a bug in "
+                                        "mailsim), also print the Python traceback")] = False,
+) -> None:
+    from .cli_errors import set_debug
+
+    set_debug(debug)
 
 
 class View(str, Enum):
@@ -37,9 +47,11 @@ def _fail(message: str) -> None:
 
 
 def _load(path: Path):  # type: ignore[no-untyped-def]
+    from .cli_errors import working_on
     from .scenario import load_scenario
     from .yamlsource import ScenarioError
 
+    working_on(path)
     try:
         return load_scenario(path)
     except ScenarioError as exc:
@@ -193,4 +205,6 @@ def quiz(
 
 
 def main() -> None:
-    app()
+    from .cli_errors import guarded
+
+    guarded(app)

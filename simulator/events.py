@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .model.duration import Duration
 from .model.trace import Hop
+from .scenario_types import Duration, Text, UnixPath, UserName
 
 if TYPE_CHECKING:
     from .world import World
@@ -37,9 +37,9 @@ class WriteFile(EventBase):
 
     do: Literal["write_file"]
     host: str
-    path: str
-    content: str
-    owner: str = "root"
+    path: UnixPath
+    content: Text
+    owner: UserName = "root"
     mode: str = "0644"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from ...model.duration import parse_duration
+from ...model.duration import MAX_DAYS, MAX_SECONDS, parse_duration
 
 # postconf -d (Postfix 3.x). Host-dependent defaults (myhostname, mynetworks) are filled
 # in by MainCf from the host itself.
@@ -139,6 +139,18 @@ TLS_LEVELS = ("", "none", "may", "encrypt")
 SMTP_TLS_LEVELS = ("", "none", "may", "encrypt")
 
 
+# (min, max) seconds of the time parameters whose daemons check them at start-up, 0 meaning
+# no bound (qmgr.c time_table; mail_params.c for the local(8) lock times). Out of bounds,
+# the daemon exits: "fatal: invalid queue_run_delay: 0 (min 1)" (mail_conf_time.c).
+TIME_LIMITS = {
+    "queue_run_delay": (1, 0), "minimal_backoff_time": (1, 0), "maximal_backoff_time": (1, 0),
+    "maximal_queue_lifetime": (0, 8640000), "bounce_queue_lifetime": (0, 8640000),
+    "deliver_lock_delay": (1, 0), "stale_lock_time": (1, 0),
+}
+
+MAX_EXPANSION = 10_000  # characters; no real main.cf value comes near
+
+
 class ParameterError(ValueError):
     pass
 
@@ -154,17 +166,34 @@ def check_names(names: list[str]) -> list[tuple[str, str]]:
     return problems
 
 
+def _time_limit(name: str, seconds: float, value: str) -> str | None:
+    low, high = TIME_LIMITS.get(name, (0, 0))
+    if low and seconds < low:
+        fatal, expected = f"{int(seconds)} (min {low})", f"at least {low}s"
+    elif high and seconds > high:
+        fatal, expected = f"{int(seconds)} (max {high})", f"at most {high}s"
+    else:
+        return None
+    return (f'Postfix would stop with "fatal: invalid {name}: {fatal}": expected {expected}'
+            f" (got {value!r})")
+
+
 def check_value(name: str, value: str) -> str | None:
     """What is wrong with a parameter's value, in words; None when it is fine."""
     if "$" in value:
         return None  # a reference to another parameter: checked when expanded
     if name in TIME:
         try:
-            parse_duration(value)
+            seconds = parse_duration(value)
         except ValueError as exc:
             return str(exc) + f" (got {value!r})"
+        if seconds > MAX_SECONDS:
+            return f"expected a duration of at most {MAX_DAYS}d (got {value!r})"
+        return _time_limit(name, seconds, value)
     elif name in INTEGER and not value.strip().isdigit():
         return f"expected a whole number (got {value!r})"
+    elif name in INTEGER and int(value) > 2**31 - 1:  # a C int in Postfix
+        return f"expected a whole number of at most {2**31 - 1} (got {value!r})"
     elif name in BOOLEAN and value.strip().lower() not in ("yes", "no"):
         return f"expected yes or no (got {value!r})"
     elif name in NAME_LISTS:
@@ -219,8 +248,13 @@ class MainCf:
         self._cache: dict[str, str] = {}
 
     def __getitem__(self, name: str) -> str:
+        return self._get(name, depth=0)
+
+    def _get(self, name: str, depth: int) -> str:
+        # Each name is expanded once and remembered, so "$a$a" with a = "$b$b" ... costs
+        # one expansion per name, not 2**depth.
         if name not in self._cache:
-            self._cache[name] = self._expand(self.values[name], depth=0)
+            self._cache[name] = self._expand(self.values[name], depth)
         return self._cache[name]
 
     def _expand(self, value: str, depth: int) -> str:
@@ -229,9 +263,12 @@ class MainCf:
 
         def sub(match: re.Match[str]) -> str:
             name = match.group(1) or match.group(2)
-            return self._expand(self.values.get(name, ""), depth + 1)
+            return self._get(name, depth + 1) if name in self.values else ""
 
-        return _REF.sub(sub, value)
+        expanded = _REF.sub(sub, value)
+        if len(expanded) > MAX_EXPANSION:
+            raise ParameterError(f"parameter value expands to more than {MAX_EXPANSION} characters")
+        return expanded
 
     def raw(self, name: str) -> str:
         """A value without $name expansion, for the parameters a daemon expands itself
