@@ -202,7 +202,7 @@ REPORT: dict[str, str] = {
     "status_queued": "still queued",
     "status_rejected": "rejected",
     "status_deleted": "deleted",
-    "unused_lane": "not on this message's path",
+    "unused_lane": "not on this path",
     "role_MUA": "MUA: the mail client",
     "role_MSA": "MSA: the submission server",
     "role_MTA": "MTA: the transfer agent",

@@ -199,7 +199,7 @@ REPORT: dict[str, str] = {
     "status_queued": "キューに残っている",
     "status_rejected": "拒否",
     "status_deleted": "削除",
-    "unused_lane": "このメッセージの経路にはない",
+    "unused_lane": "経路にない",
     "role_MUA": "MUA: メールソフト",
     "role_MSA": "MSA: 投稿 (サブミッション) サーバー",
     "role_MTA": "MTA: 転送エージェント",

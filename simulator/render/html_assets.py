@@ -173,8 +173,9 @@ SCRIPT = r"""
       var x = TIME_W + start * LANE_W, w = (end - start + 1) * LANE_W;
       root.appendChild(svg("rect", { "class": "group " + lanes[start].role, x: x + 2, y: 2,
                                      width: w - 4, height: HEAD_H - 8, rx: 6 }));
-      var role = svg("text", { "class": "role", x: x + w / 2, y: 20 }, lanes[start].role);
+      var role = svg("g");  // the tooltip explains the role
       role.appendChild(svg("title", {}, t("role_" + lanes[start].role)));
+      role.appendChild(svg("text", { "class": "role", x: x + w / 2, y: 20 }, lanes[start].role));
       root.appendChild(role);
       start = end + 1;
     }
