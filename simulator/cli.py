@@ -74,6 +74,8 @@ def run(
     seed: Annotated[int | None, typer.Option(help="Override the scenario's random seed")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the explanations")] = Lang.en,
     width: Annotated[int | None, typer.Option(min=40, help="Terminal width for the tables (at least 40)")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write the run as one "
+                                                             "self-contained HTML page to this file")] = None,
 ) -> None:
     """Run a scenario and show every hop of every message, then each recipient's outcome."""
     loaded = _load(scenario)
@@ -90,6 +92,8 @@ def run(
         _show(world, view, lang.value, width, msg)
     if export is not None:
         _export(world, export)
+    if html is not None:
+        _html(world, html, lang.value)
 
 
 def _run(loaded, seed, until):  # type: ignore[no-untyped-def]
@@ -143,6 +147,16 @@ def _export(world, directory: Path) -> None:  # type: ignore[no-untyped-def]
     except OSError as exc:
         _fail(f"--export {directory}: cannot write there: {exc.strerror or exc}")
     typer.echo(f"exported {len(written)} file(s) under {directory}", err=True)
+
+
+def _html(world, path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    from .render.html import write_report
+
+    try:
+        write_report(world, path, lang)
+    except OSError as exc:
+        _fail(f"--html {path}: cannot write there: {exc.strerror or exc}")
+    typer.echo(f"wrote {path}", err=True)
 
 
 @app.command(name="check")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from . import en, ja
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": en.CATALOGUE, "ja": ja.CATALOGUE}
+# the HTML report's headings, buttons and labels (render/html.py)
+REPORT_TEXTS: dict[str, dict[str, str]] = {"en": en.REPORT, "ja": ja.REPORT}
 LANGUAGES = tuple(CATALOGUES)
 
 
