@@ -86,8 +86,22 @@ DISTROS: dict[str, Distro] = {
                          **_DEBIAN_PATHS}),
     "rhel-9": Distro("rhel-9", "Red Hat Enterprise Linux 9.5 (Plow)", "heirloom", "redhat",
                      {"mail_version": "3.5.25", "mail_spool_directory": "/var/spool/mail",
+                      # Postfix < 3.6 (RELEASE_NOTES-3.6: ">=TLSv1" is new there)
+                      "smtpd_tls_protocols": "!SSLv2, !SSLv3",
+                      "smtpd_tls_mandatory_protocols": "!SSLv2, !SSLv3",
                       **_RHEL_PATHS}),
 }
+# Parameters newer than some modelled release: postconf of an older one does not know them
+# (postconf(5) "This feature is available in Postfix 3.10 and later").
+SINCE: dict[str, tuple[int, int]] = {"smtpd_hide_client_session": (3, 10)}
+# SIMPLIFICATION: other defaults that changed between 3.5 and 3.7 and that mailsim does not
+# use (relay_domains' compatibility_level expression, ...) print as 3.7 prints them.
+
+
+def known(name: str, version: str) -> bool:
+    """Whether Postfix ``version`` has parameter ``name`` at all."""
+    since = SINCE.get(name)
+    return since is None or tuple(int(x) for x in version.split(".")[:2]) >= since
 DEFAULT_OS: OsId = "textbook"
 OS_IDS = tuple(DISTROS)
 

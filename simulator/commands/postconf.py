@@ -20,7 +20,8 @@ postconf knows about a thousand. -f, -M, -P, -X, -#, -l, -m, -a, -A, -t, -T are 
 from __future__ import annotations
 
 from ..agents.mta import maincf
-from ..agents.mta.params import DEFAULTS, MainCf, host_defaults
+from ..agents.mta.params import MainCf, host_defaults
+from ..distro import known
 from . import CommandResult, Invocation, command
 
 EX_USAGE = 1  # msg_fatal() exits 1
@@ -65,13 +66,15 @@ def _show(inv: Invocation, flags: set[str], names: list[str]) -> CommandResult:
     defaults = host_defaults(host.hostname, host.ip, host.distro.defaults)
     data = host.fs.read(maincf.MAIN_CF)
     settings, _ = maincf.parse(data.decode("utf-8", "replace")) if data else ({}, [])
-    values = dict(defaults) if "d" in flags else defaults | {
-        k: v for k, v in settings.items() if k in DEFAULTS}
+    version = defaults["mail_version"]
+    values = {k: v for k, v in defaults.items() if known(k, version)}
+    if "d" not in flags:
+        values |= {k: v for k, v in settings.items() if k in values}
     out: list[str] = []
     if "n" in flags and "d" not in flags:
         out += [f"postconf: warning: {maincf.MAIN_CF}: unused parameter: {k}={v}\n"
-                for k, v in settings.items() if k not in DEFAULTS]
-        shown = sorted(k for k in settings if k in DEFAULTS) if not names else names
+                for k, v in settings.items() if k not in values]
+        shown = sorted(k for k in settings if k in values) if not names else names
     else:
         shown = names or sorted(values)
     expand = MainCf.__new__(MainCf)

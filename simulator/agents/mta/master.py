@@ -154,6 +154,8 @@ def reload(mta: Mta) -> None:
     apply_main_cf(mta)
     _journal(mta, "postfix/master", master,
              f"reload -- version {mta.cf['mail_version']}, configuration {CONFIG}")
+    for program in ("postfix/qmgr", "postfix/pickup"):  # master replaces its children
+        host.pid(program, fresh=True)
 
 
 def apply_main_cf(mta: Mta) -> None:
