@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from simulator.commands import run_command
-from simulator.commands.mailx_bsd import header_line
 from simulator.commands.mailx_box import load
+from simulator.commands.mailx_bsd import header_line
 from simulator.distro import DISTROS, known
 from simulator.scenario import Scenario
 from simulator.world import World

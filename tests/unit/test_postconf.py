@@ -40,8 +40,8 @@ def test_named_unknown_and_h_and_x() -> None:
     h = host()
     got = run(h, "postconf myhostname nosuch_param queue_run_delay")
     assert (got.output, got.status) == (
-        "myhostname = mx1.example.org\npostconf: warning: nosuch_param: unknown parameter\n"
-        "queue_run_delay = 300s\n", 0)
+        ("myhostname = mx1.example.org\npostconf: warning: nosuch_param: unknown parameter\n"
+        "queue_run_delay = 300s\n"), 0)
     assert run(h, "postconf -h mydestination").output == "$myhostname, $mydomain\n"
     assert run(h, "postconf -x mydestination").output == \
         "mydestination = mx1.example.org, example.org\n"
