@@ -169,6 +169,9 @@ def _host_up(world: World, ev: HostUp) -> str:
     host.new_processes()
     world.net.set_host(ev.host, True)
     if host.mta is not None:
+        from .agents.mta.master import booted
+
+        booted(host.mta)
         host.mta.qmgr.restart()
         return f"{ev.host} is up again: Postfix starts, qmgr takes up the queue"
     return f"{ev.host} is up again"

@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from .distro import DEFAULT_OS, OsId
 from .events import Event, referenced_hosts
 from .model.address import Address
 from .scenario_refs import check_refs
@@ -157,6 +158,8 @@ class HostSpec(Strict):
     network: str | None = None
     services: list[Service] = []
     mta_family: Literal["postfix", "sendmail", "exim"] = "postfix"
+    os: OsId = DEFAULT_OS  # the distribution: its Postfix build and mail(1) (distro.py)
+    hostname: str | None = None  # gethostname(), when it is not the host's key (myhostname)
     mta: dict[str, str | int | bool] = {}
     master: dict[SmtpdService, dict[str, str | int | bool]] = {}  # master.cf -o overrides
     users: dict[UserName, UserSpec] = {}

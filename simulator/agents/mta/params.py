@@ -69,6 +69,28 @@ DEFAULTS: dict[str, str] = {
     "default_privs": "nobody",
     "default_database_type": "hash",
     "queue_directory": "/var/spool/postfix",
+    # The Postfix release (mail_version.h MAIL_VERSION_NUMBER); the host's os: sets it
+    # per distribution (simulator/distro.py), main.cf may not change it in practice.
+    "mail_version": "3.7.11",
+    "compatibility_level": "0",  # postconf -d; distributions' main.cf set 2 or 3.6
+    "config_directory": "/etc/postfix",
+    # Where the programs and documents are: build-time choices of each package, so the
+    # host's os: (simulator/distro.py) fills these; the values here are the labs' default.
+    "command_directory": "/usr/sbin",
+    "daemon_directory": "/usr/libexec/postfix",
+    "data_directory": "/var/lib/postfix",
+    "html_directory": "no",
+    "mailq_path": "/usr/bin/mailq.postfix",
+    "manpage_directory": "/usr/share/man",
+    "meta_directory": "/etc/postfix",
+    "newaliases_path": "/usr/bin/newaliases.postfix",
+    "readme_directory": "/usr/share/doc/postfix/README_FILES",
+    "sample_directory": "/usr/share/doc/postfix/samples",
+    "sendmail_path": "/usr/sbin/sendmail.postfix",
+    "shlib_directory": "/usr/lib64/postfix",
+    "mail_owner": "postfix",
+    "setgid_group": "postdrop",
+    "inet_protocols": "all",
     "queue_run_delay": "300s",
     "minimal_backoff_time": "300s",
     "maximal_backoff_time": "4000s",
@@ -233,17 +255,26 @@ def check_value(name: str, value: str) -> str | None:
     return None
 
 
+def host_defaults(hostname: str, ip: str | None,
+                  os_defaults: dict[str, str] | None = None) -> dict[str, str]:
+    """``postconf -d`` on this host: the table, the distribution's build (distro.py), and
+    what Postfix computes from the machine itself (myhostname, mydomain, mynetworks)."""
+    values = DEFAULTS | (os_defaults or {})
+    values["myhostname"] = hostname
+    values["mydomain"] = hostname.split(".", 1)[1] if "." in hostname else "localdomain"
+    # mynetworks_style = host: only the machine itself is trusted (postconf(5))
+    values["mynetworks"] = "127.0.0.0/8 [::1]/128" + (f" {ip}/32" if ip else "")
+    return values
+
+
 class MainCf:
     """One host's main.cf: defaults, the scenario's overrides, and ``$name`` expansion."""
 
     __slots__ = ("_cache", "values")
 
-    def __init__(self, hostname: str, ip: str | None, overrides: dict[str, str]) -> None:
-        self.values = dict(DEFAULTS)
-        self.values["myhostname"] = hostname
-        self.values["mydomain"] = hostname.split(".", 1)[1] if "." in hostname else "localdomain"
-        # mynetworks_style = host: only the machine itself is trusted (postconf(5))
-        self.values["mynetworks"] = "127.0.0.0/8 [::1]/128" + (f" {ip}/32" if ip else "")
+    def __init__(self, hostname: str, ip: str | None, overrides: dict[str, str],
+                 os_defaults: dict[str, str] | None = None) -> None:
+        self.values = host_defaults(hostname, ip, os_defaults)
         self.values.update(overrides)
         self._cache: dict[str, str] = {}
 
