@@ -38,10 +38,11 @@ def _fail(message: str) -> None:
 
 def _load(path: Path):  # type: ignore[no-untyped-def]
     from .scenario import load_scenario
+    from .labs import resolve
     from .yamlsource import ScenarioError
 
     try:
-        return load_scenario(path)
+        return load_scenario(resolve(path))
     except ScenarioError as exc:
         _fail(str(exc))
 
@@ -165,31 +166,29 @@ def validate(
 
 @app.command()
 def quiz(
-    scenarios: Annotated[list[Path] | None, typer.Argument(help="Labs to draw questions from (default: scenarios/*.yaml)")] = None,
-    topic: Annotated[str | None, typer.Option(help="Only labs whose name or topic contains this, e.g. aliases or 108.3")] = None,
+    scenarios: Annotated[list[Path] | None, typer.Argument(help="Labs to draw questions from (default: every lab shipped with mailsim)")] = None,
+    topic: Annotated[str | None, typer.Option(help="A concept id (roles, ports, aliases, forward, queue, mbox ...; see mailsim coverage), part of a lab's name, or an objective such as 108.3")] = None,
+    count: Annotated[int | None, typer.Option(min=1, help="Ask only this many questions, drawn at random")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for the order of the choices (default: a new one, printed)")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the questions")] = Lang.en,
 ) -> None:
-    """Exam drill: the labs' questions, one by one; type the number of your answer."""
-    from .quiz import WORDS, pick_questions
-    from .scenario import text_in
+    """Exam drill: the labs' questions with shuffled choices; type the number of your answer."""
+    import random
 
-    words = WORDS[lang.value]
+    from .concepts import CONCEPTS
+    from .i18n import ui
+    from .labs import lab_paths, resolve
+    from .quiz import build, run_quiz
 
-    loaded = [_load(p) for p in (scenarios or sorted(Path("scenarios").glob("*.yaml")))]
-    questions = pick_questions([x.spec for x in loaded], topic)
-    if not questions:
-        _fail(f"no questions found{f' for topic {topic!r}' if topic else ''}")
-    score = 0
-    for n, (lab, q) in enumerate(questions, start=1):
-        typer.echo(f"\n[{n}/{len(questions)}] ({lab}) {q.prompt.get(lang.value)}")
-        for i, choice in enumerate(q.choices, start=1):
-            typer.echo(f"  {i}. {text_in(choice, lang.value)}")
-        answer = typer.prompt(words["answer"], type=int, default=0, show_default=False)
-        right = answer - 1 == q.answer
-        score += right
-        mark = words["right"] if right else words["wrong"].format(q.answer + 1)
-        typer.echo(f"{mark} {q.explanation.get(lang.value)}")
-    typer.echo(f"\n{words['score']}: {score}/{len(questions)}")
+    paths = [resolve(p) for p in scenarios] if scenarios else lab_paths()
+    labs = [(p, _load(p).spec) for p in paths]
+    seed = random.SystemRandom().randrange(10_000) if seed is None else seed
+    items = build(labs, random.Random(seed), topic, count)
+    if not items:
+        _fail(ui("quiz.none_topic", lang.value, topic=topic, topics=", ".join(CONCEPTS))
+              if topic else ui("quiz.none", lang.value))
+    typer.echo(ui("quiz.seed", lang.value, count=len(items), seed=seed))
+    run_quiz(items, lang.value, ask=lambda text: input(f"{text}: "), say=typer.echo)
 
 
 def main() -> None:

@@ -21,3 +21,13 @@ def explain(action: str, args: tuple[tuple[str, str], ...], lang: str = "en") ->
         return template.format(**dict(args))
     except (KeyError, IndexError):
         return template
+
+
+def ui(key: str, lang: str = "en", **args: object) -> str:
+    """A line of mailsim's own interface (quiz, glossary, outcome lines, errors ...) from
+    the ui_en/ui_ja catalogues; a key missing in ja falls back to en (a test forbids it)."""
+    from . import ui_en, ui_ja
+
+    catalogue = ui_ja.UI if lang == "ja" else ui_en.UI
+    template = catalogue.get(key) or ui_en.UI[key]
+    return template.format(**args) if args else template

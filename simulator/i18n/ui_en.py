@@ -1,0 +1,21 @@
+"""English texts of mailsim's own interface, by key (see i18n.ui); ui_ja.py has the same keys."""
+
+UI: dict[str, str] = {
+    # quiz
+    "quiz.seed": "Questions: {count}. Seed {seed} (repeat this run with --seed {seed}).",
+    "quiz.prompt": "Your answer (1-{n})",
+    "quiz.again": "Please type a number from 1 to {n}.",
+    "quiz.right": "Correct.",
+    "quiz.wrong": "Not quite: the answer is {n}.",
+    "quiz.why_not": "Why not {n}: {why}",
+    "quiz.why": "Why {n}: {why}",
+    "quiz.running": "Score so far: {right}/{asked}",
+    "quiz.stopped": "Stopped after {asked} of {total} question(s).",
+    "quiz.score": "score: {right}/{asked}",
+    "quiz.review": "To review (the lab shows it step by step):",
+    "quiz.review_answer": "answer: {answer}",
+    "quiz.review_lab": "lab: {command}",
+    "quiz.none": "no questions found",
+    "quiz.none_topic": "no questions found for topic {topic!r} (topics: {topics}; or part of a "
+                       "lab's name, or an objective such as 108.3)",
+}
