@@ -31,8 +31,9 @@ def prose(text: str) -> list[str]:
     """The words of ``text`` that read as English prose (what a plain-string choice may
     not hold): everything but code words, upper-case names (DNS, ALL) and program names.
     An SMTP reply ("554 5.7.1 Relay access denied") is what the server prints, and a
-    main.cf line ("home_mailbox = Maildir/") is what the file holds: both are code."""
-    if re.match(r"\d{3} ", text) or " = " in text:
+    main.cf line ("home_mailbox = Maildir/") is what the file holds, and a command line
+    ("mail -s Report yuki") is what the student types: all are code."""
+    if re.match(r"\d{3} ", text) or " = " in text or text.split()[0] in NAMES:
         return []
     words = [w.strip("(),;'") for w in text.split() if not CODE.search(w)]
     return [w for w in words if w and not w.isupper() and w.lower() not in NAMES]
@@ -41,7 +42,7 @@ def prose(text: str) -> list[str]:
 def test_the_prose_detector_tells_code_from_prose() -> None:
     assert prose("postsuper -d ALL") == prose("home_mailbox = Maildir/") == []
     assert prose("554 5.7.1 Relay access denied") == prose("mailq, sendmail -bp") == []
-    assert prose("mail_spool_directory = Maildir") == []
+    assert prose("mail_spool_directory = Maildir") == prose("mail -s Report yuki") == []
     assert prose("It bounces") == ["It", "bounces"]
     assert prose("default_privs (nobody)") == ["nobody"]
 
