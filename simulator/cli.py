@@ -191,5 +191,27 @@ def quiz(
     run_quiz(items, lang.value, ask=lambda text: input(f"{text}: "), say=typer.echo)
 
 
+@app.command()
+def coverage(
+    out: Annotated[Path, typer.Option(help="Where to write the table")] = Path("docs/coverage.md"),
+) -> None:
+    """Write the coverage table (concept, objective, labs, questions) from the shipped labs."""
+    from .coverage import write
+    from .labs import lab_paths
+
+    typer.echo(f"wrote {write([_load(p).spec for p in lab_paths()], out)}")
+
+
+@app.command()
+def glossary(
+    lang: Annotated[Lang, typer.Option(help="Language the terms are explained in")] = Lang.en,
+) -> None:
+    """The terms of mail in English and Japanese (MTA = メール転送エージェント, ¥ = \\ ...)."""
+    from .glossary import lines
+
+    for line in lines(lang.value):
+        typer.echo(line)
+
+
 def main() -> None:
     app()

@@ -18,4 +18,6 @@ UI: dict[str, str] = {
     "quiz.none": "no questions found",
     "quiz.none_topic": "no questions found for topic {topic!r} (topics: {topics}; or part of a "
                        "lab's name, or an objective such as 108.3)",
+    # glossary
+    "glossary.title": "Glossary of mail terms (English — Japanese)",
 }

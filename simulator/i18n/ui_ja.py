@@ -18,4 +18,6 @@ UI: dict[str, str] = {
     "quiz.none": "問題が見つかりません",
     "quiz.none_topic": "トピック {topic!r} の問題が見つかりません (トピック: {topics}。"
                        "演習名の一部や 108.3 のような出題範囲も使えます)",
+    # glossary
+    "glossary.title": "メール用語集 (日本語 — 英語)",
 }
