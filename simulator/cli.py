@@ -37,8 +37,8 @@ def _fail(message: str) -> None:
 
 
 def _load(path: Path):  # type: ignore[no-untyped-def]
-    from .scenario import load_scenario
     from .labs import resolve
+    from .scenario import load_scenario
     from .yamlsource import ScenarioError
 
     try:
@@ -106,7 +106,7 @@ def _show(world, view: View, lang: str, width: int | None,  # type: ignore[no-un
         from .render.tree import message_tree
 
         for key in [msg] if msg else messages(world):
-            out.print(message_tree(world, key))
+            out.print(message_tree(world, key, lang))
     elif view is View.timeline:
         for key in [msg] if msg else messages(world):
             out.print(render.timeline_table(world, key, lang))
@@ -118,7 +118,7 @@ def _show(world, view: View, lang: str, width: int | None,  # type: ignore[no-un
         out.print(line)
     for line in render.queue_lines(world, lang):  # what is still queued when the run ends
         out.print(line, soft_wrap=True)
-    for line in render.check_lines(check(world)):
+    for line in render.check_lines(check(world), lang):
         out.print(line)
 
 

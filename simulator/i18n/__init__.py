@@ -31,3 +31,16 @@ def ui(key: str, lang: str = "en", **args: object) -> str:
     catalogue = ui_ja.UI if lang == "ja" else ui_en.UI
     template = catalogue.get(key) or ui_en.UI[key]
     return template.format(**args) if args else template
+
+
+def phrases(text: str | None, lang: str = "en", kind: str = "detail") -> str:
+    """A detail, check or outcome text put into ``lang``: in ja, the English phrases of the
+    model's own wording (i18n/phrases_ja.py) are replaced, while what the servers print
+    (replies, addresses, paths, parameter names, status texts) stays as it is."""
+    if not text:
+        return ""
+    if lang != "ja":
+        return text
+    from .phrases_ja import translate
+
+    return translate(text, kind)

@@ -20,4 +20,21 @@ UI: dict[str, str] = {
                        "lab's name, or an objective such as 108.3)",
     # glossary
     "glossary.title": "Glossary of mail terms (English — Japanese)",
+    # outcome lines, fetch lines, checks, queue and tree titles (render/console.py, tree.py)
+    "out.for": ", for {orig}",
+    "status.delivered": "delivered",
+    "status.bounced": "bounced",
+    "status.queued": "queued",
+    "status.rejected": "rejected",
+    "status.deleted": "deleted",
+    "out.delivered": " to {host}:{where} at {t} after {hops} hops",
+    "out.other": " at {t} on {host}: {where}",
+    "out.next_try": "; next try at {t}",
+    "fetch.ok": "ok",
+    "fetch.failed": "failed: {error}",
+    "fetch.line": "{client}: {user} fetched {n} message(s) by {proto} from {server} at {t} into "
+                  "{saved} ({state})",
+    "check.summary": "expectations: {met}/{total} met",
+    "queue.title": "── {host}: mailq ──",
+    "tree.queue": "{host} queue {qid}",
 }

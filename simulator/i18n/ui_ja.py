@@ -20,4 +20,21 @@ UI: dict[str, str] = {
                        "演習名の一部や 108.3 のような出題範囲も使えます)",
     # glossary
     "glossary.title": "メール用語集 (日本語 — 英語)",
+    # outcome lines, fetch lines, checks, queue and tree titles (render/console.py, tree.py)
+    "out.for": "、元の宛先 {orig}",
+    "status.delivered": "配送済み",
+    "status.bounced": "バウンス",
+    "status.queued": "キューで待機中",
+    "status.rejected": "受け取り拒否",
+    "status.deleted": "削除",
+    "out.delivered": " {host}:{where} へ {t} に配送 ({hops} ホップ)",
+    "out.other": " {t} に {host} で: {where}",
+    "out.next_try": "。次の再試行は {t}",
+    "fetch.ok": "成功",
+    "fetch.failed": "失敗: {error}",
+    "fetch.line": "{client}: {user} が {t} に {server} から {proto} で {n} 通を取得し {saved} に"
+                  "保存 ({state})",
+    "check.summary": "期待どおりの結果: {met}/{total} 件",
+    "queue.title": "── {host} のメールキュー (mailq) ──",
+    "tree.queue": "{host} のキュー {qid}",
 }

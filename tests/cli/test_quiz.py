@@ -113,13 +113,15 @@ def test_the_quiz_and_the_labs_work_outside_the_repository(tmp_path: Path) -> No
     first = items(1, lab_paths(), count=1)[0]
     wrong = (first.answer + 1) % len(first.order) + 1
     quiz_run = subprocess.run([sys.executable, "-m", "simulator", "quiz", "--count", "1",
-                               "--seed", "1"], input=f"{wrong}\n", capture_output=True, text=True,
+                               "--seed", "1"], input=f"{wrong}\n", capture_output=True,
+                              text=True, check=False,
                               cwd=tmp_path, timeout=60)
     assert quiz_run.returncode == 0, quiz_run.stderr
     assert "score: 0/1" in quiz_run.stdout
     assert f"lab: mailsim run scenarios/{first.path.name}" in quiz_run.stdout
     lab = subprocess.run([sys.executable, "-m", "simulator", "run",
-                          "scenarios/01-basic-delivery.yaml"], capture_output=True, text=True,
+                          "scenarios/01-basic-delivery.yaml"], capture_output=True,
+                         text=True, check=False,
                          cwd=tmp_path, timeout=60)
     assert lab.returncode == 0, lab.stderr
     assert "expectations: " in lab.stdout
