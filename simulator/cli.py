@@ -7,6 +7,7 @@ exit code 1, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -14,8 +15,12 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="mailsim: watch an e-mail travel MUA → MSA → MTA → MDA → MRA, hop by hop.")
+from .i18n import ui
+
+# MAILSIM_LANG=ja: Japanese --help summaries, and ja as every --lang default
+ENV_LANG = "ja" if os.environ.get("MAILSIM_LANG", "").startswith("ja") else "en"
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=ui("help.app", ENV_LANG))
 
 
 class View(str, Enum):
@@ -31,12 +36,16 @@ class Lang(str, Enum):
     ja = "ja"
 
 
+def _help(command: str) -> str:
+    return ui(f"help.{command}", ENV_LANG)
+
+
 def _fail(message: str) -> None:
     typer.echo(message, err=True)
     raise typer.Exit(code=1)
 
 
-def _load(path: Path):  # type: ignore[no-untyped-def]
+def _load(path: Path, lang: str = ENV_LANG):  # type: ignore[no-untyped-def]
     from .labs import resolve
     from .scenario import load_scenario
     from .yamlsource import ScenarioError
@@ -44,10 +53,10 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
     try:
         return load_scenario(resolve(path))
     except ScenarioError as exc:
-        _fail(str(exc))
+        _fail(ui("err.scenario", lang, error=exc))
 
 
-@app.command()
+@app.command(help=_help("run"))
 def run(
     scenario: Annotated[Path, typer.Argument(help="A scenario file, e.g. scenarios/01-basic-delivery.yaml")],
     view: Annotated[View, typer.Option(help="hops: the hop table; tree: each message's path "
@@ -61,15 +70,15 @@ def run(
     export: Annotated[Path | None, typer.Option(help="Write every host's mailboxes and maillog under this directory")] = None,
     until: Annotated[str | None, typer.Option(help="Stop at this simulated time, e.g. 2h (default: the scenario's, or when all is done)")] = None,
     seed: Annotated[int | None, typer.Option(help="Override the scenario's random seed")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of the explanations")] = Lang.en,
+    lang: Annotated[Lang, typer.Option(help="Language of the explanations")] = Lang(ENV_LANG),
     width: Annotated[int | None, typer.Option(min=40, help="Terminal width for the tables (at least 40)")] = None,
 ) -> None:
     """Run a scenario and show every hop of every message, then each recipient's outcome."""
-    loaded = _load(scenario)
-    world = _run(loaded, seed, until)
+    loaded = _load(scenario, lang.value)
+    world = _run(loaded, seed, until, lang.value)
     if msg is not None and msg not in world.trace.messages():
-        _fail(f"--msg: no message {msg!r} in this run (messages: "
-              f"{', '.join(world.trace.messages()) or 'none'})")
+        _fail(ui("err.msg", lang.value, msg=msg,
+                 known=", ".join(world.trace.messages()) or ui("err.none", lang.value)))
     if json:
         from .render.records import jsonl
 
@@ -78,10 +87,10 @@ def run(
     else:
         _show(world, view, lang.value, width, msg)
     if export is not None:
-        _export(world, export)
+        _export(world, export, lang.value)
 
 
-def _run(loaded, seed, until):  # type: ignore[no-untyped-def]
+def _run(loaded, seed, until, lang="en"):  # type: ignore[no-untyped-def]
     from .model.duration import parse_duration
 
     world = loaded.build(seed=seed)
@@ -89,7 +98,7 @@ def _run(loaded, seed, until):  # type: ignore[no-untyped-def]
         try:
             parse_duration(until)
         except ValueError as exc:
-            _fail(f"--until: {exc} (got {until!r})")
+            _fail(ui("err.until", lang, error=exc, value=until))
     return world.run(until)
 
 
@@ -122,39 +131,42 @@ def _show(world, view: View, lang: str, width: int | None,  # type: ignore[no-un
         out.print(line)
 
 
-def _export(world, directory: Path) -> None:  # type: ignore[no-untyped-def]
+def _export(world, directory: Path, lang: str = "en") -> None:  # type: ignore[no-untyped-def]
     from .model.fs import FsError
 
     try:
         written = world.export(directory)
     except FsError as exc:
-        _fail(f"--export {directory}: {exc}")
+        _fail(ui("err.export", lang, dir=directory, error=exc))
     except OSError as exc:
-        _fail(f"--export {directory}: cannot write there: {exc.strerror or exc}")
-    typer.echo(f"exported {len(written)} file(s) under {directory}", err=True)
+        _fail(ui("err.export_os", lang, dir=directory, error=exc.strerror or exc))
+    typer.echo(ui("export.done", lang, n=len(written), dir=directory), err=True)
 
 
-@app.command(name="check")
+@app.command(name="check", help=_help("check"))
 def check_cmd(
     scenarios: Annotated[list[Path], typer.Argument(help="Scenario files to run and check")],
+    lang: Annotated[Lang, typer.Option(help="Language of the check lines")] = Lang(ENV_LANG),
 ) -> None:
     """Run scenarios and check their expect: sections; exit 1 if any expectation is unmet."""
     from .expect import check
+    from .i18n import phrases
 
     failed = 0
     for path in scenarios:
-        world = _load(path).build().run()
+        world = _load(path, lang.value).build().run()
         checks = check(world)
         bad = [c for c in checks if not c.ok]
         failed += len(bad)
-        typer.echo(f"{path}: {len(checks) - len(bad)}/{len(checks)} expectations met")
+        typer.echo(ui("check.file", lang.value, path=path, met=len(checks) - len(bad),
+                      total=len(checks)))
         for c in bad:
-            typer.echo(f"  ✗ {c.text}")
+            typer.echo(f"  ✗ {phrases(c.text, lang.value, 'check')}")
     if failed:
         raise typer.Exit(code=1)
 
 
-@app.command()
+@app.command(help=_help("validate"))
 def validate(
     scenarios: Annotated[list[Path], typer.Argument(help="Scenario files to validate")],
 ) -> None:
@@ -164,24 +176,23 @@ def validate(
         typer.echo(f"{path}: ok")
 
 
-@app.command()
+@app.command(help=_help("quiz"))
 def quiz(
     scenarios: Annotated[list[Path] | None, typer.Argument(help="Labs to draw questions from (default: every lab shipped with mailsim)")] = None,
     topic: Annotated[str | None, typer.Option(help="A concept id (roles, ports, aliases, forward, queue, mbox ...; see mailsim coverage), part of a lab's name, or an objective such as 108.3")] = None,
     count: Annotated[int | None, typer.Option(min=1, help="Ask only this many questions, drawn at random")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for the order of the choices (default: a new one, printed)")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of the questions")] = Lang.en,
+    lang: Annotated[Lang, typer.Option(help="Language of the questions")] = Lang(ENV_LANG),
 ) -> None:
     """Exam drill: the labs' questions with shuffled choices; type the number of your answer."""
     import random
 
     from .concepts import CONCEPTS
-    from .i18n import ui
     from .labs import lab_paths, resolve
     from .quiz import build, run_quiz
 
     paths = [resolve(p) for p in scenarios] if scenarios else lab_paths()
-    labs = [(p, _load(p).spec) for p in paths]
+    labs = [(p, _load(p, lang.value).spec) for p in paths]
     seed = random.SystemRandom().randrange(10_000) if seed is None else seed
     items = build(labs, random.Random(seed), topic, count)
     if not items:
@@ -191,7 +202,7 @@ def quiz(
     run_quiz(items, lang.value, ask=lambda text: input(f"{text}: "), say=typer.echo)
 
 
-@app.command()
+@app.command(help=_help("coverage"))
 def coverage(
     out: Annotated[Path, typer.Option(help="Where to write the table")] = Path("docs/coverage.md"),
 ) -> None:
@@ -199,12 +210,12 @@ def coverage(
     from .coverage import write
     from .labs import lab_paths
 
-    typer.echo(f"wrote {write([_load(p).spec for p in lab_paths()], out)}")
+    typer.echo(ui("coverage.done", ENV_LANG, path=write([_load(p).spec for p in lab_paths()], out)))
 
 
-@app.command()
+@app.command(help=_help("glossary"))
 def glossary(
-    lang: Annotated[Lang, typer.Option(help="Language the terms are explained in")] = Lang.en,
+    lang: Annotated[Lang, typer.Option(help="Language the terms are explained in")] = Lang(ENV_LANG),
 ) -> None:
     """The terms of mail in English and Japanese (MTA = メール転送エージェント, ¥ = \\ ...)."""
     from .glossary import lines

@@ -37,4 +37,27 @@ UI: dict[str, str] = {
     "check.summary": "expectations: {met}/{total} met",
     "queue.title": "── {host}: mailq ──",
     "tree.queue": "{host} queue {qid}",
+    # errors and messages of the mailsim command (cli.py)
+    "err.scenario": "{error}",
+    "err.msg": "--msg: no message {msg!r} in this run (messages: {known})",
+    "err.none": "none",
+    "err.until": "--until: {error} (got {value!r})",
+    "err.export": "--export {dir}: {error}",
+    "err.export_os": "--export {dir}: cannot write there: {error}",
+    "export.done": "exported {n} file(s) under {dir}",
+    "check.file": "{path}: {met}/{total} expectations met",
+    "coverage.done": "wrote {path}",
+    # --help summaries (MAILSIM_LANG=ja mailsim --help)
+    "help.app": "mailsim: watch an e-mail travel MUA → MSA → MTA → MDA → MRA, hop by hop.",
+    "help.run": "Run a scenario and show every hop of every message, then each recipient's "
+                "outcome.",
+    "help.check": "Run scenarios and check their expect: sections; exit 1 if any expectation "
+                  "is unmet.",
+    "help.validate": "Check scenario files without running them.",
+    "help.quiz": "Exam drill: the labs' questions with shuffled choices; type the number of "
+                 "your answer.",
+    "help.coverage": "Write the coverage table (concept, objective, labs, questions) from the "
+                     "shipped labs.",
+    "help.glossary": "The terms of mail in English and Japanese (MTA = メール転送エージェント, "
+                     "¥ = \\ ...).",
 }

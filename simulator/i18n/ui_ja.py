@@ -37,4 +37,23 @@ UI: dict[str, str] = {
     "check.summary": "期待どおりの結果: {met}/{total} 件",
     "queue.title": "── {host} のメールキュー (mailq) ──",
     "tree.queue": "{host} のキュー {qid}",
+    # errors and messages of the mailsim command (cli.py)
+    "err.scenario": "シナリオファイルに誤りがあります (項目名は YAML のまま):\n{error}",
+    "err.msg": "--msg: この実行にメッセージ {msg!r} はありません (あるもの: {known})",
+    "err.none": "なし",
+    "err.until": "--until: {error} (指定値 {value!r})",
+    "err.export": "--export {dir}: 書き出せません: {error}",
+    "err.export_os": "--export {dir}: そこには書き込めません: {error}",
+    "export.done": "{dir} の下に {n} 個のファイルを書き出しました",
+    "check.file": "{path}: 期待どおりの結果 {met}/{total} 件",
+    "coverage.done": "{path} を書きました",
+    # --help summaries (MAILSIM_LANG=ja mailsim --help)
+    "help.app": "mailsim: 1通のメールが MUA → MSA → MTA → MDA → MRA と進むようすを1ホップずつ"
+                "見せます。",
+    "help.run": "シナリオを実行し、各メールのすべてのホップと各宛先の結果を表示します。",
+    "help.check": "シナリオを実行して expect: を確かめます。満たされない期待があれば終了ステータス 1。",
+    "help.validate": "シナリオファイルを実行せずに検査します。",
+    "help.quiz": "試験対策ドリル: 演習の問題を選択肢の順を混ぜて出題します。答えの番号を入力します。",
+    "help.coverage": "同梱の演習から網羅表 (概念・出題範囲・演習・問題数) を書き出します。",
+    "help.glossary": "メール用語の英語と日本語 (MTA = メール転送エージェント、¥ = \\ など)。",
 }
