@@ -36,6 +36,9 @@ class Lang(str, Enum):
     ja = "ja"
 
 
+DEFAULT_LANG = Lang(ENV_LANG)
+
+
 def _help(command: str) -> str:
     return ui(f"help.{command}", ENV_LANG)
 
@@ -70,7 +73,7 @@ def run(
     export: Annotated[Path | None, typer.Option(help="Write every host's mailboxes and maillog under this directory")] = None,
     until: Annotated[str | None, typer.Option(help="Stop at this simulated time, e.g. 2h (default: the scenario's, or when all is done)")] = None,
     seed: Annotated[int | None, typer.Option(help="Override the scenario's random seed")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of the explanations")] = Lang(ENV_LANG),
+    lang: Annotated[Lang, typer.Option(help="Language of the explanations")] = DEFAULT_LANG,
     width: Annotated[int | None, typer.Option(min=40, help="Terminal width for the tables (at least 40)")] = None,
 ) -> None:
     """Run a scenario and show every hop of every message, then each recipient's outcome."""
@@ -146,7 +149,7 @@ def _export(world, directory: Path, lang: str = "en") -> None:  # type: ignore[n
 @app.command(name="check", help=_help("check"))
 def check_cmd(
     scenarios: Annotated[list[Path], typer.Argument(help="Scenario files to run and check")],
-    lang: Annotated[Lang, typer.Option(help="Language of the check lines")] = Lang(ENV_LANG),
+    lang: Annotated[Lang, typer.Option(help="Language of the check lines")] = DEFAULT_LANG,
 ) -> None:
     """Run scenarios and check their expect: sections; exit 1 if any expectation is unmet."""
     from .expect import check
@@ -182,7 +185,7 @@ def quiz(
     topic: Annotated[str | None, typer.Option(help="A concept id (roles, ports, aliases, forward, queue, mbox ...; see mailsim coverage), part of a lab's name, or an objective such as 108.3")] = None,
     count: Annotated[int | None, typer.Option(min=1, help="Ask only this many questions, drawn at random")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for the order of the choices (default: a new one, printed)")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of the questions")] = Lang(ENV_LANG),
+    lang: Annotated[Lang, typer.Option(help="Language of the questions")] = DEFAULT_LANG,
 ) -> None:
     """Exam drill: the labs' questions with shuffled choices; type the number of your answer."""
     import random
@@ -215,7 +218,7 @@ def coverage(
 
 @app.command(help=_help("glossary"))
 def glossary(
-    lang: Annotated[Lang, typer.Option(help="Language the terms are explained in")] = Lang(ENV_LANG),
+    lang: Annotated[Lang, typer.Option(help="Language the terms are explained in")] = DEFAULT_LANG,
 ) -> None:
     """The terms of mail in English and Japanese (MTA = メール転送エージェント, ¥ = \\ ...)."""
     from .glossary import lines

@@ -40,7 +40,7 @@ def test_cli_errors_in_japanese() -> None:
     result = runner.invoke(app, ["run", LAB, "--until", "soon", "--lang", "ja"])
     assert result.exit_code == 1 and "(指定値 'soon')" in result.output
     bad = ROOT / "tests" / "data" / "bad"
-    broken = sorted(bad.glob("*.yaml"))[0]
+    broken = min(bad.glob("*.yaml"))
     result = runner.invoke(app, ["validate", str(broken)])
     assert result.exit_code == 1
     result = runner.invoke(app, ["run", str(broken), "--lang", "ja"])
