@@ -275,6 +275,10 @@ class ExpectAction(Strict):
     from_: str | None = Field(default=None, alias="from")
     to: str | None = None
     reply: str | None = None
+    port: int | None = None  # the hop's port (25 between MTAs, 587 submission, 110 POP3 ...)
+    # the program at each end, as the hop table shows it: MUA, smtpd, smtp, local, pop3d ...
+    from_actor: str | None = None
+    to_actor: str | None = None
 
 
 class ExpectSpec(Strict):

@@ -227,7 +227,7 @@ def test_cli_writes_the_report_only_where_asked(tmp_path: Path,
     lab01 = str(ROOT / "scenarios" / "01-basic-delivery.yaml")
     result = CliRunner().invoke(app, ["run", lab01, "--html", str(target), "--lang", "ja"])
     assert result.exit_code == 0, result.output
-    assert "bob@example.org (lunch): delivered" in result.output  # the usual view as well
+    assert "bob@example.org (lunch): 配送済み" in result.output  # the usual view as well
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == [
         Path("out"), Path("out/report.html")]
     assert target.read_text(encoding="utf-8").startswith('<!DOCTYPE html>\n<html lang="ja">')
