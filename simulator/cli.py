@@ -264,7 +264,8 @@ def _run_sweep(planned, workers: int | None, scheduler: str | None,  # type: ign
     except SweepError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
-        _fail("interrupted: the sweep's cluster is closed, nothing was written")
+        typer.echo("interrupted: the sweep's cluster is closed, nothing was written", err=True)
+        raise typer.Exit(code=130) from None
 
 
 def main() -> None:

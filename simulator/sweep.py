@@ -18,6 +18,7 @@ import copy
 import itertools
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -297,12 +298,16 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
 
     _silence_logs()
     with ExitStack() as stack, dask.config.set({"distributed.admin.log-length": 0}):
+        stack.enter_context(warnings.catch_warnings())
+        warnings.filterwarnings("ignore", module="distributed")
         if scheduler is not None:
             client = stack.enter_context(_connect(Client, scheduler))
         else:
+            # on this machine only, on free ports; no dashboard (its port 8787 may be taken)
             cluster = stack.enter_context(LocalCluster(
                 n_workers=workers or _cores(), threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=_QUIET, scheduler_port=0))
+                host="127.0.0.1", scheduler_port=0, silence_logs=_QUIET,
+                scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"}))
             client = stack.enter_context(Client(cluster))
         yield client
 
@@ -320,7 +325,7 @@ def _connect(client_class: Any, scheduler: str) -> Iterator[Any]:
         client.close()
 
 
-_QUIET = 50  # logging.CRITICAL: only a crash of distributed itself would show
+_QUIET = 60  # above logging.CRITICAL: even the scheduler's complaints while it shuts down
 
 
 def _silence_logs() -> None:
