@@ -254,6 +254,82 @@ def glossary(
         typer.echo(line)
 
 
+@app.command()
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="A scenario file, e.g. scenarios/31-all-mx-down-2h.yaml")],
+    seeds: Annotated[str, typer.Option(help="Seeds to run, e.g. 1-100 or 1,2,5")] = "1",
+    set_: Annotated[list[str] | None, typer.Option("--set", help="PATH=V1,V2: run each value, "
+                                                   "e.g. hosts.mx.mta.maximal_backoff_time="
+                                                   "1000s,4000s (repeat for a cross product)")] = None,
+    vary: Annotated[list[str] | None, typer.Option(help="PATH=LOW..HIGH: a value drawn per "
+                                                   "seed, e.g. events[2].at=1h..3h (an outage "
+                                                   "of another length for each seed)")] = None,
+    workers: Annotated[int | None, typer.Option(min=0, help="Worker processes of the embedded "
+                                                "Dask cluster (default: one per core; 0: "
+                                                "in this process, like --serial)")] = None,
+    serial: Annotated[bool, typer.Option("--serial", help="Run here, one by one, without Dask")] = False,
+    scheduler: Annotated[str | None, typer.Option(help="An existing Dask cluster, e.g. "
+                                                  "tcp://HOST:8786")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write one row per run to a .parquet or .csv file")] = None,
+    plot: Annotated[Path | None, typer.Option(help="Draw the comparison into a .png/.svg/.pdf file")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the table")] = Lang.en,
+    width: Annotated[int | None, typer.Option(min=40, help="Terminal width for the table")] = None,
+) -> None:
+    """Run a scenario for many seeds and settings (on Dask) and compare the outcomes."""
+    from .render import sweep as view
+
+    planned = _plan_sweep(scenario, seeds, set_, vary, out, plot)
+    result = _run_sweep(planned, workers, scheduler, serial, lang.value, width)
+    for line in view.failure_lines(result, lang.value):
+        typer.echo(line, err=True)
+    if result.records:
+        view.make_console(width).print(view.aggregate_table(result, str(scenario), lang.value))
+    try:
+        if out is not None:
+            from .sweep import write_table
+
+            write_table(result.table(), out)
+        if plot is not None and result.records:
+            from .render.sweep_plot import save_plot
+
+            save_plot(result, plot, str(scenario), lang.value)
+    except OSError as exc:
+        _fail(f"cannot write the results: {exc.strerror or exc}")
+    if result.failures:
+        raise typer.Exit(code=1)
+
+
+def _plan_sweep(scenario: Path, seeds: str, sets: list[str] | None,  # type: ignore[no-untyped-def]
+                vary: list[str] | None, out: Path | None, plot: Path | None):
+    from .sweep import Sweep, SweepError, check_out
+    from .yamlsource import ScenarioError
+
+    try:
+        planned = Sweep.prepare(scenario, seeds, sets, vary)
+        for path, option, kinds in ((out, "--out", (".parquet", ".csv")),
+                                    (plot, "--plot", (".png", ".svg", ".pdf"))):
+            if path is not None:
+                check_out(path, option, kinds)
+    except (ScenarioError, SweepError) as exc:
+        _fail(str(exc))
+    return planned
+
+
+def _run_sweep(planned, workers: int | None, scheduler: str | None,  # type: ignore[no-untyped-def]
+               serial: bool, lang: str, width: int | None):
+    from .render import sweep as view
+    from .sweep import SweepError
+
+    try:
+        with view.progress(len(planned.jobs()), width, lang) as done:
+            return planned.run(workers, scheduler, serial, done)
+    except SweepError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        typer.echo("interrupted: the sweep's cluster is closed, nothing was written", err=True)
+        raise typer.Exit(code=130) from None
+
+
 def main() -> None:
     from .cli_errors import guarded
 

@@ -351,8 +351,14 @@ class LoadedScenario:
 
 def load_scenario(path: str | Path) -> LoadedScenario:
     """Read and validate a scenario file; raise ScenarioError with every problem found."""
-    file = str(path)
     data, lines = load_yaml(path)
+    return scenario_from_data(path, data, lines)
+
+
+def scenario_from_data(path: str | Path, data: Any, lines: LineMap | None = None) -> LoadedScenario:
+    """Validate scenario data already read (a sweep's modified copy of a file) exactly as
+    ``load_scenario`` validates a file; errors name ``path`` and, when known, the line."""
+    file, lines = str(path), lines if lines is not None else LineMap()
     try:
         spec = Scenario.model_validate(data)
     except ValidationError as exc:
