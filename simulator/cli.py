@@ -254,7 +254,7 @@ def glossary(
         typer.echo(line)
 
 
-@app.command()
+@app.command(help=_help("sweep"))
 def sweep(
     scenario: Annotated[Path, typer.Argument(help="A scenario file, e.g. scenarios/31-all-mx-down-2h.yaml")],
     seeds: Annotated[str, typer.Option(help="Seeds to run, e.g. 1-100 or 1,2,5")] = "1",
@@ -272,10 +272,9 @@ def sweep(
                                                   "tcp://HOST:8786")] = None,
     out: Annotated[Path | None, typer.Option(help="Write one row per run to a .parquet or .csv file")] = None,
     plot: Annotated[Path | None, typer.Option(help="Draw the comparison into a .png/.svg/.pdf file")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of the table")] = Lang.en,
+    lang: Annotated[Lang, typer.Option(help="Language of the table")] = DEFAULT_LANG,
     width: Annotated[int | None, typer.Option(min=40, help="Terminal width for the table")] = None,
 ) -> None:
-    """Run a scenario for many seeds and settings (on Dask) and compare the outcomes."""
     from .render import sweep as view
 
     planned = _plan_sweep(scenario, seeds, set_, vary, out, plot)
@@ -294,7 +293,7 @@ def sweep(
 
             save_plot(result, plot, str(scenario), lang.value)
     except OSError as exc:
-        _fail(f"cannot write the results: {exc.strerror or exc}")
+        _fail(ui("err.sweep_write", lang.value, error=exc.strerror or exc))
     if result.failures:
         raise typer.Exit(code=1)
 

@@ -62,4 +62,7 @@ UI: dict[str, str] = {
                      "shipped labs.",
     "help.glossary": "The terms of mail in English and Japanese (MTA = メール転送エージェント, "
                      "¥ = \\ ...).",
+    "help.sweep": "Run a scenario for many seeds and settings (on Dask) and compare the "
+                  "outcomes.",
+    "err.sweep_write": "cannot write the results: {error}",
 }
