@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import stat as st
 
+from ..model.fs import resolve
 from . import CommandResult, Invocation, command
 
 WIDTH = 80
@@ -68,7 +69,7 @@ def ls(inv: Invocation) -> CommandResult:
 
 
 def _absolute(inv: Invocation, path: str) -> str:
-    return path if path.startswith("/") else f"{inv.user.home.rstrip('/')}/{path}"
+    return resolve(inv.user.home, path)  # the shell starts in the user's home
 
 
 def _lines(inv: Invocation, entries: list[tuple[str, str]], long: bool) -> str:
