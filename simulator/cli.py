@@ -16,7 +16,6 @@ from typing import Annotated
 import typer
 
 from .i18n import ui
-from .shell.texts import say as shell_say
 
 # MAILSIM_LANG=ja: Japanese --help summaries, and ja as every --lang default
 ENV_LANG = "ja" if os.environ.get("MAILSIM_LANG", "").startswith("ja") else "en"
@@ -174,7 +173,7 @@ def _html(world, path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
     typer.echo(ui("html.done", lang, path=path), err=True)
 
 
-@app.command(help=shell_say("cli.help", ENV_LANG))
+@app.command(help=_help("shell"))
 def shell(
     scenario: Annotated[Path, typer.Argument(help="A scenario file, e.g. scenarios/35-mailq-and-flush.yaml")],
     host: Annotated[str | None, typer.Option(help="The host to log in on (default: the first server)")] = None,

@@ -1,8 +1,6 @@
 """English texts of ``mailsim shell`` (simulator/shell/); shell_ja.py has the same keys."""
 
 SHELL: dict[str, str] = {
-    "cli.help": "A shell on a simulated host: run its commands (mailq, mail, newaliases ...) "
-                "and move the clock yourself (step, run 5m, status, events).",
     "banner": "mailsim shell: {title}\nSimulated clock: {t}. Time moves only when you type step "
               "or run. Type help for the commands.",
     "help": (

@@ -1,8 +1,6 @@
 """``mailsim shell`` の日本語テキスト (shell_en.py と同じキー)。"""
 
 SHELL: dict[str, str] = {
-    "cli.help": "模擬ホストのシェル: コマンド (mailq、mail、newaliases など) を実行し、"
-                "時刻を自分で進める (step、run 5m、status、events)。",
     "banner": "mailsim shell: {title}\nシミュレーション時刻: {t}。時間は step か run を入力した"
               "ときだけ進みます。コマンドの一覧は help で表示します。",
     "help": (

@@ -62,4 +62,6 @@ UI: dict[str, str] = {
                      "shipped labs.",
     "help.glossary": "The terms of mail in English and Japanese (MTA = メール転送エージェント, "
                      "¥ = \\ ...).",
+    "help.shell": "A shell on a simulated host: run its commands (mailq, mail, newaliases ...) "
+                  "and move the clock yourself (step, run 5m, status, events).",
 }

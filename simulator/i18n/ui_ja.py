@@ -58,4 +58,6 @@ UI: dict[str, str] = {
     "help.quiz": "試験対策ドリル: 演習の問題を選択肢の順を混ぜて出題します。答えの番号を入力します。",
     "help.coverage": "同梱の演習から網羅表 (概念・出題範囲・演習・問題数) を書き出します。",
     "help.glossary": "メール用語の英語と日本語 (MTA = メール転送エージェント、¥ = \\ など)。",
+    "help.shell": "模擬ホストのシェル: コマンド (mailq、mail、newaliases など) を実行し、"
+                  "時刻を自分で進める (step、run 5m、status、events)。",
 }

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 @builtin("step")
 def _step(shell: Shell, args: list[str], more: More) -> Reply:
-    return shell.clock.step(), 0
+    return shell.clock.next_hop(), 0
 
 
 @builtin("run")

@@ -46,9 +46,10 @@ class SimClock:
         self.seen.update(i for i in range(since, len(hops)) if hops[i].action == "command")
 
     # --- step ------------------------------------------------------------------------------
-    def step(self) -> str:
+    def next_hop(self) -> str:
         """Run to the next hop not yet shown and explain it."""
         env = self.world.engine.env
+        advance = env.step  # one SimPy event (named apart from the trace's hop helpers)
         while True:
             found = self._next_unseen()
             if found is not None and found[1].t <= self.now:
@@ -56,7 +57,7 @@ class SimClock:
                 return hop_text(self.world, found[1], self.lang, explained=True)
             ahead = found[1].t if found is not None else INF
             if env.peek() <= ahead and env.peek() < INF:
-                env.step()
+                advance()
             elif found is not None:  # computed ahead of the clock (a dialogue's later line)
                 env.run(until=ahead)
             else:
