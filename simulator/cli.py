@@ -173,6 +173,28 @@ def _html(world, path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
     typer.echo(ui("html.done", lang, path=path), err=True)
 
 
+@app.command(help=_help("shell"))
+def shell(
+    scenario: Annotated[Path, typer.Argument(help="A scenario file, e.g. scenarios/35-mailq-and-flush.yaml")],
+    host: Annotated[str | None, typer.Option(help="The host to log in on (default: the first server)")] = None,
+    user: Annotated[str | None, typer.Option(help="The user to log in as (default: root)")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the explanations")] = DEFAULT_LANG,
+) -> None:
+    """A shell on a simulated host: its commands, and step/run/status/events for the clock."""
+    from .shell import ShellError, open_shell, scripted
+    from .shell.terminal import interactive
+
+    try:
+        session = open_shell(_load(scenario, lang.value).build(), host, user, lang.value)
+    except ShellError as exc:
+        _fail(str(exc))
+
+    def write(text: str) -> None:
+        typer.echo(text, nl=False)
+    code = interactive(session, write) if sys.stdin.isatty() else scripted(session, sys.stdin, write)
+    raise typer.Exit(code=code)
+
+
 @app.command(name="check", help=_help("check"))
 def check_cmd(
     scenarios: Annotated[list[Path], typer.Argument(help="Scenario files to run and check")],

@@ -28,7 +28,11 @@ def _readable(inv: Invocation, path: str) -> bool:
 @command("cat", "/bin/cat", "/usr/bin/cat")
 def cat(inv: Invocation) -> CommandResult:
     out, status = [], 0
-    for path in [a for a in inv.argv[1:] if not a.startswith("-") or a == "-"]:
+    # "With no FILE, or when FILE is -, read standard input." (cat(1))
+    for path in [a for a in inv.argv[1:] if not a.startswith("-") or a == "-"] or ["-"]:
+        if path == "-":
+            out.append(inv.stdin)
+            continue
         full = _absolute(inv, path)
         data = inv.host.fs.read(full)
         if data is None:

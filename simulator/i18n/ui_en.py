@@ -65,4 +65,6 @@ UI: dict[str, str] = {
     "help.sweep": "Run a scenario for many seeds and settings (on Dask) and compare the "
                   "outcomes.",
     "err.sweep_write": "cannot write the results: {error}",
+    "help.shell": "A shell on a simulated host: run its commands (mailq, mail, newaliases ...) "
+                  "and move the clock yourself (step, run 5m, status, events).",
 }

@@ -60,4 +60,6 @@ UI: dict[str, str] = {
     "help.glossary": "メール用語の英語と日本語 (MTA = メール転送エージェント、¥ = \\ など)。",
     "help.sweep": "1つのシナリオを多数のシードと設定で (Dask 上で) 実行し、結果を比べます。",
     "err.sweep_write": "結果を書き込めません: {error}",
+    "help.shell": "模擬ホストのシェル: コマンド (mailq、mail、newaliases など) を実行し、"
+                  "時刻を自分で進める (step、run 5m、status、events)。",
 }
