@@ -122,10 +122,20 @@ def build(cf: MainCf, clock: Clock, now: float, qf: QueueFile,
               f"Content-Description: {undelivered}Message" + (" Headers" if headers_only else ""),
               "Content-Type: " + ("text/rfc822-headers" if headers_only else "message/rfc822"),
               *cte, "", f"Return-Path: <{report_sender(qf)}>"]
-    body = original.split(b"\n\n", 1)[0] + b"\n" if headers_only else original
+    body = _header_block(original) if headers_only else original
     tail = ["", f"--{boundary}--", ""]
-    return ("\n".join(lines) + "\n").encode() + body.rstrip(b"\n") + b"\n" + \
-        "\n".join(tail).encode()
+    # bounce_original(): the records are copied as they are (trailing empty lines too),
+    # then an empty line and the closing boundary
+    if not body.endswith(b"\n"):
+        body += b"\n"
+    return ("\n".join(lines) + "\n").encode() + body + "\n".join(tail).encode()
+
+
+def _header_block(original: bytes) -> bytes:
+    """DSN_RET_HDRS: bounce_original() copies records while they are headers (or their
+    continuation lines) and stops at the first that is not, the empty line included."""
+    head = original.split(b"\n\n", 1)[0]
+    return head if head.endswith(b"\n") else head + b"\n"
 
 
 def _headers(cf: MainCf, qf: QueueFile, notice: Notice, boundary: str,
