@@ -47,7 +47,8 @@ expect: {}
 """
 
 DATE = re.compile(r"\w{3}, [ \d]\d \w{3} \d{4} \d\d:\d\d:\d\d [+-]\d{4} \(\w+\)")
-FROM_LINE = re.compile(r"^(From \S+  )\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$", re.M)
+FROM_LINE = re.compile(r"^(From \S+  )\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$",
+                       re.MULTILINE)
 QID = re.compile(r"\b[0-9A-F]{10,11}\b")
 EPOCH = re.compile(r"\.\d{10}/")
 MSGID = re.compile(r"<\d{14}\.[0-9A-F]+@|<[0-9a-f-]{36}@")

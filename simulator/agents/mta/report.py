@@ -189,13 +189,18 @@ def _who(rcpt: QueueRecipient) -> str:
 
 def _recipient_fields(cf: MainCf, clock: Clock, qf: QueueFile, rcpt: QueueRecipient,
                       kind: str) -> list[str]:
-    # The DSN ORCPT as recorded ("rfc822;addr", no space: smtpd records one from the RCPT
-    # TO address, and forwarding keeps it); else, the original address when it differs
-    # from the final one ("rfc822; addr"; bounce_recipient_dsn(), bounce_append_service.c)
+    # Postfix 3.7 bounce_notify_util.c, bounce_recipient_dsn(): Final-Recipient, then
+    # Original-Recipient, Action, Status, Remote-MTA (only with a remote MTA),
+    # Diagnostic-Code, Will-Retry-Until (delay notices only). Original-Recipient is the
+    # DSN ORCPT as recorded ("rfc822;addr", no space: smtpd.c records one from the RCPT TO
+    # address when the client sent none) if there is one, else the original address
+    # ("rfc822; addr", with a space) whenever it is known, even when it equals the final
+    # one (cleanup_envelope.c defaults it to the recipient as received); absent only
+    # when no original address is kept (an owner- alias resets it).
     out = ["", f"Final-Recipient: rfc822; {rcpt.address}"]
     if rcpt.dsn_orcpt:
         out.append(f"Original-Recipient: {rcpt.dsn_orcpt}")
-    elif rcpt.orig and rcpt.orig.lower() != rcpt.address.lower():
+    elif rcpt.orig:
         out.append(f"Original-Recipient: rfc822; {rcpt.orig}")
     action = {"failure": "failed", "delay": "delayed"}.get(kind, rcpt.status)
     out += [f"Action: {action}", f"Status: {rcpt.dsn}"]
