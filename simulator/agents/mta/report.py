@@ -194,13 +194,13 @@ def _recipient_fields(cf: MainCf, clock: Clock, qf: QueueFile, rcpt: QueueRecipi
     # Diagnostic-Code, Will-Retry-Until (delay notices only). Original-Recipient is the
     # DSN ORCPT as recorded ("rfc822;addr", no space: smtpd.c records one from the RCPT TO
     # address when the client sent none) if there is one, else the original address
-    # ("rfc822; addr", with a space) whenever it is known, even when it equals the final
-    # one (cleanup_envelope.c defaults it to the recipient as received); absent only
-    # when no original address is kept (an owner- alias resets it).
+    # ("rfc822; addr", with a space). bounce_append_service.c writes the original address
+    # to the bounce/defer log only when it differs from the final one (case-insensitive),
+    # so without an ORCPT an unchanged recipient has no Original-Recipient field.
     out = ["", f"Final-Recipient: rfc822; {rcpt.address}"]
     if rcpt.dsn_orcpt:
         out.append(f"Original-Recipient: {rcpt.dsn_orcpt}")
-    elif rcpt.orig:
+    elif rcpt.orig and rcpt.orig.lower() != rcpt.address.lower():
         out.append(f"Original-Recipient: rfc822; {rcpt.orig}")
     action = {"failure": "failed", "delay": "delayed"}.get(kind, rcpt.status)
     out += [f"Action: {action}", f"Status: {rcpt.dsn}"]
