@@ -122,3 +122,19 @@ def test_a_slow_link_slows_the_session() -> None:
     slow = world(events=[{"at": "0s", "do": "link_latency", "between": [MSA, "mx1.example.org"],
                           "latency": "1s"}]).run()
     assert outcome(slow).t - outcome(fast).t > 4  # several round trips of 2 s instead of 20 ms
+
+
+def test_one_connect_line_per_next_hop_address_tried() -> None:
+    """smtp_connect.c smtp_connect_remote(): each address that refuses is logged once
+    ("connect to HOST[IP]:25: ..."), not once per domain nor per recipient; two
+    recipients of one domain share the walk over mx1 and mx2."""
+    down = [{"at": "0s", "do": "service_down", "host": h, "service": "smtp"}
+            for h in ("mx1.example.org", "mx2.example.org")]
+    w = world(events=down, messages=[message("m1", "0s", "bob@example.org",
+                                             "carol@example.org")])
+    w.run(until="4m")  # the first delivery attempt only
+    lines = [ln for ln in msa_log(w).splitlines()
+             if "postfix/smtp[" in ln and ": connect to " in ln]
+    assert [ln.split(": connect to ", 1)[1] for ln in lines] == [
+        "mx1.example.org[192.0.2.25]:25: Connection refused",
+        "mx2.example.org[192.0.2.26]:25: Connection refused"]
