@@ -28,6 +28,7 @@ from .events import Event, referenced_hosts
 from .model.address import Address
 from .model.duration import Duration
 from .scenario_relay import DracSpec, Op25bSpec
+from .scenario_session import SessionPause, check_sessions, typed_items
 from .yamlsource import LineMap, Problem, ScenarioError, errors_from_validation, load_yaml
 
 if TYPE_CHECKING:
@@ -203,6 +204,11 @@ class CommandSpec(Strict):
     run: str
     stdin: str = ""
     id: str | None = None  # the message key, for a command that submits mail
+    # lines typed into an interactive program (telnet, nc), with {pause: 5s} between them
+    session: list[str | SessionPause] | None = None
+
+    def typed(self) -> tuple[Any, ...] | None:
+        return typed_items(self.session)
 
 
 class FetchSpec(Strict):
@@ -378,6 +384,7 @@ def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
     problems += _check_questions(spec, lines)
     problems += check_mail(spec, lines)
     problems += check_relay(spec, lines)
+    problems += check_sessions(spec, lines)
     return problems
 
 

@@ -24,6 +24,7 @@ DEFAULTS: dict[str, str] = {
     "relay_domains": "",  # Postfix >= 3.0: empty
     "relayhost": "",
     "inet_interfaces": "all",
+    "inet_protocols": "all",  # Postfix >= 3.0 (postconf(5)); master binds IPv4 and IPv6
     "mail_name": "Postfix",
     "smtpd_banner": "$myhostname ESMTP $mail_name",
     "smtp_helo_name": "$myhostname",
@@ -104,6 +105,10 @@ DEFAULTS: dict[str, str] = {
     "milter_macro_daemon_name": "$myhostname",
     "disable_vrfy_command": "no",
     "recipient_delimiter": "",
+    # smtpd(8) session limits (mail_params.h DEF_SMTPD_TMOUT; 3.7.9+ backports
+    # smtpd_forbid_unauth_pipelining with default no)
+    "smtpd_timeout": "300s",
+    "smtpd_forbid_unauth_pipelining": "no",
 }
 
 _REF = re.compile(r"\$(\w+)|\$\{(\w+)\}")
@@ -111,7 +116,7 @@ _REF = re.compile(r"\$(\w+)|\$\{(\w+)\}")
 # The value type of each parameter that is not free text (postconf(5)).
 TIME = {"queue_run_delay", "minimal_backoff_time", "maximal_backoff_time",
         "maximal_queue_lifetime", "bounce_queue_lifetime", "delay_warning_time",
-        "smtp_connect_timeout", "deliver_lock_delay", "stale_lock_time"}
+        "smtp_connect_timeout", "deliver_lock_delay", "stale_lock_time", "smtpd_timeout"}
 INTEGER = {"hopcount_limit", "message_size_limit", "deliver_lock_attempts", "bounce_size_limit",
            "smtp_mx_address_limit", "smtp_mx_session_limit", "duplicate_filter_limit",
            "smtpd_tls_loglevel"}
@@ -124,7 +129,8 @@ BOOLEAN = {"smtpd_sasl_auth_enable", "smtpd_delay_open_until_valid_rcpt", "smtpd
            "frozen_delivered_to", "owner_request_special", "expand_owner_alias",
            "reset_owner_alias", "smtpd_tls_wrappermode", "smtpd_tls_received_header",
            "smtpd_hide_client_session", "smtpd_reject_unlisted_recipient",
-           "smtpd_sasl_authenticated_header", "broken_sasl_auth_clients"}
+           "smtpd_sasl_authenticated_header", "broken_sasl_auth_clients",
+           "smtpd_forbid_unauth_pipelining"}
 # name_mask() lists (local.c local_mask_init()): only these names are accepted
 NAME_LISTS = {"allow_mail_to_commands": ("alias", "forward", "include"),
               "allow_mail_to_files": ("alias", "forward", "include"),
