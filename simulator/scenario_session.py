@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from .model.duration import Duration
+from .scenario_types import Duration
 
 if TYPE_CHECKING:
     from .scenario import Scenario

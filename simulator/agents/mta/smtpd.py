@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...model import rawmsg
-from ...model.address import domain_of, local_of
+from ...model.address import local_of
 from ...model.status import (
     S250_QUEUED,
     S451_LOOKUP_FAILURE,
@@ -191,7 +191,8 @@ class Smtpd:
         facts = restrictions.Facts(
             session.client_ip, _label(session), session.sasl_user is not None,
             tuple(cf.list("mynetworks")), self.mta.relay_ok_domains(), session.client_name,
-            session.helo_name, session.sender, getattr(self.mta, "lookup_table", None))
+            session.helo_name, session.sender, getattr(self.mta, "lookup_table", None),
+            cf["myhostname"])
         for name, stage in (("smtpd_client_restrictions", "client"),
                             ("smtpd_helo_restrictions", "helo"),
                             ("smtpd_sender_restrictions", "sender"),
@@ -201,7 +202,7 @@ class Smtpd:
             if refused is not None:
                 return refused
         if cf.flag("smtpd_reject_unlisted_recipient") \
-                and domain_of(rcpt) in self.mta.local_domains():
+                and restrictions.rcpt_domain(rcpt, cf["myhostname"]) in self.mta.local_domains():
             known = self.mta.local_recipient_exists(local_of(rcpt))
             if known is None:  # a table of local_recipient_maps cannot be read
                 return S451_LOOKUP_FAILURE.with_text(S451_LOOKUP_FAILURE.text.format(rcpt))
