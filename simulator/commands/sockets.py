@@ -65,8 +65,8 @@ def _ss_render(rows: list[list[str]]) -> str:
     not measured (its token is never flushed)."""
     widths = []
     for i, (_, _, delim) in enumerate(SS_COLUMNS):
-        cells = [r[i] for r in rows[:-1]] + ([rows[-1][i]] if i < 7 else [])
-        longest = max(len(c) for c in cells)
+        cells = [r[i] for r in rows[:-1]] + ([rows[-1][i]] if i < 7 or len(rows) == 1 else [])
+        longest = max((len(c) for c in cells), default=0)
         widths.append(longest + (len(delim) if i and longest else 0))
     out = []
     for row in rows:
