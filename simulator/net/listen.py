@@ -77,7 +77,8 @@ def _sockets(host: Host) -> list[tuple[str, int, str, int]]:
 
 
 def listeners(host: Host) -> list[Listener]:
-    """The host's listening sockets now, IPv4 first, by port (as ss and netstat list them)."""
+    """The host's listening sockets now, IPv4 first, by port."""
+    # SIMPLIFICATION: ss and netstat print the kernel's hash order; mailsim sorts
     found = [Listener(a, port, prog, host.pid(prog), fd) for a, port, prog, fd in _sockets(host)]
     return sorted(found, key=lambda x: (x.v6, x.port, x.address))
 
