@@ -29,6 +29,7 @@ from .events import Event, referenced_hosts
 from .model.address import Address
 from .scenario_refs import check_refs
 from .scenario_relay import DracSpec, Op25bSpec
+from .scenario_session import SessionPause, check_sessions, typed_items
 from .scenario_types import (
     Duration,
     EmailAddress,
@@ -209,6 +210,11 @@ class CommandSpec(Strict):
     run: Line
     stdin: PlainText = ""
     id: Line | None = None  # the message key, for a command that submits mail
+    # lines typed into an interactive program (telnet, nc), with {pause: 5s} between them
+    session: list[str | SessionPause] | None = None
+
+    def typed(self) -> tuple[Any, ...] | None:
+        return typed_items(self.session)
 
 
 class FetchSpec(Strict):
@@ -399,6 +405,7 @@ def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
     problems += _check_questions(spec, lines)
     problems += check_mail(spec, lines)
     problems += check_relay(spec, lines)
+    problems += check_sessions(spec, lines)
     return problems
 
 

@@ -147,7 +147,7 @@ class World:
 
         host = self.hosts[cmd.host]
         user = host.users.get(cmd.user.lower()) or host.users["root"]
-        run_command(host, user, cmd.run, cmd.stdin, cmd.id)
+        run_command(host, user, cmd.run, cmd.stdin, cmd.id, cmd.typed())
         yield from ()
 
     def _event(self, event: Any) -> Generator[Any, Any, None]:
@@ -186,7 +186,7 @@ class World:
             elapsed = timeout if rule.action == "drop" else 2 * blocked[2]
             return Connected(server, None, port, rtt, failure, elapsed, blocked)
         service = server.services.get(port)
-        if service is None:
+        if service is None or not _listening(server, port, ip):
             return Connected(server, None, port, rtt, "Connection refused", rtt)
         if server.mta is not None and port in server.mta.services:
             return Connected(server, server.mta.services[port], port, rtt)
@@ -281,6 +281,13 @@ class World:
                 target.write_text(log)
                 written.append(target)
         return written
+
+
+def _listening(server: Host, port: int, ip: str) -> bool:
+    """inet_interfaces decides which addresses Postfix's smtpd ports answer on (net/listen.py)."""
+    from .net.listen import accepts
+
+    return server.mta is None or port not in server.mta.services or accepts(server, port, ip)
 
 
 def _smtp_services(hs: HostSpec) -> dict[int, Any]:

@@ -13,7 +13,7 @@ import pkgutil
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..model.trace import Hop
 
@@ -35,6 +35,9 @@ class Invocation:
     stdin: str
     line: str  # the command line as typed
     msg: str | None = None  # the scenario key for a message this command submits
+    # what the user types into an interactive program, with pauses (a scenario's
+    # ``session:``; protocol/smtp_manual.py Typed items); None: only ``stdin``
+    typed: tuple[Any, ...] | None = None
 
 
 Handler = Callable[[Invocation], CommandResult]
@@ -73,7 +76,7 @@ def names() -> list[str]:
 
 
 def run_command(host: Host, user: User, line: str, stdin: str = "",
-                msg: str | None = None) -> CommandResult:
+                msg: str | None = None, typed: tuple[Any, ...] | None = None) -> CommandResult:
     """Run one command line on ``host`` as ``user``; record it in the trace."""
     try:
         argv = shlex.split(line)
@@ -89,7 +92,7 @@ def run_command(host: Host, user: User, line: str, stdin: str = "",
         elif handler is None:
             result = CommandResult(f"bash: {argv[0]}: command not found\n", 127)
         else:
-            result = handler(Invocation(host, user, argv, stdin, line, msg))
+            result = handler(Invocation(host, user, argv, stdin, line, msg, typed))
     _record(host, user, line, result)
     return result
 

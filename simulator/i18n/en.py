@@ -26,6 +26,9 @@ CATALOGUE: dict[str, str] = {
     "connect_failed": "Connecting to {server} failed ({reason}); the next MX host is tried, "
                       "otherwise the message waits in the queue.",
     "event": "Something changes in the world of this lab: {detail}.",
+    "typed_smtp": "A person on {src} talks SMTP by hand with {program} to {server} port {port}, "
+                  "typing the commands a mail program would send; the server answers as it "
+                  "answers any client. {queued} message(s) were queued.",
     "command": "A command typed on {host}: {line}. Its output is what the real program prints.",
     "status_bounced": "The delivery agent gives up on <{rcpt}> for good: {reason}. "
                       "The sender will get a bounce.",

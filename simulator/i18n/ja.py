@@ -27,6 +27,9 @@ CATALOGUE: dict[str, str] = {
     "connect_failed": "{server} への接続に失敗しました ({reason})。次の MX ホストを試すか、"
                       "メールはキューで待ちます。",
     "event": "この演習の世界で変化が起きます: {detail}。",
+    "typed_smtp": "{src} の利用者が {program} で {server} のポート {port} に接続し、メールソフトが"
+                  "送るコマンドを手で入力して SMTP で対話します。サーバーはどのクライアントにも"
+                  "同じように応答します。キューに入ったメールは {queued} 通です。",
     "command": "{host} で入力したコマンド: {line}。出力は本物のプログラムと同じです。",
     "status_bounced": "配送エージェントは <{rcpt}> への配送を最終的にあきらめます: {reason}。"
                       "送信者にはバウンスメールが届きます。",

@@ -71,6 +71,10 @@ S535_AUTH_NOMECH = Reply(535, "5.7.8", "Error: authentication failed: no mechani
 S550_USER_UNKNOWN = Reply(
     550, "5.1.1", "<{}>: Recipient address rejected: User unknown in local recipient table"
 )
+# smtpd_check.c smtpd_check_size() (MAIL FROM SIZE=); cleanup_strerror.c CLEANUP_STAT_SIZE
+# as smtpd.c receive_data() words it at end of DATA ("%d %s Error: %s")
+S552_SIZE_LIMIT = Reply(552, "5.3.4", "Message size exceeds fixed limit")
+S552_FILE_TOO_BIG = Reply(552, "5.3.4", "Error: message file too big")
 S554_NO_VALID_RCPT = Reply(554, "5.5.1", "Error: no valid recipients")
 # end of data, cleanup refused the message (smtpd.c; global/cleanup_strerror.c)
 S554_TOO_MANY_HOPS = Reply(554, "5.4.0", "Error: too many hops")

@@ -74,6 +74,7 @@ class SmtpSession:
     sender: str | None = None
     recipients: list[str] = field(default_factory=list)
     queue_id: str | None = None
+    declared_size: int | None = None  # MAIL FROM:<..> SIZE=n (RFC 1870), for the policy
     # per verb [successes, attempts], for the disconnect log line (smtpd_format_cmd_stats)
     counts: dict[str, list[int]] = field(default_factory=dict)
 
@@ -81,6 +82,7 @@ class SmtpSession:
         self.sender = None
         self.recipients = []
         self.queue_id = None
+        self.declared_size = None
 
     @property
     def received_protocol(self) -> str:
@@ -149,6 +151,16 @@ def _path_argument(arg: str, keyword: str) -> tuple[str | None, str | None]:
             return None, "address"
         return rest[1:rest.index(">")], None
     return rest.split()[0], None
+
+
+def _size_parameter(arg: str) -> int | str | None:
+    """The SIZE=n parameter of MAIL FROM (RFC 1870 §6): n, "bad" when not all digits,
+    None when absent."""
+    for word in arg.split()[1:]:
+        if word.upper().startswith("SIZE="):
+            value = word[5:]
+            return int(value) if value.isdigit() else "bad"
+    return None
 
 
 def unstuff(lines: list[bytes]) -> bytes:
@@ -345,6 +357,10 @@ class SmtpServer:
         if sender is None:
             return [str(S501_BAD_SENDER if why == "address"
                         else S501_SYNTAX.with_text("Syntax: MAIL FROM:<address>"))]
+        size = _size_parameter(arg)
+        if size == "bad":  # smtpd.c mail_cmd(): SIZE= must be all digits
+            return [str(S501_SYNTAX.with_text("Bad message size syntax"))]
+        session.declared_size = size if isinstance(size, int) else None
         refused = self.policy.check_mail(session, sender)
         if refused is not None:
             self.policy.on_reject(session, "MAIL", refused, sender)
@@ -402,13 +418,14 @@ class SmtpServer:
         """smtpd.c vrfy_cmd(): 252 with the argument as given, after the recipient checks."""
         if not self.policy.vrfy_enabled():
             return [str(S502_VRFY_DISABLED)]
-        if not arg:
-            return [str(S501_SYNTAX.with_text("Syntax: VRFY address"))]
+        if not arg:  # smtpd.c vrfy_cmd(): " [SMTPUTF8]" when smtputf8_enable (default yes)
+            return [str(S501_SYNTAX.with_text("Syntax: VRFY address [SMTPUTF8]"))]
         address = arg.strip("<>")
         if not address:
             return [str(S501_BAD_RCPT)]
         refused = self.policy.check_rcpt(self.session, address)
-        if refused is not None:
+        if refused is not None:  # smtpd_check_rcpt() logs it: "reject: VRFY from ..."
+            self.policy.on_reject(self.session, "VRFY", refused, address)
             return [str(refused)]
         return [f"252 2.0.0 {arg}"]
 

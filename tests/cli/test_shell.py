@@ -172,3 +172,15 @@ def test_words_tilde_and_redirections() -> None:
     assert split("mailq", homes, "bob").line == "mailq"
     with pytest.raises(ParseError, match="unexpected token"):
         split("cat >", homes, "bob")
+
+
+def test_telnet_nc_ss_netstat_in_the_shell() -> None:
+    out = shell("scenarios/56-listening-ports.yaml", "--host", "web.example.org",
+                script=["ss -ltn", "netstat -ltn", "nc localhost 25 <<EOF", "HELO x", "QUIT", "EOF",
+                        "systemctl stop postfix", "ss -ltn", "telnet localhost 25 <<EOF", "QUIT",
+                        "EOF"], code=1)
+    assert "127.0.0.1:25 " in out and "tcp6       0      0 ::1:25" in out
+    assert "220 web.example.org ESMTP Postfix" in out and "221 2.0.0 Bye" in out
+    after = out.split("systemctl stop postfix")[1]
+    assert ":25 " not in after.split("telnet localhost 25")[0]
+    assert "telnet: Unable to connect to remote host: Connection refused" in after

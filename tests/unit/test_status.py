@@ -72,6 +72,9 @@ POSTFIX_TEXT = {
     "S454_RELAY_DENIED": "454 4.7.1 <{}>: Relay access denied",
     "S500_UNRECOGNIZED": "500 5.5.2 Error: command not recognized",
     "S503_NEED_MAIL": "503 5.5.1 Error: need MAIL command",
+    # smtpd_check.c smtpd_check_size(); smtpd.c receive_data() with CLEANUP_STAT_SIZE
+    "S552_SIZE_LIMIT": "552 5.3.4 Message size exceeds fixed limit",
+    "S552_FILE_TOO_BIG": "552 5.3.4 Error: message file too big",
     "S503_NEED_RCPT": "503 5.5.1 Error: need RCPT command",
     "S503_NESTED_MAIL": "503 5.5.1 Error: nested MAIL command",
     "S503_ALREADY_AUTH": "503 5.5.1 Error: already authenticated",

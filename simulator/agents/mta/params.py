@@ -98,7 +98,7 @@ DEFAULTS: dict[str, str] = {
     "shlib_directory": "/usr/lib64/postfix",
     "mail_owner": "postfix",
     "setgid_group": "postdrop",
-    "inet_protocols": "all",
+    "inet_protocols": "all",  # Postfix >= 3.0 (postconf(5)); master binds IPv4 and IPv6
     "queue_run_delay": "300s",
     "minimal_backoff_time": "300s",
     "maximal_backoff_time": "4000s",
@@ -134,6 +134,10 @@ DEFAULTS: dict[str, str] = {
     "milter_macro_daemon_name": "$myhostname",
     "disable_vrfy_command": "no",
     "recipient_delimiter": "",
+    # smtpd(8) session limits (mail_params.h DEF_SMTPD_TMOUT; 3.7.9+ backports
+    # smtpd_forbid_unauth_pipelining with default no)
+    "smtpd_timeout": "300s",
+    "smtpd_forbid_unauth_pipelining": "no",
 }
 
 _REF = re.compile(r"\$(\w+)|\$\{(\w+)\}")
@@ -141,7 +145,7 @@ _REF = re.compile(r"\$(\w+)|\$\{(\w+)\}")
 # The value type of each parameter that is not free text (postconf(5)).
 TIME = {"queue_run_delay", "minimal_backoff_time", "maximal_backoff_time",
         "maximal_queue_lifetime", "bounce_queue_lifetime", "delay_warning_time",
-        "smtp_connect_timeout", "deliver_lock_delay", "stale_lock_time"}
+        "smtp_connect_timeout", "deliver_lock_delay", "stale_lock_time", "smtpd_timeout"}
 INTEGER = {"hopcount_limit", "message_size_limit", "deliver_lock_attempts", "bounce_size_limit",
            "smtp_mx_address_limit", "smtp_mx_session_limit", "duplicate_filter_limit",
            "smtpd_tls_loglevel", "line_length_limit"}
@@ -155,7 +159,7 @@ BOOLEAN = {"smtpd_sasl_auth_enable", "smtpd_delay_open_until_valid_rcpt", "smtpd
            "reset_owner_alias", "smtpd_tls_wrappermode", "smtpd_tls_received_header",
            "smtpd_hide_client_session", "smtpd_reject_unlisted_recipient",
            "smtpd_sasl_authenticated_header", "broken_sasl_auth_clients",
-           "enable_threaded_bounces"}
+           "enable_threaded_bounces", "smtpd_forbid_unauth_pipelining"}
 # name_mask() lists (local.c local_mask_init()): only these names are accepted
 NAME_LISTS = {"allow_mail_to_commands": ("alias", "forward", "include"),
               "allow_mail_to_files": ("alias", "forward", "include"),

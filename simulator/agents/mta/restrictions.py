@@ -40,6 +40,7 @@ class Facts:
     helo: str | None = None
     sender: str | None = None
     lookup: Lookup | None = None  # for check_*_access type:table
+    myhostname: str = ""  # the domain of an address given without one (see rcpt_domain)
 
 
 KNOWN = ("permit_mynetworks", "permit_sasl_authenticated", "defer_unauth_destination",
@@ -102,6 +103,13 @@ def _subject(facts: Facts, rcpt: str, stage: str) -> str:
     return rcpt
 
 
+def rcpt_domain(rcpt: str, myhostname: str) -> str:
+    """The domain trivial-rewrite resolves a recipient to: an address without a domain
+    (``RCPT TO:<bob>``, ``VRFY bob``) is on the local machine, ``@$myhostname``
+    (trivial-rewrite/resolve.c resolve_addr(): "no domain was specified")."""
+    return domain_of(rcpt) if "@" in rcpt or not myhostname else myhostname.lower()
+
+
 def evaluate(restrictions: list[str], facts: Facts, rcpt: str,
              stage: str = "recipient") -> Reply | None:
     """None when the list ends without a reject (or with a permit); the reject reply otherwise.
@@ -127,7 +135,7 @@ def evaluate(restrictions: list[str], facts: Facts, rcpt: str,
         if name == "permit_sasl_authenticated" and facts.authenticated:
             return None
         if name in ("defer_unauth_destination", "reject_unauth_destination") \
-                and domain_of(rcpt) not in facts.local_domains:
+                and rcpt_domain(rcpt, facts.myhostname) not in facts.local_domains:
             base = S454_RELAY_DENIED if name.startswith("defer") else S554_RELAY_DENIED
             return base.with_text(base.text.format(rcpt))
         if name == "permit":

@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...model import rawmsg
-from ...model.address import domain_of, local_of
+from ...model.address import local_of
 from ...model.status import (
     S250_QUEUED,
     S451_LOOKUP_FAILURE,
     S550_USER_UNKNOWN,
+    S552_FILE_TOO_BIG,
+    S552_SIZE_LIMIT,
     S554_TOO_MANY_HOPS,
     Reply,
 )
@@ -166,6 +168,11 @@ class Smtpd:
         return self._injected(session, "helo")
 
     def check_mail(self, session: SmtpSession, sender: str) -> Reply | None:
+        """smtpd_check.c smtpd_check_size(): a declared SIZE above message_size_limit
+        (0: no limit) is refused at once, before the message is sent."""
+        limit = self.cf.integer("message_size_limit")
+        if limit and session.declared_size is not None and session.declared_size > limit:
+            return S552_SIZE_LIMIT
         return self._injected(session, "mail")
 
     def check_data(self, session: SmtpSession) -> Reply | None:
@@ -185,7 +192,8 @@ class Smtpd:
         facts = restrictions.Facts(
             session.client_ip, _label(session), session.sasl_user is not None,
             tuple(cf.list("mynetworks")), self.mta.relay_ok_domains(), session.client_name,
-            session.helo_name, session.sender, getattr(self.mta, "lookup_table", None))
+            session.helo_name, session.sender, getattr(self.mta, "lookup_table", None),
+            cf["myhostname"])
         for name, stage in (("smtpd_client_restrictions", "client"),
                             ("smtpd_helo_restrictions", "helo"),
                             ("smtpd_sender_restrictions", "sender"),
@@ -195,7 +203,7 @@ class Smtpd:
             if refused is not None:
                 return refused
         if cf.flag("smtpd_reject_unlisted_recipient") \
-                and domain_of(rcpt) in self.mta.local_domains():
+                and restrictions.rcpt_domain(rcpt, cf["myhostname"]) in self.mta.local_domains():
             known = self.mta.local_recipient_exists(local_of(rcpt))
             if known is None:  # a table of local_recipient_maps cannot be read
                 return S451_LOOKUP_FAILURE.with_text(S451_LOOKUP_FAILURE.text.format(rcpt))
@@ -217,6 +225,10 @@ class Smtpd:
             self.on_reject(session, "END-OF-MESSAGE", refused, "")
             return refused
         qid, sender, rcpts = session.queue_id, session.sender, list(session.recipients)
+        if self._too_big(data):
+            # smtpd.c receive_data(): cleanup gets no more once the limit is passed
+            self._log(session, f"warning: {qid}: queue file size limit exceeded")
+            return S552_FILE_TOO_BIG
         received = self._received(session, qid, rcpts)
         content = data
         client, program = _label(session), self.service.syslog_name
@@ -240,6 +252,12 @@ class Smtpd:
         self.accepted_qids.append(qid)
         return S250_QUEUED.with_text(S250_QUEUED.text.format(qid))
 
+    def _too_big(self, data: bytes) -> bool:
+        """receive_data() counts each content line with its CRLF (len + 2)."""
+        limit = self.cf.integer("message_size_limit")
+        lines = data.splitlines()
+        return bool(limit) and sum(len(x) + 2 for x in lines) > limit
+
     def on_reject(self, session: SmtpSession, stage: str, reply: Reply, arg: str) -> None:
         if stage == "AUTH":  # the client gave up with "*" (smtpd_sasl_glue.c)
             self._log(session, f"warning: {_label(session)}: SASL {arg} authentication aborted")
@@ -248,7 +266,7 @@ class Smtpd:
         # only when known (the protocol is SMTP until EHLO)
         qid = session.queue_id or "NOQUEUE"
         sender = arg if stage == "MAIL" and session.sender is None else session.sender
-        rcpt = arg if stage == "RCPT" else (session.recipients[-1] if session.recipients
+        rcpt = arg if stage in ("RCPT", "VRFY") else (session.recipients[-1] if session.recipients
                                             and stage in ("DATA", "END-OF-MESSAGE") else None)
         text = f"{qid}: reject: {stage} from {_label(session)}: {reply};"
         text += f" from=<{sender}>" if sender is not None else ""
