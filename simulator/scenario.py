@@ -148,7 +148,7 @@ class HostSpec(Strict):
     ip: str | None = None
     network: str | None = None
     services: list[Service] = []
-    mta_family: Literal["postfix", "sendmail", "exim"] = "postfix"
+    mta_family: Literal["postfix", "sendmail", "exim", "qmail"] = "postfix"
     mta: dict[str, str | int | bool] = {}
     master: dict[SmtpdService, dict[str, str | int | bool]] = {}  # master.cf -o overrides
     users: dict[str, UserSpec] = {}
