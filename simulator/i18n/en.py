@@ -145,4 +145,10 @@ CATALOGUE: dict[str, str] = {
                      "without SMTP AUTH: the server's relay rules (mynetworks, its own domains, "
                      "a POP-before-SMTP table ...) let this client in; it now owns the message "
                      "as queue ID {qid}.",
+    "dotqmail": "qmail-local reads the .qmail file for <{rcpt}> (dot-qmail(5)): each line is "
+                "a delivery: ./Maildir/ or ./Mailbox, |command, &address (a forward).",
+    "dotqmail_default": "No .qmail file (or an empty one) for <{rcpt}>: qmail-local uses the "
+                        "default delivery given to qmail-start, e.g. ./Mailbox.",
+    "dotqmail_nothing": "The .qmail file for <{rcpt}> has only comments: qmail-local delivers "
+                        "the message nowhere (did 0+0+0), without a bounce.",
 }

@@ -143,4 +143,10 @@ CATALOGUE: dict[str, str] = {
                      "渡します。サーバーの中継ルール (mynetworks、自ドメイン宛て、POP before "
                      "SMTP の表など) がこのクライアントを通しました。以後はキュー ID {qid} として"
                      "サーバーが責任を持ちます。",
+    "dotqmail": "qmail-local が <{rcpt}> の .qmail ファイル (dot-qmail(5)) を読みます。1 行が"
+                "1 つの配送先です: ./Maildir/ や ./Mailbox、|コマンド、&アドレス (転送)。",
+    "dotqmail_default": "<{rcpt}> には .qmail がない (または空) ので、qmail-local は qmail-start "
+                        "に渡された既定の配送先 (例: ./Mailbox) に届けます。",
+    "dotqmail_nothing": "<{rcpt}> の .qmail にはコメントしかありません。qmail-local はどこにも"
+                        "届けず (did 0+0+0)、バウンスもしません。",
 }

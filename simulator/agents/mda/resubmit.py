@@ -79,9 +79,12 @@ def _one(local: Local, qf: QueueFile, top: QueueRecipient, node: str, delivered:
 
 def qmail_forward_line(local: Local, leaves: list[Leaf], now: float) -> str:
     """qmail-queue.c: ``(qmail PID invoked by uid UID); DATE`` with the uid of the user
-    whose .qmail file forwarded the message (qmail-local runs as that user)."""
+    whose .qmail file forwarded the message (qmail-local runs as that user), ``by alias``
+    for ~alias/.qmail-* files."""
     host = local.mta.host
-    owner = host.users.get(leaves[0].rights.name or "") if leaves else None
-    uid = owner.uid if owner is not None else 0
-    return qmail.queue_line(host.pid("qmail-queue", fresh=True), f"by uid {uid}",
+    name = leaves[0].rights.name if leaves else None
+    owner = host.users.get(name or "")
+    # the alias user's forwards say "by alias" (auto_uida); others their uid
+    how = "by alias" if name == "alias" else f"by uid {owner.uid if owner else 0}"
+    return qmail.queue_line(host.pid("qmail-queue", fresh=True), how,
                             host.world.engine.clock.at(now))

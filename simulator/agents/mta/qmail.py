@@ -111,7 +111,8 @@ def _entry(qf: QueueFile, at: object, local_domains: frozenset[str]) -> str:
             domain = rcpt.address.rpartition("@")[2].lower()
             if (domain in local_domains) != (channel == "local"):
                 continue
-            done = "  done" if rcpt.status == "sent" else ""
+            done = "  done" if rcpt.status in ("sent", "bounced") else ""  # D: done, a
+            # failure included (qmail-send bounces it and marks it done)
             lines.append(f"{done}\t{channel}\t{_printable(rcpt.address)}\n")
     return "".join(lines)
 
