@@ -68,6 +68,7 @@ class Layout:
 
 def _rhel(mta: str, program: Program, priority: int) -> Layout:
     man = "/usr/share/man"
+    section = "1" if mta == "postfix" else "8"  # postfix.spec files sendmail(1) in man1
     followers = (("mta-mailq", f"/usr/bin/mailq.{mta}"),
                  ("mta-newaliases", f"/usr/bin/newaliases.{mta}"),
                  ("mta-pam", f"/etc/pam.d/smtp.{mta}"),
@@ -75,8 +76,7 @@ def _rhel(mta: str, program: Program, priority: int) -> Layout:
                  ("mta-sendmail", f"/usr/lib/sendmail.{mta}"),
                  ("mta-mailqman", f"{man}/man1/mailq.{mta}.1.gz"),
                  ("mta-newaliasesman", f"{man}/man1/newaliases.{mta}.1.gz"),
-                 ("mta-sendmailman", f"{man}/man{'1' if mta == 'postfix' else '8'}/"
-                                     f"sendmail.{mta}.{'1' if mta == 'postfix' else '8'}.gz"),
+                 ("mta-sendmailman", f"{man}/man{section}/sendmail.{mta}.{section}.gz"),
                  ("mta-aliasesman", f"{man}/man5/aliases.{mta}.5.gz"))
     own = f"../sbin/sendmail.{mta}"
     links = (("/usr/sbin/sendmail", "/etc/alternatives/mta"),
