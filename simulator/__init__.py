@@ -5,6 +5,20 @@
     world.run(until="2h")
     world.trace.path("lunch")
 
+The public names, for notebooks and scripts:
+
+- ``load_scenario(path)`` → ``LoadedScenario``; ``.build(seed=None)`` → a world;
+  ``world.run(until="2h")``; ``ScenarioError`` for a bad file.
+- ``path_records(world, msg, lang)``: a message's hops as plain dicts (``--json`` keys);
+  ``sequence_rows(world, msg)``: (time, from, to, what) rows; ``path_edges(world, msg)``:
+  the network links it crossed; ``messages(world)``: the lab's message keys.
+- ``draw_network(world, msg)``: the network with the path in red (matplotlib);
+  ``timeline(world, msg)``: its delivery attempts and retries as records, and
+  ``plot_timeline(world, msg)``: the same on a time axis.
+- ``run_on(world, host, line, user="root")``: type a command (``mailq``, ``newaliases``,
+  ``postqueue -f`` ...) at a host's shell now; returns ``.output`` and ``.status``.
+- ``write_report(world, path, lang)``: the self-contained HTML report (``--html``).
+
 Importing this package is cheap: pydantic, SimPy and networkx load only when a scenario is
 read or a world is built (DESIGN.md §7 start-up targets), so ``mailsim --help`` stays fast.
 """
@@ -14,13 +28,27 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .api import run_on
+    from .render.graph import draw_network, path_edges, sequence_rows
+    from .render.html import write_report
+    from .render.plot import plot_timeline
+    from .render.records import path_records
+    from .render.timeline import messages, timeline
     from .scenario import LoadedScenario, load_scenario
     from .yamlsource import ScenarioError
 
-__all__ = ["LoadedScenario", "ScenarioError", "load_scenario"]
+__all__ = ["LoadedScenario", "ScenarioError", "draw_network", "load_scenario", "messages",
+           "path_edges", "path_records", "plot_timeline", "run_on", "sequence_rows",
+           "timeline", "write_report"]
 __version__ = "0.1.0"
 
-_LAZY = {"LoadedScenario": "scenario", "load_scenario": "scenario", "ScenarioError": "yamlsource"}
+# name -> the module that defines it; each is imported on first use
+_LAZY = {"LoadedScenario": "scenario", "load_scenario": "scenario", "ScenarioError": "yamlsource",
+         "run_on": "api",  # a command typed at a host's shell
+         "draw_network": "render.graph", "path_edges": "render.graph",  # the path on the net
+         "sequence_rows": "render.graph", "path_records": "render.records",  # hops as rows
+         "messages": "render.timeline", "timeline": "render.timeline",  # attempts, retries
+         "plot_timeline": "render.plot", "write_report": "render.html"}  # pictures, report
 
 
 def __getattr__(name: str) -> Any:

@@ -7,6 +7,7 @@ exit code 1, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -14,8 +15,23 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="mailsim: watch an e-mail travel MUA → MSA → MTA → MDA → MRA, hop by hop.")
+from .i18n import ui
+
+# MAILSIM_LANG=ja: Japanese --help summaries, and ja as every --lang default
+ENV_LANG = "ja" if os.environ.get("MAILSIM_LANG", "").startswith("ja") else "en"
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help=ui("help.app", ENV_LANG))
+
+
+@app.callback()
+def _options(
+    debug: Annotated[bool, typer.Option("--debug", help="On an internal error (a bug in "
+                                        "mailsim), also print the Python traceback")] = False,
+) -> None:
+    from .cli_errors import set_debug
+
+    set_debug(debug)
 
 
 class View(str, Enum):
@@ -31,22 +47,32 @@ class Lang(str, Enum):
     ja = "ja"
 
 
+DEFAULT_LANG = Lang(ENV_LANG)
+
+
+def _help(command: str) -> str:
+    return ui(f"help.{command}", ENV_LANG)
+
+
 def _fail(message: str) -> None:
     typer.echo(message, err=True)
     raise typer.Exit(code=1)
 
 
-def _load(path: Path):  # type: ignore[no-untyped-def]
+def _load(path: Path, lang: str = ENV_LANG):  # type: ignore[no-untyped-def]
+    from .cli_errors import working_on
+    from .labs import resolve
     from .scenario import load_scenario
     from .yamlsource import ScenarioError
 
+    working_on(path)
     try:
-        return load_scenario(path)
+        return load_scenario(resolve(path))
     except ScenarioError as exc:
-        _fail(str(exc))
+        _fail(ui("err.scenario", lang, error=exc))
 
 
-@app.command()
+@app.command(help=_help("run"))
 def run(
     scenario: Annotated[Path, typer.Argument(help="A scenario file, e.g. scenarios/01-basic-delivery.yaml")],
     view: Annotated[View, typer.Option(help="hops: the hop table; tree: each message's path "
@@ -60,15 +86,17 @@ def run(
     export: Annotated[Path | None, typer.Option(help="Write every host's mailboxes and maillog under this directory")] = None,
     until: Annotated[str | None, typer.Option(help="Stop at this simulated time, e.g. 2h (default: the scenario's, or when all is done)")] = None,
     seed: Annotated[int | None, typer.Option(help="Override the scenario's random seed")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of the explanations")] = Lang.en,
+    lang: Annotated[Lang, typer.Option(help="Language of the explanations")] = DEFAULT_LANG,
     width: Annotated[int | None, typer.Option(min=40, help="Terminal width for the tables (at least 40)")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write the run as one "
+                                                             "self-contained HTML page to this file")] = None,
 ) -> None:
     """Run a scenario and show every hop of every message, then each recipient's outcome."""
-    loaded = _load(scenario)
-    world = _run(loaded, seed, until)
+    loaded = _load(scenario, lang.value)
+    world = _run(loaded, seed, until, lang.value)
     if msg is not None and msg not in world.trace.messages():
-        _fail(f"--msg: no message {msg!r} in this run (messages: "
-              f"{', '.join(world.trace.messages()) or 'none'})")
+        _fail(ui("err.msg", lang.value, msg=msg,
+                 known=", ".join(world.trace.messages()) or ui("err.none", lang.value)))
     if json:
         from .render.records import jsonl
 
@@ -77,10 +105,12 @@ def run(
     else:
         _show(world, view, lang.value, width, msg)
     if export is not None:
-        _export(world, export)
+        _export(world, export, lang.value)
+    if html is not None:
+        _html(world, html, lang.value)
 
 
-def _run(loaded, seed, until):  # type: ignore[no-untyped-def]
+def _run(loaded, seed, until, lang="en"):  # type: ignore[no-untyped-def]
     from .model.duration import parse_duration
 
     world = loaded.build(seed=seed)
@@ -88,7 +118,7 @@ def _run(loaded, seed, until):  # type: ignore[no-untyped-def]
         try:
             parse_duration(until)
         except ValueError as exc:
-            _fail(f"--until: {exc} (got {until!r})")
+            _fail(ui("err.until", lang, error=exc, value=until))
     return world.run(until)
 
 
@@ -105,7 +135,7 @@ def _show(world, view: View, lang: str, width: int | None,  # type: ignore[no-un
         from .render.tree import message_tree
 
         for key in [msg] if msg else messages(world):
-            out.print(message_tree(world, key))
+            out.print(message_tree(world, key, lang))
     elif view is View.timeline:
         for key in [msg] if msg else messages(world):
             out.print(render.timeline_table(world, key, lang))
@@ -117,43 +147,78 @@ def _show(world, view: View, lang: str, width: int | None,  # type: ignore[no-un
         out.print(line)
     for line in render.queue_lines(world, lang):  # what is still queued when the run ends
         out.print(line, soft_wrap=True)
-    for line in render.check_lines(check(world)):
+    for line in render.check_lines(check(world), lang):
         out.print(line)
 
 
-def _export(world, directory: Path) -> None:  # type: ignore[no-untyped-def]
+def _export(world, directory: Path, lang: str = "en") -> None:  # type: ignore[no-untyped-def]
     from .model.fs import FsError
 
     try:
         written = world.export(directory)
     except FsError as exc:
-        _fail(f"--export {directory}: {exc}")
+        _fail(ui("err.export", lang, dir=directory, error=exc))
     except OSError as exc:
-        _fail(f"--export {directory}: cannot write there: {exc.strerror or exc}")
-    typer.echo(f"exported {len(written)} file(s) under {directory}", err=True)
+        _fail(ui("err.export_os", lang, dir=directory, error=exc.strerror or exc))
+    typer.echo(ui("export.done", lang, n=len(written), dir=directory), err=True)
 
 
-@app.command(name="check")
+def _html(world, path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    from .render.html import write_report
+
+    try:
+        write_report(world, path, lang)
+    except OSError as exc:
+        _fail(ui("err.html_os", lang, path=path, error=exc.strerror or exc))
+    typer.echo(ui("html.done", lang, path=path), err=True)
+
+
+@app.command(help=_help("shell"))
+def shell(
+    scenario: Annotated[Path, typer.Argument(help="A scenario file, e.g. scenarios/35-mailq-and-flush.yaml")],
+    host: Annotated[str | None, typer.Option(help="The host to log in on (default: the first server)")] = None,
+    user: Annotated[str | None, typer.Option(help="The user to log in as (default: root)")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the explanations")] = DEFAULT_LANG,
+) -> None:
+    """A shell on a simulated host: its commands, and step/run/status/events for the clock."""
+    from .shell import ShellError, open_shell, scripted
+    from .shell.terminal import interactive
+
+    try:
+        session = open_shell(_load(scenario, lang.value).build(), host, user, lang.value)
+    except ShellError as exc:
+        _fail(str(exc))
+
+    def write(text: str) -> None:
+        typer.echo(text, nl=False)
+    code = interactive(session, write) if sys.stdin.isatty() else scripted(session, sys.stdin, write)
+    raise typer.Exit(code=code)
+
+
+@app.command(name="check", help=_help("check"))
 def check_cmd(
     scenarios: Annotated[list[Path], typer.Argument(help="Scenario files to run and check")],
+    lang: Annotated[Lang, typer.Option(help="Language of the check lines")] = DEFAULT_LANG,
 ) -> None:
     """Run scenarios and check their expect: sections; exit 1 if any expectation is unmet."""
     from .expect import check
+    from .i18n import phrases
 
     failed = 0
     for path in scenarios:
-        world = _load(path).build().run()
+        world = _load(path, lang.value).build().run()
         checks = check(world)
         bad = [c for c in checks if not c.ok]
         failed += len(bad)
-        typer.echo(f"{path}: {len(checks) - len(bad)}/{len(checks)} expectations met")
+        typer.echo(ui("check.file", lang.value, path=path, met=len(checks) - len(bad),
+                      total=len(checks)))
         for c in bad:
-            typer.echo(f"  ✗ {c.text}")
+            typer.echo(f"  ✗ {phrases(c.text, lang.value, 'check')}")
     if failed:
         raise typer.Exit(code=1)
 
 
-@app.command()
+@app.command(help=_help("validate"))
 def validate(
     scenarios: Annotated[list[Path], typer.Argument(help="Scenario files to validate")],
 ) -> None:
@@ -163,34 +228,130 @@ def validate(
         typer.echo(f"{path}: ok")
 
 
-@app.command()
+@app.command(help=_help("quiz"))
 def quiz(
-    scenarios: Annotated[list[Path] | None, typer.Argument(help="Labs to draw questions from (default: scenarios/*.yaml)")] = None,
-    topic: Annotated[str | None, typer.Option(help="Only labs whose name or topic contains this, e.g. aliases or 108.3")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of the questions")] = Lang.en,
+    scenarios: Annotated[list[Path] | None, typer.Argument(help="Labs to draw questions from (default: every lab shipped with mailsim)")] = None,
+    topic: Annotated[str | None, typer.Option(help="A concept id (roles, ports, aliases, forward, queue, mbox ...; see mailsim coverage), part of a lab's name, or an objective such as 108.3")] = None,
+    count: Annotated[int | None, typer.Option(min=1, help="Ask only this many questions, drawn at random")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for the order of the choices (default: a new one, printed)")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the questions")] = DEFAULT_LANG,
 ) -> None:
-    """Exam drill: the labs' questions, one by one; type the number of your answer."""
-    from .quiz import WORDS, pick_questions
-    from .scenario import text_in
+    """Exam drill: the labs' questions with shuffled choices; type the number of your answer."""
+    import random
 
-    words = WORDS[lang.value]
+    from .concepts import CONCEPTS
+    from .labs import lab_paths, resolve
+    from .quiz import build, run_quiz
 
-    loaded = [_load(p) for p in (scenarios or sorted(Path("scenarios").glob("*.yaml")))]
-    questions = pick_questions([x.spec for x in loaded], topic)
-    if not questions:
-        _fail(f"no questions found{f' for topic {topic!r}' if topic else ''}")
-    score = 0
-    for n, (lab, q) in enumerate(questions, start=1):
-        typer.echo(f"\n[{n}/{len(questions)}] ({lab}) {q.prompt.get(lang.value)}")
-        for i, choice in enumerate(q.choices, start=1):
-            typer.echo(f"  {i}. {text_in(choice, lang.value)}")
-        answer = typer.prompt(words["answer"], type=int, default=0, show_default=False)
-        right = answer - 1 == q.answer
-        score += right
-        mark = words["right"] if right else words["wrong"].format(q.answer + 1)
-        typer.echo(f"{mark} {q.explanation.get(lang.value)}")
-    typer.echo(f"\n{words['score']}: {score}/{len(questions)}")
+    paths = [resolve(p) for p in scenarios] if scenarios else lab_paths()
+    labs = [(p, _load(p, lang.value).spec) for p in paths]
+    seed = random.SystemRandom().randrange(10_000) if seed is None else seed
+    items = build(labs, random.Random(seed), topic, count)
+    if not items:
+        _fail(ui("quiz.none_topic", lang.value, topic=topic, topics=", ".join(CONCEPTS))
+              if topic else ui("quiz.none", lang.value))
+    typer.echo(ui("quiz.seed", lang.value, count=len(items), seed=seed))
+    run_quiz(items, lang.value, ask=lambda text: input(f"{text}: "), say=typer.echo)
+
+
+@app.command(help=_help("coverage"))
+def coverage(
+    out: Annotated[Path, typer.Option(help="Where to write the table")] = Path("docs/coverage.md"),
+) -> None:
+    """Write the coverage table (concept, objective, labs, questions) from the shipped labs."""
+    from .coverage import write
+    from .labs import lab_paths
+
+    typer.echo(ui("coverage.done", ENV_LANG, path=write([_load(p).spec for p in lab_paths()], out)))
+
+
+@app.command(help=_help("glossary"))
+def glossary(
+    lang: Annotated[Lang, typer.Option(help="Language the terms are explained in")] = DEFAULT_LANG,
+) -> None:
+    """The terms of mail in English and Japanese (MTA = メール転送エージェント, ¥ = \\ ...)."""
+    from .glossary import lines
+
+    for line in lines(lang.value):
+        typer.echo(line)
+
+
+@app.command(help=_help("sweep"))
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="A scenario file, e.g. scenarios/31-all-mx-down-2h.yaml")],
+    seeds: Annotated[str, typer.Option(help="Seeds to run, e.g. 1-100 or 1,2,5")] = "1",
+    set_: Annotated[list[str] | None, typer.Option("--set", help="PATH=V1,V2: run each value, "
+                                                   "e.g. hosts.mx.mta.maximal_backoff_time="
+                                                   "1000s,4000s (repeat for a cross product)")] = None,
+    vary: Annotated[list[str] | None, typer.Option(help="PATH=LOW..HIGH: a value drawn per "
+                                                   "seed, e.g. events[2].at=1h..3h (an outage "
+                                                   "of another length for each seed)")] = None,
+    workers: Annotated[int | None, typer.Option(min=0, help="Worker processes of the embedded "
+                                                "Dask cluster (default: one per core; 0: "
+                                                "in this process, like --serial)")] = None,
+    serial: Annotated[bool, typer.Option("--serial", help="Run here, one by one, without Dask")] = False,
+    scheduler: Annotated[str | None, typer.Option(help="An existing Dask cluster, e.g. "
+                                                  "tcp://HOST:8786")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write one row per run to a .parquet or .csv file")] = None,
+    plot: Annotated[Path | None, typer.Option(help="Draw the comparison into a .png/.svg/.pdf file")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the table")] = DEFAULT_LANG,
+    width: Annotated[int | None, typer.Option(min=40, help="Terminal width for the table")] = None,
+) -> None:
+    from .render import sweep as view
+
+    planned = _plan_sweep(scenario, seeds, set_, vary, out, plot)
+    result = _run_sweep(planned, workers, scheduler, serial, lang.value, width)
+    for line in view.failure_lines(result, lang.value):
+        typer.echo(line, err=True)
+    if result.records:
+        view.make_console(width).print(view.aggregate_table(result, str(scenario), lang.value))
+    try:
+        if out is not None:
+            from .sweep import write_table
+
+            write_table(result.table(), out)
+        if plot is not None and result.records:
+            from .render.sweep_plot import save_plot
+
+            save_plot(result, plot, str(scenario), lang.value)
+    except OSError as exc:
+        _fail(ui("err.sweep_write", lang.value, error=exc.strerror or exc))
+    if result.failures:
+        raise typer.Exit(code=1)
+
+
+def _plan_sweep(scenario: Path, seeds: str, sets: list[str] | None,  # type: ignore[no-untyped-def]
+                vary: list[str] | None, out: Path | None, plot: Path | None):
+    from .sweep import Sweep, SweepError, check_out
+    from .yamlsource import ScenarioError
+
+    try:
+        planned = Sweep.prepare(scenario, seeds, sets, vary)
+        for path, option, kinds in ((out, "--out", (".parquet", ".csv")),
+                                    (plot, "--plot", (".png", ".svg", ".pdf"))):
+            if path is not None:
+                check_out(path, option, kinds)
+    except (ScenarioError, SweepError) as exc:
+        _fail(str(exc))
+    return planned
+
+
+def _run_sweep(planned, workers: int | None, scheduler: str | None,  # type: ignore[no-untyped-def]
+               serial: bool, lang: str, width: int | None):
+    from .render import sweep as view
+    from .sweep import SweepError
+
+    try:
+        with view.progress(len(planned.jobs()), width, lang) as done:
+            return planned.run(workers, scheduler, serial, done)
+    except SweepError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        typer.echo("interrupted: the sweep's cluster is closed, nothing was written", err=True)
+        raise typer.Exit(code=130) from None
 
 
 def main() -> None:
-    app()
+    from .cli_errors import guarded
+
+    guarded(app)

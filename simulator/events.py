@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .model.duration import Duration
 from .model.trace import Hop
+from .scenario_types import Duration, Text, UnixPath, UserName
 
 if TYPE_CHECKING:
     from .world import World
@@ -37,9 +37,9 @@ class WriteFile(EventBase):
 
     do: Literal["write_file"]
     host: str
-    path: str
-    content: str
-    owner: str = "root"
+    path: UnixPath
+    content: Text
+    owner: UserName = "root"
     mode: str = "0644"
 
 
@@ -169,6 +169,9 @@ def _host_up(world: World, ev: HostUp) -> str:
     host.new_processes()
     world.net.set_host(ev.host, True)
     if host.mta is not None:
+        from .agents.mta.master import booted
+
+        booted(host.mta)
         host.mta.qmgr.restart()
         return f"{ev.host} is up again: Postfix starts, qmgr takes up the queue"
     return f"{ev.host} is up again"

@@ -172,10 +172,14 @@ def _action(world: World, exp: ExpectAction) -> Check:
               and (exp.msg is None or h.msg == exp.msg)
               and (exp.from_ is None or h.src_host == exp.from_)
               and (exp.to is None or h.dst_host == exp.to)
-              and (exp.reply is None or (h.reply or "").startswith(exp.reply)))
+              and (exp.reply is None or (h.reply or "").startswith(exp.reply))
+              and (exp.port is None or h.port == exp.port)
+              and (exp.from_actor is None or h.src_actor == exp.from_actor)
+              and (exp.to_actor is None or h.dst_actor == exp.to_actor))
     where = (f" on {exp.host}" if exp.host else "") + (f" for {exp.msg}" if exp.msg else "")
-    where += "".join(f" {k} {v}" for k, v in (("from", exp.from_), ("to", exp.to),
-                                                ("replying", exp.reply)) if v)
+    where += "".join(f" {k} {v}" for k, v in (
+        ("from", exp.from_), ("to", exp.to), ("replying", exp.reply), ("port", exp.port),
+        ("by", exp.from_actor), ("to program", exp.to_actor)) if v)
     if exp.count is None:
         return Check(got > 0, f"a {exp.action} step{where}" + ("" if got else " (got none)"))
     return Check(got == exp.count, f"{exp.count} {exp.action} step(s){where}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .distro import Distro, distro
 from .model.fs import VirtualFS
 from .model.trace import LogLine
 
@@ -34,10 +35,13 @@ class Host:
         "boot",
         "cf",
         "closed",
+        "distro",
         "down_at",
         "dracd",
         "faults",
+        "first_pid",
         "fs",
+        "hostname",
         "imapd",
         "indexes",
         "ip",
@@ -54,9 +58,14 @@ class Host:
     )
 
     def __init__(self, world: World, name: str, ip: str | None, role: str, network: str | None,
-                 cf: MainCf | None) -> None:
+                 cf: MainCf | None, os_id: str | None = None,
+                 hostname: str | None = None) -> None:
         self.world = world
         self.name, self.ip, self.role, self.network = name, ip, role, network
+        self.distro: Distro = distro(os_id)  # the os: key (distro.py)
+        # gethostname(): the system's own name, which syslog and Maildir names use;
+        # myhostname (main.cf) defaults to the host's key in the lab, and may differ
+        self.hostname = hostname or name
         self.fs = VirtualFS()
         self.users: dict[str, User] = {}
         self.cf = cf
@@ -77,11 +86,12 @@ class Host:
         self.closed: dict[int, str] = {}  # services stopped by an event: port -> name
         self._pids: dict[str, int] = {}
         self._next_pid = world.engine.rng.randint(1000, 20000)
+        self.first_pid = self._next_pid
 
     @property
     def short_name(self) -> str:
-        """What syslog prints: the host name up to the first dot."""
-        return self.name.split(".", 1)[0]
+        """What syslog prints: the system host name up to the first dot."""
+        return self.hostname.split(".", 1)[0]
 
     def pid(self, program: str, fresh: bool = False) -> int:
         """A process ID for ``program``; ``fresh`` starts a new process (a new smtpd)."""
@@ -89,6 +99,10 @@ class Host:
             self._next_pid += 1 + self.world.engine.rng.randint(0, 40)
             self._pids[program] = self._next_pid
         return self._pids[program]
+
+    def current_pid(self, program: str) -> int | None:
+        """The PID ``program`` logs with now, if it has run yet (no new process)."""
+        return self._pids.get(program)
 
     def use_pid(self, program: str, pid: int) -> None:
         """Make ``pid`` the process of ``program`` that logs next (one of several running)."""

@@ -24,10 +24,23 @@ from pydantic import (
     model_validator,
 )
 
+from .distro import DEFAULT_OS, OsId
 from .events import Event, referenced_hosts
 from .model.address import Address
-from .model.duration import Duration
+from .scenario_refs import check_refs
 from .scenario_relay import DracSpec, Op25bSpec
+from .scenario_types import (
+    Duration,
+    EmailAddress,
+    HostName,
+    Line,
+    UnixPath,
+    UserName,
+    check_start,
+)
+from .scenario_types import (
+    Text as PlainText,
+)
 from .yamlsource import LineMap, Problem, ScenarioError, errors_from_validation, load_yaml
 
 if TYPE_CHECKING:
@@ -53,22 +66,23 @@ def text_in(value: str | Text, lang: str) -> str:
 
 
 class UserSpec(Strict):
-    gecos: str | None = None  # the full name, as in /etc/passwd
-    uid: int | None = None
-    home: str | None = None
-    password: str | None = None  # for SMTP AUTH / POP3 logins on this host
+    gecos: Line | None = None  # the full name, as in /etc/passwd
+    uid: int | None = Field(default=None, ge=0, le=2**31 - 2)  # uid_t; 2**32-1 is "no uid"
+    home: UnixPath | None = None
+    password: Line | None = None  # for SMTP AUTH / POP3 logins on this host
 
 
 class FileSpec(Strict):
-    content: str
-    owner: str = "root"
+    content: PlainText
+    owner: UserName = "root"
     mode: str = "0644"
 
     @field_validator("mode")
     @classmethod
     def _octal(cls, value: str) -> str:
         try:
-            int(value, 8)
+            if not 0 <= int(value, 8) <= 0o7777:
+                raise ValueError
         except ValueError:
             raise ValueError(f"expected an octal mode like 0644 (got {value!r})") from None
         return value
@@ -86,10 +100,10 @@ Port = Annotated[int, AfterValidator(_port)]
 class SmtpAccount(Strict):
     """The outgoing server of a mail client account (Thunderbird's SMTP settings)."""
 
-    server: str
+    server: HostName
     port: Port = 587
-    user: str | None = None
-    password: str | None = None
+    user: Line | None = None
+    password: Line | None = None
     # connection security: none, STARTTLS, or SSL/TLS (implicit TLS); by default what the
     # port implies (465: tls, 587: starttls, others: none)
     security: Literal["none", "starttls", "tls"] | None = None
@@ -108,10 +122,10 @@ class IncomingAccount(Strict):
     """The incoming server of an account: POP3 (download) or IMAP (synchronise)."""
 
     protocol: Literal["pop3", "imap"] = "pop3"
-    server: str
+    server: HostName
     port: Port = 0  # 0: the protocol's port, 110 or 143
-    user: str
-    password: str
+    user: Line
+    password: Line
     keep_on_server: bool = False  # POP3 "leave messages on server" (UIDL-based)
 
     @model_validator(mode="before")
@@ -125,18 +139,13 @@ class IncomingAccount(Strict):
 class AccountSpec(Strict):
     """A mail account configured in a client (what Thunderbird's account settings hold)."""
 
-    address: str
-    name: str | None = None
+    address: EmailAddress
+    name: Line | None = None
     smtp: SmtpAccount
     incoming: IncomingAccount | None = None
     sets_date: bool = True
     sets_message_id: bool = True
-    user_agent: str | None = "Mozilla Thunderbird"
-
-    @field_validator("address")
-    @classmethod
-    def _address(cls, value: str) -> str:
-        return str(Address.parse(value))
+    user_agent: Line | None = "Mozilla Thunderbird"
 
 
 Service = Literal["smtp", "submission", "submissions", "pop3", "imap"]
@@ -149,11 +158,13 @@ class HostSpec(Strict):
     network: str | None = None
     services: list[Service] = []
     mta_family: Literal["postfix", "sendmail", "exim", "qmail"] = "postfix"
+    os: OsId = DEFAULT_OS  # the distribution: its Postfix build and mail(1) (distro.py)
+    hostname: str | None = None  # gethostname(), when it is not the host's key (myhostname)
     mta: dict[str, str | int | bool] = {}
     master: dict[SmtpdService, dict[str, str | int | bool]] = {}  # master.cf -o overrides
-    users: dict[str, UserSpec] = {}
-    accounts: dict[str, AccountSpec] = {}
-    files: dict[str, FileSpec | str] = {}
+    users: dict[UserName, UserSpec] = {}
+    accounts: dict[UserName, AccountSpec] = {}  # keyed by the login on the client
+    files: dict[UnixPath, FileSpec | PlainText] = {}
     op25b: Op25bSpec | None = None  # routers only
     drac: DracSpec | None = None  # hosts with a pop3 service
 
@@ -176,22 +187,17 @@ class LinkSpec(Strict):
 class MessageSpec(Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    id: str | None = None
+    id: Line | None = None
     at: Duration = 0.0
     client: str
-    from_: str = Field(alias="from")
-    to: list[str]
-    cc: list[str] = []
-    bcc: list[str] = []
-    subject: str = ""
-    body: str = ""
-    headers: dict[str, str] = {}
+    from_: EmailAddress = Field(alias="from")
+    to: list[EmailAddress]
+    cc: list[EmailAddress] = []
+    bcc: list[EmailAddress] = []
+    subject: Line = ""
+    body: PlainText = ""
+    headers: dict[Line, Line] = {}
     account: str | None = None  # which of the client's accounts sends it (default: by from)
-
-    @field_validator("to", "cc", "bcc")
-    @classmethod
-    def _addresses(cls, values: list[str]) -> list[str]:
-        return [str(Address.parse(v)) for v in values]
 
 
 class CommandSpec(Strict):
@@ -199,10 +205,10 @@ class CommandSpec(Strict):
 
     at: Duration
     host: str
-    user: str = "root"
-    run: str
-    stdin: str = ""
-    id: str | None = None  # the message key, for a command that submits mail
+    user: UserName = "root"
+    run: Line
+    stdin: PlainText = ""
+    id: Line | None = None  # the message key, for a command that submits mail
 
 
 class FetchSpec(Strict):
@@ -227,7 +233,7 @@ class ExpectRecipient(Strict):
 
 class ExpectMailbox(Strict):
     host: str
-    path: str
+    path: UnixPath
     messages: int
     headers: list[str] = []  # header names every message in it carries
     # header values every message in it carries: {"Delivered-To": "sakura@example.org"}
@@ -269,6 +275,10 @@ class ExpectAction(Strict):
     from_: str | None = Field(default=None, alias="from")
     to: str | None = None
     reply: str | None = None
+    port: int | None = None  # the hop's port (25 between MTAs, 587 submission, 110 POP3 ...)
+    # the program at each end, as the hop table shows it: MUA, smtpd, smtp, local, pop3d ...
+    from_actor: str | None = None
+    to_actor: str | None = None
 
 
 class ExpectSpec(Strict):
@@ -297,13 +307,13 @@ class Scenario(Strict):
     topic: list[str] = []
     concepts: list[str] = []  # concept ids (simulator/concepts.py) this lab demonstrates
     seed: int = 0
-    start: datetime
+    start: Annotated[datetime, AfterValidator(check_start)]
     timezone: str = "UTC"
     until: Duration | None = None
     dns_latency: Duration = 0.001
-    hosts: dict[str, HostSpec]
+    hosts: dict[HostName, HostSpec]
     links: list[LinkSpec]
-    dns: str = ""
+    dns: PlainText = ""
     messages: list[MessageSpec] = []
     fetches: list[FetchSpec] = []
     commands: list[CommandSpec] = []
@@ -315,9 +325,12 @@ class Scenario(Strict):
     @classmethod
     def _tz(cls, value: str) -> str:
         try:
+            if len(value) > 64:  # zoneinfo opens a file by this name: keep it a name
+                raise ValueError(value)
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"expected an IANA time zone like Asia/Tokyo or UTC (got {value!r})") from None
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError("expected an IANA time zone like Asia/Tokyo or UTC (got "
+                             f"{value[:40]!r})") from None
         return value
 
     def message_key(self, index: int) -> str:
@@ -338,8 +351,14 @@ class LoadedScenario:
 
 def load_scenario(path: str | Path) -> LoadedScenario:
     """Read and validate a scenario file; raise ScenarioError with every problem found."""
-    file = str(path)
     data, lines = load_yaml(path)
+    return scenario_from_data(path, data, lines)
+
+
+def scenario_from_data(path: str | Path, data: Any, lines: LineMap | None = None) -> LoadedScenario:
+    """Validate scenario data already read (a sweep's modified copy of a file) exactly as
+    ``load_scenario`` validates a file; errors name ``path`` and, when known, the line."""
+    file, lines = str(path), lines if lines is not None else LineMap()
     try:
         spec = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -365,11 +384,13 @@ def _cross_check(spec: Scenario, lines: LineMap) -> list[Problem]:
     for name, host in spec.hosts.items():
         problems += _check_host(name, host, lines)
         problems += check_params(("hosts", name, "mta"), host.mta, lines)
+    dns = None
     try:
-        DNS.from_text(spec.dns)
+        dns = DNS.from_text(spec.dns)
     except ZoneError as err:
         problems.append(Problem(lines.text_line(("dns",), err.line), "dns",
                                 f"zone line {err.line}: {err.reason} (in {err.text.strip()!r})"))
+    problems += check_refs(spec, dns, lines)
     problems += _check_messages(spec, lines)
     problems += _check_fetches(spec, lines)
     problems += _check_hosts_named(spec, lines)

@@ -8,38 +8,15 @@ IMAP accounts, and only messages that exist.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .scenario import Scenario
     from .yamlsource import LineMap, Problem
 
-# useradd(8)'s portable name rule (shadow-utils is_valid_user_name), dots allowed as
-# most distributions do; at most 32 characters (LOGIN_NAME_MAX on Linux).
-USER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}")
-USER_NAME_RULE = ("expected a login name of letters, digits, '_', '-' and '.', starting with "
-                  "a letter or '_', at most 32 characters (it becomes /var/spool/mail/NAME)")
-
-
 def check_mail(spec: Scenario, lines: LineMap) -> list[Problem]:
-    return _check_users(spec, lines) + _check_fetch_actions(spec, lines)
-
-
-def _check_users(spec: Scenario, lines: LineMap) -> list[Problem]:
-    out = []
-    for host_name, host in spec.hosts.items():
-        for section in ("users", "accounts"):
-            for name in getattr(host, section):
-                if USER_NAME.fullmatch(name) is None:
-                    out.append(lines.problem(("hosts", host_name, section, name),
-                                             f"user name {name!r}: {USER_NAME_RULE}"))
-        for name, user in host.users.items():
-            home = user.home
-            if home is not None and (not home.startswith("/") or ".." in home.split("/")):
-                out.append(lines.problem(("hosts", host_name, "users", name, "home"),
-                                         f"expected an absolute path without '..' (got {home!r})"))
-    return out
+    # user names, account keys and homes are typed fields (scenario_types)
+    return _check_fetch_actions(spec, lines)
 
 
 def _check_fetch_actions(spec: Scenario, lines: LineMap) -> list[Problem]:

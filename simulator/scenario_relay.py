@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from .model.duration import Duration
+from .scenario_types import Duration
 
 if TYPE_CHECKING:
     from .scenario import HostSpec, Scenario
@@ -46,6 +46,15 @@ class DracSpec(_Strict):
 
     server: str | None = None  # the host running rpc.dracd (default: this host)
     expire: Duration = 1800.0  # rpc.dracd -e (minutes on the command line; 30 by default)
+
+    @field_validator("expire")
+    @classmethod
+    def _minutes(cls, value: float) -> float:
+        # rpc.dracd -e takes whole minutes; it sweeps every expire/10, so 0 would never end
+        if value < 60 or value % 60:
+            raise ValueError(f"expected whole minutes, at least 1m, as rpc.dracd -e takes "
+                             f"them (got {value:g}s)")
+        return value
 
 
 def check_relay(spec: Scenario, lines: LineMap) -> list[Problem]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from .agents.mta.maincf import MAIN_CF, main_cf_text
 from .agents.mta.params import MainCf
 from .engine import Engine
 from .host import Host, User
@@ -75,11 +76,13 @@ class World:
         from .agents.mta.mta import Mta
         from .agents.mta.programs import install as install_programs
         from .agents.mua import Mua
+        from .distro import distro
 
         cf = None
+        settings = {k: cf_text(v) for k, v in hs.mta.items()}
         if hs.role == "server":
-            cf = MainCf(name, hs.ip, {k: cf_text(v) for k, v in hs.mta.items()})
-        host = Host(self, name, hs.ip, hs.role, hs.network, cf)
+            cf = MainCf(name, hs.ip, settings, distro(hs.os).defaults)
+        host = Host(self, name, hs.ip, hs.role, hs.network, cf, hs.os, hs.hostname)
         self.hosts[name] = host
         if hs.ip:
             self.by_ip[hs.ip] = host
@@ -90,6 +93,10 @@ class World:
             host.fs.write(path, content.encode(), owner, mode)
         if hs.role == "server":
             assert cf is not None
+            if not host.fs.exists(MAIN_CF):
+                if host.hostname != name:  # the lab's name is myhostname, set in main.cf
+                    settings = {"myhostname": name} | settings
+                host.fs.write(MAIN_CF, main_cf_text(settings).encode(), "root", 0o644)
             install_aliases(host.fs, cf)
             host.mta = Mta(host, hs.mta_family, _smtp_services(hs))
             install_programs(host)  # /usr/sbin/sendmail & co. as the package ships them

@@ -142,14 +142,45 @@ class LineMap:
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
+# Limits that keep a hostile or broken file from running for ever or exhausting memory
+# (the "billion laughs" of nested aliases; thousands of brackets). The shipped labs are under
+# 20 kB, 1,500 nodes and depth 12: these bounds are far above any real scenario.
+MAX_FILE_BYTES = 1_048_576
+MAX_DEPTH = 64  # nested mappings and sequences
+MAX_NODES = 100_000  # scalars, mappings and sequences, counting each alias as its expansion
+
+
+class _TooBig(Exception):
+    """A limit above was passed; the message says which and where."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
 
 class _LineLoader(yaml.SafeLoader):
     """SafeLoader that indexes lines and rejects duplicate keys before constructing."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        # Composition recurses once per level: refuse deep nesting before Python's
+        # recursion limit is reached, naming the line where it went too deep.
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                line = self.peek_event().start_mark.line + 1
+                raise _TooBig(f"YAML error: the nesting is too deep (at most {MAX_DEPTH}"
+                              " levels of mappings and lists)", line)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def load_indexed(self, file: str) -> tuple[Any, LineMap]:
         node = self.get_single_node()
         if node is None:
             raise ScenarioError(file, [Problem(None, "", EMPTY_FILE)])
+        _check_expansion(node)
         lines, problems = LineMap(), list[Problem]()
         self._checked: set[int] = set()  # mappings already checked for duplicate keys
         self._index(node, (), lines, problems, set())
@@ -209,6 +240,35 @@ class _LineLoader(yaml.SafeLoader):
                     self._index_mapping(merged, loc, lines, problems, active, primary=False)
 
 
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a document whose aliases expand past MAX_NODES (each alias counts as a copy
+    of what it names, as everything after loading sees it): the "billion laughs" attack."""
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in visiting or isinstance(node, yaml.ScalarNode):
+            return 1  # a recursive alias refers back: one node, not an expansion
+        visiting.add(key)
+        children = node.value if isinstance(node, yaml.SequenceNode) else \
+            [part for pair in node.value for part in pair]
+        total = 1
+        for child in children:
+            total += size(child)
+            if total > MAX_NODES:
+                raise _TooBig(f"YAML error: the document expands to more than {MAX_NODES}"
+                              " nodes (aliases such as *name repeat what they name; "
+                              "write the values out instead)", node.start_mark.line + 1)
+        visiting.discard(key)
+        sizes[key] = total
+        return total
+
+    size(root)
+
+
 def _duplicate(loc: Loc, key: Any, line: int, first: int) -> Problem:
     return Problem(line, field_path((*loc, key)),
                    f"duplicate key {key!r} (first defined on line {first});"
@@ -225,6 +285,10 @@ _READ_ERRORS: tuple[tuple[type[OSError], str], ...] = (
 def _read_text(file: str) -> str:
     """The file's text, or a ScenarioError saying why it cannot be read."""
     try:
+        size = Path(file).stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(file, [Problem(None, "", f"the file is too large ({size} bytes;"
+                                               f" a scenario is at most {MAX_FILE_BYTES} bytes)")])
         raw = Path(file).read_bytes()
     except OSError as exc:
         reason = next((text for kind, text in _READ_ERRORS if isinstance(exc, kind)),
@@ -254,7 +318,9 @@ def load_yaml(path: str | Path) -> tuple[Any, LineMap]:
             loader.dispose()
     except yaml.YAMLError as exc:
         raise format_yaml_error(file, exc, text) from exc
-    except RecursionError as exc:  # PyYAML composes nested collections recursively
+    except _TooBig as exc:
+        raise ScenarioError(file, [Problem(exc.line, "", str(exc))]) from None
+    except RecursionError as exc:  # construction of a recursive alias, say
         raise ScenarioError(file, [Problem(None, "", "YAML error: the nesting is too deep")]) from exc
     return data, lines
 

@@ -80,6 +80,51 @@ def test_notebook_runs(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert errors == []
 
 
+WALKTHROUGHS = {  # one per lab group (issue 11)
+    "02-flow-and-mx.ipynb": "flow and MX",
+    "03-mailboxes-pop3-imap.ipynb": "mailboxes and POP3/IMAP",
+    "04-aliases-and-forward.ipynb": "aliases and .forward",
+    "05-queue-and-bounces.ipynb": "the queue and bounces",
+    "06-submission-and-relay.ipynb": "submission and relay control",
+    "07-mta-families-and-commands.ipynb": "MTA families and commands",
+}
+
+
+def _cells(path: Path) -> list:  # type: ignore[type-arg]
+    import nbformat
+
+    return list(nbformat.read(path, as_version=4).cells)
+
+
+def test_there_is_a_walkthrough_per_lab_group() -> None:
+    assert sorted(WALKTHROUGHS) == sorted(p.name for p in NOTEBOOKS if p.name[:2] != "01")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_uses_only_the_public_api(path: Path) -> None:
+    import re
+
+    code = "\n".join(c.source for c in _cells(path) if c.cell_type == "code")
+    imports = re.findall(r"^\s*(?:from|import)\s+(simulator[\w.]*)", code, re.MULTILINE)
+    assert imports and set(imports) == {"simulator"}, imports
+
+
+@pytest.mark.parametrize("name", sorted(WALKTHROUGHS))
+def test_walkthrough_asks_questions_draws_and_hides_its_answers(name: str) -> None:
+    cells = _cells(ROOT / "notebooks" / name)
+    questions = [c for c in cells if c.cell_type == "markdown" and "**Questions" in c.source]
+    asked = sum(len([ln for ln in c.source.splitlines() if ln[:1].isdigit()]) for c in questions)
+    last = cells[-1]
+    answered = len([ln for ln in last.source.splitlines() if ln[:1].isdigit()])
+    assert questions and asked == answered, (asked, answered)
+    assert last.cell_type == "markdown" and "<details>" in last.source
+    assert last.metadata["jupyter"]["source_hidden"] is True  # collapsed in JupyterLab
+    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+    assert "draw_network(" in code
+    if name.startswith("05"):
+        assert "plot_timeline(" in code  # the retry timeline
+
+
 # --- path_edges ----------------------------------------------------------------------------
 def test_path_before_the_fetch_is_submission_then_relay(delivered: World) -> None:
     assert path_edges(delivered, "lunch") == SUBMISSION + RELAY

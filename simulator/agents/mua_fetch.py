@@ -128,7 +128,8 @@ def fetch_imap(mua: Mua, spec: FetchSpec) -> Generator[Any, Any, None]:
     session = imapd.open()
     valid = imapd.authenticate(incoming.user, incoming.password)
     lock = _mbox_lock(conn, imapd.mailbox_path(incoming.user)) if valid else None
-    yield env.timeout(4.5 * rtt)  # greeting, LOGIN, LIST, SELECT reach the server
+    # greeting, LOGIN, LIST, SELECT reach the server; a refused LOGIN ends the work there
+    yield env.timeout((4.5 if valid else 1.5) * rtt)
     held, waited = None, 0.0
     if lock is not None:  # SIMPLIFICATION: the whole session's work waits for a free mbox
         got = yield from lock.wait(f"dovecot/imap ({incoming.user})", DOVECOT_WRITE, False)

@@ -66,6 +66,12 @@ def find(name: str) -> Handler | None:
     return COMMANDS.get(name) or COMMANDS.get(name.rsplit("/", 1)[-1])
 
 
+def names() -> list[str]:
+    """Every program a student can run, by its short name (``mailq``, not ``/usr/bin/mailq``)."""
+    _load_all()
+    return sorted(n for n in COMMANDS if "/" not in n)
+
+
 def run_command(host: Host, user: User, line: str, stdin: str = "",
                 msg: str | None = None) -> CommandResult:
     """Run one command line on ``host`` as ``user``; record it in the trace."""

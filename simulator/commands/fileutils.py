@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import stat as st
 
+from ..model.fs import resolve
 from . import CommandResult, Invocation, command
 
 WIDTH = 80
@@ -27,7 +28,11 @@ def _readable(inv: Invocation, path: str) -> bool:
 @command("cat", "/bin/cat", "/usr/bin/cat")
 def cat(inv: Invocation) -> CommandResult:
     out, status = [], 0
-    for path in [a for a in inv.argv[1:] if not a.startswith("-") or a == "-"]:
+    # "With no FILE, or when FILE is -, read standard input." (cat(1))
+    for path in [a for a in inv.argv[1:] if not a.startswith("-") or a == "-"] or ["-"]:
+        if path == "-":
+            out.append(inv.stdin)
+            continue
         full = _absolute(inv, path)
         data = inv.host.fs.read(full)
         if data is None:
@@ -72,7 +77,7 @@ def ls(inv: Invocation) -> CommandResult:
 
 
 def _absolute(inv: Invocation, path: str) -> str:
-    return path if path.startswith("/") else f"{inv.user.home.rstrip('/')}/{path}"
+    return resolve(inv.user.home, path)  # the shell starts in the user's home
 
 
 def _lines(inv: Invocation, entries: list[tuple[str, str]], long: bool) -> str:

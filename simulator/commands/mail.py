@@ -18,6 +18,8 @@ from __future__ import annotations
 import shlex
 
 from . import CommandResult, Invocation, command
+from .mailx_bsd import DEFAULT_MAIL_RC as BSD_MAIL_RC
+from .mailx_bsd import read_bsd
 from .mailx_read import read_mail
 from .mailx_send import VERSION, send_mail
 
@@ -64,13 +66,14 @@ def mail(inv: Invocation) -> CommandResult:
     unsupported = sorted(set(opts) & set("ATSaqufIEFt~"))
     if unsupported:
         return CommandResult(f"mailsim: {prog} -{unsupported[0]} is not modelled\n", 1)
-    rc = settings(inv, "n" in opts)
+    bsd = inv.host.distro.mail == "bsd"  # Debian's bsd-mailx (the host's os:, distro.py)
+    rc = settings(inv, "n" in opts, BSD_MAIL_RC if bsd else DEFAULT_MAIL_RC)
     if rest:
         return send_mail(inv, opts, rest, rc)
     if any(k in opts for k in "sbcr"):
         return CommandResult("Send options without primary recipient specified.\n"
                              + USAGE.format(prog), EX_USAGE)
-    return read_mail(inv, opts, rc)
+    return read_bsd(inv, opts, rc) if bsd else read_mail(inv, opts, rc)
 
 
 def parse_options(args: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -104,12 +107,13 @@ def _join(old: str | None, value: str, flag: str) -> str:
     return value if old is None or flag not in "bc" else f"{old}, {value}"
 
 
-def settings(inv: Invocation, skip_system: bool) -> dict[str, str]:
+def settings(inv: Invocation, skip_system: bool,
+             default_rc: str = DEFAULT_MAIL_RC) -> dict[str, str]:
     """The variables /etc/mail.rc (unless -n) and ~/.mailrc set; ``ignore`` headers too."""
     rc: dict[str, str] = {"header": "", "save": "", "ignore-list": ""}
     files = [] if skip_system else [inv.host.fs.read("/etc/mail.rc")]
     if not skip_system and files[0] is None:
-        files = [DEFAULT_MAIL_RC.encode()]  # the package's file, when the lab gives none
+        files = [default_rc.encode()]  # the package's file, when the lab gives none
     files.append(inv.host.fs.read(f"{inv.user.home.rstrip('/')}/.mailrc"))
     for data in files:
         for line in (data or b"").decode("utf-8", "replace").splitlines():

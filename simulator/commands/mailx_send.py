@@ -35,7 +35,7 @@ def send_mail(inv: Invocation, opts: dict[str, str], args: list[str],
         shown = [x for x in shown if x]
     to, cc, bcc = _names(args), _names([opts.get("c", "")]), _names([opts.get("b", "")])
     recipients = _elide(bcc + to + cc)
-    text = _headers(inv, opts, rc, subject, to, cc, bcc, body) + "\n" + body
+    text = _headers(inv, opts, rc, subject, to, cc, bcc, body) + "\n" + _octets(body)
     handler = find("sendmail")
     argv = ["send-mail", "-i", *(["-r", opts["r"]] if "r" in opts else []), *recipients]
     if handler is None:
@@ -128,6 +128,15 @@ def _charset(body: str) -> tuple[str, str]:
         return "iso-8859-1", "8bit"
     except UnicodeEncodeError:
         return "utf-8", "8bit"
+
+
+def _octets(body: str) -> str:
+    """The body as the octets of the charset its Content-Type names, carried in a str as
+    surrogate escapes (sendmail.read_message turns them back into those very bytes)."""
+    charset = _charset(body)[0]
+    if charset != "iso-8859-1":
+        return body  # us-ascii and utf-8 are what the str already encodes to
+    return body.encode("iso-8859-1").decode("utf-8", "surrogateescape")
 
 
 def _header_text(text: str) -> str:

@@ -11,6 +11,7 @@ built). ``postalias -q NAME /etc/aliases`` prints what the database holds for NA
 from __future__ import annotations
 
 from ..agents.mda import aliases
+from ..model.fs import resolve
 from ..model.trace import Hop
 from . import CommandResult, Invocation, command
 from .newaliases_formats import family_newaliases
@@ -46,10 +47,16 @@ def postalias(inv: Invocation) -> CommandResult:
         return _query(inv, args[1], args[2:])
     if not args or any(a.startswith("-") for a in args):
         return CommandResult(f"postalias: fatal: {USAGE}\n", 1)
-    default = inv.host.cf["default_database_type"]
-    names = [aliases.MapName(*a.split(":", 1)) if ":" in a else aliases.MapName(default, a)
-             for a in args]
-    return build_maps(inv, names)
+    return build_maps(inv, [_map_name(inv, a) for a in args])
+
+
+def _map_name(inv: Invocation, item: str) -> aliases.MapName:
+    """``type:path`` or a bare path (default_database_type); a relative path is opened
+    from the current directory, the user's home here."""
+    assert inv.host.cf is not None
+    kind, _, path = item.rpartition(":") if ":" in item else \
+        (inv.host.cf["default_database_type"], "", item)
+    return aliases.MapName(kind, resolve(inv.user.home, path))
 
 
 def build_maps(inv: Invocation, names: list[aliases.MapName]) -> CommandResult:
@@ -88,11 +95,8 @@ def _note_rebuild(inv: Invocation, name: aliases.MapName, detail: str) -> None:
 def _query(inv: Invocation, key: str, maps: list[str]) -> CommandResult:
     """postalias -q: the value of ``key`` in the first table that has it (exit 0), or
     nothing and exit status 1."""
-    assert inv.host.cf is not None
-    default = inv.host.cf["default_database_type"]
     for item in maps:
-        name = aliases.MapName(*item.split(":", 1)) if ":" in item else \
-            aliases.MapName(default, item)
+        name = _map_name(inv, item)
         if name.type not in aliases.SUFFIXES:
             return CommandResult(f"postalias: fatal: unsupported dictionary type: "
                                  f"{name.type}\n", 1)

@@ -11,11 +11,11 @@ specified on the command line or via the -t option``; exit status 64 (EX_USAGE).
 from __future__ import annotations
 
 from email.message import EmailMessage
-from email.parser import Parser
+from email.parser import BytesParser
 from email.policy import default as default_policy
-from email.utils import getaddresses
 
 from ..agents.mta.pickup import Dropped
+from ..model import tok822
 from ..model.message import to_bytes
 from . import CommandResult, Invocation, command, find
 
@@ -96,7 +96,10 @@ def read_message(stdin: str, ignore_dots: bool) -> EmailMessage:
     first = lines[0] if lines else ""
     if not first or ":" not in first.split(" ", 1)[0]:
         text = "\n" + text  # no header block: it is all body
-    msg = Parser(policy=default_policy).parsestr(text)
+    # sendmail(1) reads octets: 8-bit text passes through as it was typed (8BITMIME), so
+    # the message is parsed from bytes (text that came as bytes in another charset was
+    # carried here as surrogate escapes, see mailx_send._octets).
+    msg = BytesParser(policy=default_policy).parsebytes(text.encode("utf-8", "surrogateescape"))
     assert isinstance(msg, EmailMessage)
     return msg
 
@@ -125,5 +128,8 @@ def enqueue(inv: Invocation, args: list[str]) -> CommandResult:
 
 
 def _header_recipients(content: EmailMessage) -> list[str]:
-    values = [str(v) for name in ("To", "Cc", "Bcc") for v in content.get_all(name) or []]
-    return [addr for _, addr in getaddresses(values) if addr]
+    """sendmail -t: the addresses of To:, Cc: and Bcc:, tokenized as cleanup(8) does
+    (cleanup_message.c: tok822_parse() of the raw header value, address groups only)."""
+    values = [value for name, value in content.raw_items()
+              if name.lower() in ("to", "cc", "bcc")]
+    return [addr for value in values for addr in tok822.addresses(str(value)) if addr]

@@ -152,3 +152,68 @@ CATALOGUE: dict[str, str] = {
     "dotqmail_nothing": "The .qmail file for <{rcpt}> has only comments: qmail-local delivers "
                         "the message nowhere (did 0+0+0), without a bounce.",
 }
+
+# The texts of the HTML report (render/html.py): headings, buttons, labels. Placeholders in
+# braces are filled by the report's script.
+REPORT: dict[str, str] = {
+    "report": "mailsim report",
+    "language": "Language",
+    "message": "Message",
+    "network": "The network",
+    "network_note": "Red: the links and hosts the selected message crossed. Orange: the hop "
+                    "shown now. Numbers are one-way latencies.",
+    "sequence": "The hops, as a sequence diagram",
+    "sequence_note": "Each row is one hop, from the lane of the program that acted to the "
+                     "lane of the one it handed the message to. Press Play or Step to follow "
+                     "the message; click a hop to see its dialogue and its headers.",
+    "play": "Play",
+    "pause": "Pause",
+    "step": "Step",
+    "back": "Back",
+    "all": "Show all",
+    "restart": "Start again",
+    "hop_of": "hop {n} of {total}",
+    "no_hops": "This message has no hops in this run.",
+    "hop": "The hop",
+    "pick_hop": "Click a hop in the diagram, or press Step.",
+    "time": "Time",
+    "from": "From",
+    "to": "To",
+    "protocol": "Protocol",
+    "action": "What happened",
+    "queue_id": "Queue ID",
+    "reply": "Reply",
+    "detail": "Detail",
+    "explanation": "Explanation",
+    "transcript": "Transcript",
+    "transcript_of": "{proto} {client} → {server}:{port}, connected at {clock}",
+    "transcript_note": "C: the client, S: the server; C~ and S~ travelled encrypted (TLS).",
+    "no_transcript": "No network dialogue in this hop: a step inside one host, or a DNS query.",
+    "headers": "Message headers at this point",
+    "no_headers": "No copy of this message's headers was seen up to this hop.",
+    "headers_data": "As sent after DATA in the {proto} session {client} → {server}:{port} at "
+                    "{clock}.",
+    "headers_later": "This message was posted on the host itself, so no copy of it was seen "
+                      "before this hop; here is the first copy seen later:",
+    "headers_mailbox": "As stored in {host}:{path} at the end of the run (local(8) added "
+                       "Return-Path:, X-Original-To: and Delivered-To:).",
+    "headers_retrieved": "As the mail client retrieved it by {proto} from {server} at {clock}.",
+    "outcomes": "Outcomes",
+    "recipient": "Recipient",
+    "status": "Status",
+    "host": "Host",
+    "where": "Where / why",
+    "status_delivered": "delivered",
+    "status_bounced": "bounced",
+    "status_queued": "still queued",
+    "status_rejected": "rejected",
+    "status_deleted": "deleted",
+    "unused_lane": "not on this path",
+    "role_MUA": "MUA: the mail client",
+    "role_MSA": "MSA: the submission server",
+    "role_MTA": "MTA: the transfer agent",
+    "role_DNS": "DNS: the name service",
+    "role_MDA": "MDA: local delivery",
+    "role_MRA": "MRA: POP3/IMAP server",
+    "generated": "Scenario {name}, seed {seed}; simulated until {clock}.",
+}

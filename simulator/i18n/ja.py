@@ -150,3 +150,67 @@ CATALOGUE: dict[str, str] = {
     "dotqmail_nothing": "<{rcpt}> の .qmail にはコメントしかありません。qmail-local はどこにも"
                         "届けず (did 0+0+0)、バウンスもしません。",
 }
+
+# HTML レポート (render/html.py) の見出し・ボタン・ラベル。波かっこはスクリプトが埋めます。
+REPORT: dict[str, str] = {
+    "report": "mailsim レポート",
+    "language": "言語",
+    "message": "メッセージ",
+    "network": "ネットワーク",
+    "network_note": "赤: 選んだメッセージが通ったリンクとホスト。橙: いま表示しているホップ。"
+                    "数字は片道の遅延です。",
+    "sequence": "ホップのシーケンス図",
+    "sequence_note": "1行が1ホップです。処理したプログラムのレーンから、メッセージを渡した相手の"
+                     "レーンへ矢印が伸びます。「再生」か「次へ」でメッセージを追いかけ、ホップを"
+                     "クリックすると対話とヘッダーが見られます。",
+    "play": "再生",
+    "pause": "一時停止",
+    "step": "次へ",
+    "back": "戻る",
+    "all": "すべて表示",
+    "restart": "最初から",
+    "hop_of": "{total} ホップ中 {n} 番目",
+    "no_hops": "この実行では、このメッセージのホップはありません。",
+    "hop": "ホップ",
+    "pick_hop": "図のホップをクリックするか、「次へ」を押してください。",
+    "time": "時刻",
+    "from": "送り手",
+    "to": "受け手",
+    "protocol": "プロトコル",
+    "action": "できごと",
+    "queue_id": "キュー ID",
+    "reply": "応答",
+    "detail": "詳細",
+    "explanation": "解説",
+    "transcript": "対話の記録",
+    "transcript_of": "{proto} {client} → {server}:{port}、{clock} に接続",
+    "transcript_note": "C: はクライアント、S: はサーバー。C~ と S~ は暗号化 (TLS) されて流れた行です。",
+    "no_transcript": "このホップにはネットワーク上の対話がありません (ホスト内の処理か DNS 問い合わせ)。",
+    "headers": "この時点のメッセージヘッダー",
+    "no_headers": "このホップまでに、このメッセージのヘッダーは見えていません。",
+    "headers_data": "{clock} に {proto} セッション {client} → {server}:{port} の DATA のあとで"
+                    "送られたもの。",
+    "headers_later": "このメッセージはホスト上で投入されたため、このホップより前のコピーは"
+                      "ありません。あとで最初に見えたコピーを示します:",
+    "headers_mailbox": "実行終了時に {host}:{path} に保存されていたもの (local(8) が Return-Path:、"
+                       "X-Original-To:、Delivered-To: を加えています)。",
+    "headers_retrieved": "{clock} にメールソフトが {server} から {proto} で受信したもの。",
+    "outcomes": "結果",
+    "recipient": "宛先",
+    "status": "状態",
+    "host": "ホスト",
+    "where": "配送先 / 理由",
+    "status_delivered": "配送済み",
+    "status_bounced": "返送 (バウンス)",
+    "status_queued": "キューに残っている",
+    "status_rejected": "拒否",
+    "status_deleted": "削除",
+    "unused_lane": "経路にない",
+    "role_MUA": "MUA: メールソフト",
+    "role_MSA": "MSA: 投稿 (サブミッション) サーバー",
+    "role_MTA": "MTA: 転送エージェント",
+    "role_DNS": "DNS: 名前解決",
+    "role_MDA": "MDA: ローカル配送",
+    "role_MRA": "MRA: POP3/IMAP サーバー",
+    "generated": "シナリオ {name}、シード {seed}、シミュレーション時刻 {clock} まで。",
+}

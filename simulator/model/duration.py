@@ -21,7 +21,13 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-__all__ = ["DURATION_EXPECTED", "Duration", "format_duration", "parse_duration"]
+__all__ = ["DURATION_EXPECTED", "MAX_DAYS", "MAX_SECONDS", "Duration", "format_duration",
+           "parse_duration"]
+
+# How far any time in a scenario may reach (a queue lifetime, an event, a latency): past
+# this, SimPy's clock and datetime would overflow long before anything teaches something.
+MAX_DAYS = 400
+MAX_SECONDS = MAX_DAYS * 86400.0
 
 DURATION_EXPECTED = "expected a duration like 300s, 5m, 2h, 5d (units s, m, h, d, w, ms)"
 

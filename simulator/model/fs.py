@@ -26,12 +26,26 @@ class VFile:
 
 
 def normalise(path: str) -> str:
-    """An absolute, normalised path; refuse anything that would climb out with ``..``."""
+    """An absolute, normalised path: ``..`` resolved as the kernel would, never above ``/``.
+
+    This filesystem is virtual, so a path that climbs can reach nothing real; what
+    leaves the simulation (``export_path``) is checked again on its own."""
     if not path.startswith("/"):
         raise FsError(f"expected an absolute path starting with / (got {path!r})")
-    parts = [p for p in path.split("/") if p not in ("", ".")]
-    if ".." in parts:
-        raise FsError(f"expected a path without '..' (got {path!r})")
+    return resolve("/", path)
+
+
+def resolve(cwd: str, path: str) -> str:
+    """What the kernel makes of ``path`` typed in directory ``cwd``: relative to cwd,
+    ``.`` dropped, ``..`` up one directory but never above ``/`` (path_resolution(7);
+    SIMPLIFICATION: lexically, as no simulated directory is a symbolic link)."""
+    parts: list[str] = []
+    for part in (path if path.startswith("/") else f"{cwd}/{path}").split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
     return "/" + "/".join(parts)
 
 

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..i18n import explain
+from ..i18n import explain, phrases, ui
 from .records import ordered_hops, outcomes
 
 if TYPE_CHECKING:
@@ -45,32 +45,40 @@ def hop_table(world: World, lang: str = "en", msg: str | None = None) -> Table:
         who = f"{hop.src_host} {hop.src_actor}\n→ {hop.dst_host} {hop.dst_actor}"
         who += f"\n{proto}" if proto else ""
         what = f"{hop.action}" + (f" [{hop.qid}]" if hop.qid else "")
-        what += f"\n{hop.detail}" if hop.detail else ""
+        what += f"\n{phrases(hop.detail, lang)}" if hop.detail else ""
         reply = hop.reply or ""  # a long reply folds (no_wrap only while it fits)
         table.add_row(clock.short(hop.t), who, what,
                       Text(reply, no_wrap=len(reply) <= REPLY_WIDTH, overflow="fold"),
-                      explain(hop.action, hop.args, lang))
+                      explain(hop.action, _args(hop.args, lang), lang))
     return table
+
+
+def _args(args: tuple[tuple[str, str], ...], lang: str) -> tuple[tuple[str, str], ...]:
+    """A hop's args with the model's own English phrases put into ``lang``."""
+    return args if lang == "en" else tuple((k, phrases(v, lang)) for k, v in args)
 
 
 def outcome_lines(world: World, lang: str = "en") -> list[Text]:
     lines = []
     clock = world.engine.clock
     for o in outcomes(world):
-        head = Text(f"{o.recipient} ({o.msg}" + (f", for {o.orig}" if o.orig else "") + "): ")
-        head.append(o.status, style=STATUS_STYLE.get(o.status, ""))
+        head = Text(f"{o.recipient} ({o.msg}" + (ui("out.for", lang, orig=o.orig) if o.orig
+                                                  else "") + "): ")
+        head.append(ui(f"status.{o.status}", lang), style=STATUS_STYLE.get(o.status, ""))
+        where = phrases(o.where, lang)
         if o.status == "delivered":
-            head.append(f" to {o.host}:{o.where} at {clock.short(o.t)} after {o.hops} hops")
+            head.append(ui("out.delivered", lang, host=o.host, where=where, t=clock.short(o.t),
+                           hops=o.hops))
         else:
-            head.append(f" at {clock.short(o.t)} on {o.host}: {o.where}")
+            head.append(ui("out.other", lang, host=o.host, where=where, t=clock.short(o.t)))
         if o.status == "queued" and o.next_try is not None:
-            head.append(f"; next try at {clock.short(o.next_try)}")
+            head.append(ui("out.next_try", lang, t=clock.short(o.next_try)))
         lines.append(head)
     for f in world.trace.fetches:
-        state = "ok" if f.ok else f"failed: {f.error}"
-        lines.append(Text(f"{f.client_host}: {f.user} fetched {f.retrieved} message(s) by "
-                          f"{f.proto} from {f.server_host} at {clock.short(f.t)} "
-                          f"into {f.saved_to} ({state})"))
+        state = ui("fetch.ok", lang) if f.ok else ui("fetch.failed", lang, error=f.error)
+        lines.append(Text(ui("fetch.line", lang, client=f.client_host, user=f.user,
+                             n=f.retrieved, proto=f.proto, server=f.server_host,
+                             t=clock.short(f.t), saved=f.saved_to, state=state)))
     return lines
 
 
@@ -103,14 +111,14 @@ def log_lines(world: World) -> list[Text]:
     return out
 
 
-def check_lines(checks: list[Check]) -> list[Text]:
+def check_lines(checks: list[Check], lang: str = "en") -> list[Text]:
     out = []
     for check in checks:
         mark = Text("✓ " if check.ok else "✗ ", style="green" if check.ok else "red")
-        mark.append(check.text)
+        mark.append(phrases(check.text, lang, "check"))
         out.append(mark)
     met = sum(c.ok for c in checks)
-    out.append(Text(f"expectations: {met}/{len(checks)} met",
+    out.append(Text(ui("check.summary", lang, met=met, total=len(checks)),
                     style="green" if met == len(checks) else "red"))
     return out
 
@@ -131,7 +139,8 @@ def timeline_table(world: World, msg: str, lang: str = "en") -> Table:
         who = row["host"] + (f" [{row['queue_id']}]" if row["queue_id"] else "")
         if row["msg"] != msg:
             who += f"\n({row['msg']})"
-        cells = (row["clock"], f"{row['minutes']:g}", who, row["target"], row["result"],
+        cells = (row["clock"], f"{row['minutes']:g}", who, phrases(row["target"], lang),
+                 phrases(row["result"], lang),
                  row["next_try"] or "")
         table.add_row(*(Text(c) for c in cells))  # no rich markup: "[ID]" is text
     return table
@@ -148,8 +157,7 @@ def queue_lines(world: World, lang: str = "en") -> list[Text]:
         items = showq.entries(host.mta.qmgr)
         if not items:
             continue
-        title = (f"── {host.name} のメールキュー (mailq) ──" if lang == "ja"
-                 else f"── {host.name}: mailq ──")
+        title = ui("queue.title", lang, host=host.name)
         out.append(Text(title, style="bold"))
         text = showq.mailq(items, world.engine.clock, host.mta.cf.flag("enable_long_queue_ids"))
         out.extend(Text(line) for line in text.splitlines())

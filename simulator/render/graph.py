@@ -58,6 +58,11 @@ def _crossed_links(world: World, hop: Hop) -> list[Edge]:
     return list(pairwise(nodes))
 
 
+def hop_links(world: World, hop: Hop) -> list[Edge]:
+    """The links one hop crossed (none for DNS queries and steps inside a host)."""
+    return _crossed_links(world, hop)
+
+
 def path_edges(world: World, msg: str) -> list[Edge]:
     """The network edges the message's hops crossed, in order (repeats kept)."""
     edges: list[Edge] = []

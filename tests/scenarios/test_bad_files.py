@@ -82,7 +82,7 @@ CASES = [
         ("expected an IANA time zone like Asia/Tokyo or UTC", "(got 'Asia/Tokio')")),
     Bad("bad-outcome.yaml", 99, "expect.recipients[0].outcome",
         ("expected one of 'delivered', 'bounced', 'queued', 'rejected'", "(got 'arrived')")),
-    Bad("bad-address.yaml", 83, "messages[0].to",
+    Bad("bad-address.yaml", 83, "messages[0].to[0]",
         ("expected an address like user@example.com", "(got 'bob')")),
     # The next five were accepted silently when these tests were first written (a run went
     # ahead with a meaningless value); STYLE.md convention 6 uses the first as its example.

@@ -27,12 +27,12 @@ def test_every_concept_is_named_in_both_languages() -> None:
 
 
 def test_known_concepts_and_tags_load(tmp_path: Path) -> None:
-    path = _variant(tmp_path, "seed: 35", "concepts: [queue, flush]\nseed: 35")
+    path = _variant(tmp_path, "concepts: [queue, flush, emulation]", "concepts: [queue, flush]")
     assert load_scenario(path).spec.concepts == ["queue", "flush"]
 
 
 def test_unknown_concept_is_named_with_its_line(tmp_path: Path) -> None:
-    path = _variant(tmp_path, "seed: 35", "concepts: [queue, flsuh]\nseed: 35")
+    path = _variant(tmp_path, "concepts: [queue, flush, emulation]", "concepts: [queue, flsuh]")
     with pytest.raises(ScenarioError) as err:
         load_scenario(path)
     assert "concepts[1]: unknown concept 'flsuh'" in str(err.value)
@@ -40,8 +40,8 @@ def test_unknown_concept_is_named_with_its_line(tmp_path: Path) -> None:
 
 
 def test_unknown_tag_and_wrong_index_are_rejected(tmp_path: Path) -> None:
-    path = _variant(tmp_path, "    answer: 1\n", "    answer: 1\n    tags: [queue, qeueu]\n"
-                    "    wrong: {1: {en: a, ja: b}, 0: {en: c, ja: d}}\n")
+    path = _variant(tmp_path, "    tags: [queue]\n    wrong:\n      0:",
+                    "    tags: [queue, qeueu]\n    wrong:\n      1: {en: a, ja: b}\n      0:")
     with pytest.raises(ScenarioError) as err:
         load_scenario(path)
     text = str(err.value)

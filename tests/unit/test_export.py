@@ -62,7 +62,7 @@ def test_a_user_name_that_climbs_out_is_refused_with_file_line_and_field(tmp_pat
         load_scenario(path)
     text = str(err.value)
     where = f'{path}:10: hosts["mx.example.org"].users["../x"]'
-    assert f"{where}: user name '../x': expected a login" in text
+    assert f"{where}: the key '../x' is not valid: user name '../x': expected a login" in text
     assert "it becomes /var/spool/mail/NAME" in text
     assert "expected an absolute path without '..' (got '/home/../etc')" in text
 

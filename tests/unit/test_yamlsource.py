@@ -402,7 +402,8 @@ def test_top_level_text(tmp_path: Path) -> None:
 
 def test_deep_nesting_is_an_error_not_a_crash(tmp_path: Path) -> None:
     path, message = _load_error(tmp_path, "a: " + "[" * 5000 + "]" * 5000 + "\n")
-    assert message == f"{path}: YAML error: the nesting is too deep"
+    assert message == (f"{path}:1: YAML error: the nesting is too deep (at most 64 levels of"
+                       " mappings and lists)")
 
 
 def test_recursive_aliases_load(tmp_path: Path) -> None:

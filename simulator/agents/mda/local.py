@@ -160,6 +160,6 @@ class Local:
         self._inode += 1
         moment = world.engine.clock.at(now)
         names = maildir_names(path, int(moment.timestamp()), host.pid("postfix/local"),
-                              SPOOL_DEVICE, self._inode, moment.microsecond, host.name)
+                              SPOOL_DEVICE, self._inode, moment.microsecond, host.hostname)
         host.fs.write(names.tmp, maildir_message(headers, qf.content), owner, 0o600, now)
         host.fs.rename(names.tmp, names.new)

@@ -129,7 +129,7 @@ class MailboxStore:
         self._inode += 1
         moment = world.engine.clock.at(world.engine.now)
         names = maildir_names(d.path, int(moment.timestamp()), pid, SPOOL_DEVICE,
-                              self._inode, moment.microsecond, host.name)
+                              self._inode, moment.microsecond, host.hostname)
         for sub in ("tmp", "new", "cur"):  # maildir.c make_dirs(): all three, once
             host.fs.mkdir(f"{d.path.rstrip('/')}/{sub}")
         host.fs.write(names.tmp, maildir_message(d.headers, d.content), d.user.name, 0o600,

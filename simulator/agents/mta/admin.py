@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...model.address import domain_of
+from .master import running
 from .queue import QueueFile
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ class QueueAdmin:
     def _to_incoming(self, qf: QueueFile, why: str) -> None:
         self.qmgr.move(qf, "incoming")
         qf.mtime = self.now
-        if self.qmgr.mta.host.up:
+        if running(self.qmgr.mta):
             self.qmgr.retry(qf, self.now, f"{why}: the flush service moves it to the incoming "
                                           "queue with the time stamp now; qmgr takes it at once")
 

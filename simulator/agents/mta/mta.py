@@ -13,6 +13,7 @@ from ..mda.local import Local
 from . import maps
 from .bounce import Bounce
 from .cleanup import Cleanup
+from .master import MasterState
 from .pickup import Pickup
 from .qmgr import Qmgr
 from .relay import SmtpClient
@@ -35,6 +36,7 @@ class Mta:
         "family",
         "host",
         "local",
+        "master",
         "pickup",
         "qmgr",
         "services",
@@ -53,7 +55,13 @@ class Mta:
         self.local = Local(self)
         self.bounce = Bounce(self)
         self.pickup = Pickup(self)
+        self.master = MasterState()  # running or stopped (postfix start/stop, master.py)
         self._local_domains: frozenset[str] | None = None
+
+    def forget_config(self) -> None:
+        """After ``postfix reload``: what was worked out from main.cf is worked out again."""
+        self._local_domains = None
+        self._service_cf.clear()
 
     def service_cf(self, service: Service) -> MainCf:
         """main.cf with a master.cf service's ``-o`` overrides (master(5))."""

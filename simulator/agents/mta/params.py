@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from ...model.duration import parse_duration
+from ...model.duration import MAX_DAYS, MAX_SECONDS, parse_duration
 
 # postconf -d (Postfix 3.x). Host-dependent defaults (myhostname, mynetworks) are filled
 # in by MainCf from the host itself.
@@ -69,6 +69,28 @@ DEFAULTS: dict[str, str] = {
     "default_privs": "nobody",
     "default_database_type": "hash",
     "queue_directory": "/var/spool/postfix",
+    # The Postfix release (mail_version.h MAIL_VERSION_NUMBER); the host's os: sets it
+    # per distribution (simulator/distro.py), main.cf may not change it in practice.
+    "mail_version": "3.7.11",
+    "compatibility_level": "0",  # postconf -d; distributions' main.cf set 2 or 3.6
+    "config_directory": "/etc/postfix",
+    # Where the programs and documents are: build-time choices of each package, so the
+    # host's os: (simulator/distro.py) fills these; the values here are the labs' default.
+    "command_directory": "/usr/sbin",
+    "daemon_directory": "/usr/libexec/postfix",
+    "data_directory": "/var/lib/postfix",
+    "html_directory": "no",
+    "mailq_path": "/usr/bin/mailq.postfix",
+    "manpage_directory": "/usr/share/man",
+    "meta_directory": "/etc/postfix",
+    "newaliases_path": "/usr/bin/newaliases.postfix",
+    "readme_directory": "/usr/share/doc/postfix/README_FILES",
+    "sample_directory": "/usr/share/doc/postfix/samples",
+    "sendmail_path": "/usr/sbin/sendmail.postfix",
+    "shlib_directory": "/usr/lib64/postfix",
+    "mail_owner": "postfix",
+    "setgid_group": "postdrop",
+    "inet_protocols": "all",
     "queue_run_delay": "300s",
     "minimal_backoff_time": "300s",
     "maximal_backoff_time": "4000s",
@@ -139,6 +161,18 @@ TLS_LEVELS = ("", "none", "may", "encrypt")
 SMTP_TLS_LEVELS = ("", "none", "may", "encrypt")
 
 
+# (min, max) seconds of the time parameters whose daemons check them at start-up, 0 meaning
+# no bound (qmgr.c time_table; mail_params.c for the local(8) lock times). Out of bounds,
+# the daemon exits: "fatal: invalid queue_run_delay: 0 (min 1)" (mail_conf_time.c).
+TIME_LIMITS = {
+    "queue_run_delay": (1, 0), "minimal_backoff_time": (1, 0), "maximal_backoff_time": (1, 0),
+    "maximal_queue_lifetime": (0, 8640000), "bounce_queue_lifetime": (0, 8640000),
+    "deliver_lock_delay": (1, 0), "stale_lock_time": (1, 0),
+}
+
+MAX_EXPANSION = 10_000  # characters; no real main.cf value comes near
+
+
 class ParameterError(ValueError):
     pass
 
@@ -154,17 +188,34 @@ def check_names(names: list[str]) -> list[tuple[str, str]]:
     return problems
 
 
+def _time_limit(name: str, seconds: float, value: str) -> str | None:
+    low, high = TIME_LIMITS.get(name, (0, 0))
+    if low and seconds < low:
+        fatal, expected = f"{int(seconds)} (min {low})", f"at least {low}s"
+    elif high and seconds > high:
+        fatal, expected = f"{int(seconds)} (max {high})", f"at most {high}s"
+    else:
+        return None
+    return (f'Postfix would stop with "fatal: invalid {name}: {fatal}": expected {expected}'
+            f" (got {value!r})")
+
+
 def check_value(name: str, value: str) -> str | None:
     """What is wrong with a parameter's value, in words; None when it is fine."""
     if "$" in value:
         return None  # a reference to another parameter: checked when expanded
     if name in TIME:
         try:
-            parse_duration(value)
+            seconds = parse_duration(value)
         except ValueError as exc:
             return str(exc) + f" (got {value!r})"
+        if seconds > MAX_SECONDS:
+            return f"expected a duration of at most {MAX_DAYS}d (got {value!r})"
+        return _time_limit(name, seconds, value)
     elif name in INTEGER and not value.strip().isdigit():
         return f"expected a whole number (got {value!r})"
+    elif name in INTEGER and int(value) > 2**31 - 1:  # a C int in Postfix
+        return f"expected a whole number of at most {2**31 - 1} (got {value!r})"
     elif name in BOOLEAN and value.strip().lower() not in ("yes", "no"):
         return f"expected yes or no (got {value!r})"
     elif name in NAME_LISTS:
@@ -204,23 +255,37 @@ def check_value(name: str, value: str) -> str | None:
     return None
 
 
+def host_defaults(hostname: str, ip: str | None,
+                  os_defaults: dict[str, str] | None = None) -> dict[str, str]:
+    """``postconf -d`` on this host: the table, the distribution's build (distro.py), and
+    what Postfix computes from the machine itself (myhostname, mydomain, mynetworks)."""
+    values = DEFAULTS | (os_defaults or {})
+    values["myhostname"] = hostname
+    values["mydomain"] = hostname.split(".", 1)[1] if "." in hostname else "localdomain"
+    # mynetworks_style = host: only the machine itself is trusted (postconf(5))
+    values["mynetworks"] = "127.0.0.0/8 [::1]/128" + (f" {ip}/32" if ip else "")
+    return values
+
+
 class MainCf:
     """One host's main.cf: defaults, the scenario's overrides, and ``$name`` expansion."""
 
     __slots__ = ("_cache", "values")
 
-    def __init__(self, hostname: str, ip: str | None, overrides: dict[str, str]) -> None:
-        self.values = dict(DEFAULTS)
-        self.values["myhostname"] = hostname
-        self.values["mydomain"] = hostname.split(".", 1)[1] if "." in hostname else "localdomain"
-        # mynetworks_style = host: only the machine itself is trusted (postconf(5))
-        self.values["mynetworks"] = "127.0.0.0/8 [::1]/128" + (f" {ip}/32" if ip else "")
+    def __init__(self, hostname: str, ip: str | None, overrides: dict[str, str],
+                 os_defaults: dict[str, str] | None = None) -> None:
+        self.values = host_defaults(hostname, ip, os_defaults)
         self.values.update(overrides)
         self._cache: dict[str, str] = {}
 
     def __getitem__(self, name: str) -> str:
+        return self._get(name, depth=0)
+
+    def _get(self, name: str, depth: int) -> str:
+        # Each name is expanded once and remembered, so "$a$a" with a = "$b$b" ... costs
+        # one expansion per name, not 2**depth.
         if name not in self._cache:
-            self._cache[name] = self._expand(self.values[name], depth=0)
+            self._cache[name] = self._expand(self.values[name], depth)
         return self._cache[name]
 
     def _expand(self, value: str, depth: int) -> str:
@@ -229,9 +294,12 @@ class MainCf:
 
         def sub(match: re.Match[str]) -> str:
             name = match.group(1) or match.group(2)
-            return self._expand(self.values.get(name, ""), depth + 1)
+            return self._get(name, depth + 1) if name in self.values else ""
 
-        return _REF.sub(sub, value)
+        expanded = _REF.sub(sub, value)
+        if len(expanded) > MAX_EXPANSION:
+            raise ParameterError(f"parameter value expands to more than {MAX_EXPANSION} characters")
+        return expanded
 
     def raw(self, name: str) -> str:
         """A value without $name expansion, for the parameters a daemon expands itself

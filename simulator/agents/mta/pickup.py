@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...model import rawmsg
 from .family import LocalFacts, local_received
+from .master import running
 from .resolve import canonical
 
 if TYPE_CHECKING:
@@ -44,13 +45,27 @@ class Dropped:
 
 
 class Pickup:
-    __slots__ = ("mta",)
+    __slots__ = ("mta", "waiting")
 
     def __init__(self, mta: Mta) -> None:
         self.mta = mta
+        self.waiting: list[Dropped] = []  # maildrop files written while Postfix was stopped
 
     def postdrop(self, dropped: Dropped) -> None:
+        if not running(self.mta):
+            # postdrop.c: the file is in maildrop; the wake-up of pickup fails, and the file
+            # waits there until Postfix starts (mail_trigger() on public/pickup)
+            self.mta.host.log("postfix/postdrop", "warning: unable to look up public/pickup: "
+                                                  "No such file or directory", fresh=True)
+            self.waiting.append(dropped)
+            return
         self.mta.host.world.engine.env.process(self._pickup(dropped))
+
+    def resume(self) -> None:
+        """Postfix started: pickup reads what postdrop left in maildrop meanwhile."""
+        waiting, self.waiting = self.waiting, []
+        for dropped in waiting:
+            self.mta.host.world.engine.env.process(self._pickup(dropped))
 
     def _pickup(self, d: Dropped) -> Generator[Any, Any, None]:
         mta, world = self.mta, self.mta.host.world
@@ -85,7 +100,7 @@ class Pickup:
         and cleanup writes a new creation time, so its lifetime starts again."""
         mta, world = self.mta, self.mta.host.world
         yield world.engine.env.timeout(PICKUP_DELAY)
-        if not mta.host.up or mta.qmgr.queues["maildrop"].get(qf.qid) is not qf:
+        if not running(mta) or mta.qmgr.queues["maildrop"].get(qf.qid) is not qf:
             return  # the host went down (maildrop keeps it) or postsuper -d removed it
         del mta.qmgr.queues["maildrop"][qf.qid]
         qid = mta.cleanup.open()

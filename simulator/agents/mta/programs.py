@@ -19,7 +19,7 @@ Every MTA offers the sendmail command line (mail clients and scripts run
 
 Which distribution a host runs is keyed on its MTA family (``DEFAULT_DISTRO``): Postfix and
 Sendmail hosts are RHEL, Exim hosts Debian, as the labs' other details (/var/spool/mail,
-exim4's spool) already are. A host's ``os`` setting, once scenarios have one, overrides it.
+exim4's spool) already are. A host's ``os:`` (debian-12, rhel-9) overrides it.
 
 SIMPLIFICATION: the sizes of the program files are representative, not taken from one
 package build; every file is dated at the start of the scenario; no SELinux ``.`` after
@@ -119,9 +119,8 @@ LAYOUTS: dict[tuple[str, str], Layout] = {
 def distro(host: Host) -> str:
     """The distribution whose packaging a host shows (see the module docstring)."""
     family = host.mta.family if host.mta is not None else "postfix"
-    spec = host.world.spec.hosts.get(host.name)
-    named = getattr(spec, "os", None)
-    wanted = _OS_NAMES.get(str(named).split()[0].lower(), "") if named else ""
+    # the host's os: key (distro.py), "debian-12" -> "debian"; "textbook" names none
+    wanted = _OS_NAMES.get(host.distro.id.split("-")[0].lower(), "")
     if (family, wanted) in LAYOUTS:
         return wanted
     return DEFAULT_DISTRO[family]

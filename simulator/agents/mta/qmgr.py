@@ -23,6 +23,7 @@ from ...model.trace import Hop, Outcome
 from . import backoff
 from .admin import QueueAdmin
 from .delivery_log import Stamps
+from .master import running
 from .queue import QUEUE_NAMES, QueueFile, QueueRecipient
 from .resolve import Route, resolve
 from .scan import DeferredScans
@@ -47,7 +48,7 @@ class Qmgr:
         qf.queue = "incoming"
         for rcpt in qf.pending():
             self.outcome(qf, rcpt, "queued", f"queue {qf.qid} (incoming)", None)
-        if self.mta.host.up:
+        if running(self.mta):  # a stopped Postfix leaves it in incoming (master.py)
             self.activate(qf)
 
     def retry(self, qf: QueueFile, scan: float, why: str) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .backoff import eligible, next_scan
+from .master import running
 
 if TYPE_CHECKING:
     from .qmgr import Qmgr
@@ -60,7 +61,7 @@ class DeferredScans:
         if generation != self.generation:
             return  # asked for by a queue manager that has since restarted
         self._wanted.discard(scan)
-        if not self.qmgr.mta.host.up:
+        if not running(self.qmgr.mta):
             return
         # SIMPLIFICATION: every due file goes to active at once (no qmgr_message_active_limit)
         # and each is tried (no per-destination concurrency or dead-site throttling).

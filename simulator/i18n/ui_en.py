@@ -1,0 +1,70 @@
+"""English texts of mailsim's own interface, by key (see i18n.ui); ui_ja.py has the same keys."""
+
+UI: dict[str, str] = {
+    # quiz
+    "quiz.seed": "Questions: {count}. Seed {seed} (repeat this run with --seed {seed}).",
+    "quiz.prompt": "Your answer (1-{n})",
+    "quiz.again": "Please type a number from 1 to {n}.",
+    "quiz.right": "Correct.",
+    "quiz.wrong": "Not quite: the answer is {n}.",
+    "quiz.why_not": "Why not {n}: {why}",
+    "quiz.why": "Why {n}: {why}",
+    "quiz.running": "Score so far: {right}/{asked}",
+    "quiz.stopped": "Stopped after {asked} of {total} question(s).",
+    "quiz.score": "score: {right}/{asked}",
+    "quiz.review": "To review (the lab shows it step by step):",
+    "quiz.review_answer": "answer: {answer}",
+    "quiz.review_lab": "lab: {command}",
+    "quiz.none": "no questions found",
+    "quiz.none_topic": "no questions found for topic {topic!r} (topics: {topics}; or part of a "
+                       "lab's name, or an objective such as 108.3)",
+    # glossary
+    "glossary.title": "Glossary of mail terms (English — Japanese)",
+    # outcome lines, fetch lines, checks, queue and tree titles (render/console.py, tree.py)
+    "out.for": ", for {orig}",
+    "status.delivered": "delivered",
+    "status.bounced": "bounced",
+    "status.queued": "queued",
+    "status.rejected": "rejected",
+    "status.deleted": "deleted",
+    "out.delivered": " to {host}:{where} at {t} after {hops} hops",
+    "out.other": " at {t} on {host}: {where}",
+    "out.next_try": "; next try at {t}",
+    "fetch.ok": "ok",
+    "fetch.failed": "failed: {error}",
+    "fetch.line": "{client}: {user} fetched {n} message(s) by {proto} from {server} at {t} into "
+                  "{saved} ({state})",
+    "check.summary": "expectations: {met}/{total} met",
+    "queue.title": "── {host}: mailq ──",
+    "tree.queue": "{host} queue {qid}",
+    # errors and messages of the mailsim command (cli.py)
+    "err.scenario": "{error}",
+    "err.msg": "--msg: no message {msg!r} in this run (messages: {known})",
+    "err.none": "none",
+    "err.until": "--until: {error} (got {value!r})",
+    "err.export": "--export {dir}: {error}",
+    "err.export_os": "--export {dir}: cannot write there: {error}",
+    "export.done": "exported {n} file(s) under {dir}",
+    "err.html_os": "--html {path}: cannot write there: {error}",
+    "html.done": "wrote {path}",
+    "check.file": "{path}: {met}/{total} expectations met",
+    "coverage.done": "wrote {path}",
+    # --help summaries (MAILSIM_LANG=ja mailsim --help)
+    "help.app": "mailsim: watch an e-mail travel MUA → MSA → MTA → MDA → MRA, hop by hop.",
+    "help.run": "Run a scenario and show every hop of every message, then each recipient's "
+                "outcome.",
+    "help.check": "Run scenarios and check their expect: sections; exit 1 if any expectation "
+                  "is unmet.",
+    "help.validate": "Check scenario files without running them.",
+    "help.quiz": "Exam drill: the labs' questions with shuffled choices; type the number of "
+                 "your answer.",
+    "help.coverage": "Write the coverage table (concept, objective, labs, questions) from the "
+                     "shipped labs.",
+    "help.glossary": "The terms of mail in English and Japanese (MTA = メール転送エージェント, "
+                     "¥ = \\ ...).",
+    "help.sweep": "Run a scenario for many seeds and settings (on Dask) and compare the "
+                  "outcomes.",
+    "err.sweep_write": "cannot write the results: {error}",
+    "help.shell": "A shell on a simulated host: run its commands (mailq, mail, newaliases ...) "
+                  "and move the clock yourself (step, run 5m, status, events).",
+}
