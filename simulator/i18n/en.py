@@ -135,6 +135,9 @@ CATALOGUE: dict[str, str] = {
              "Report\" ({qid}).",
     "too_many_hops": "The message already carries hopcount_limit ({limit}) Received: headers: "
                      "cleanup refuses it as a probable mail loop (5.4.0 too many hops).",
+    "mb2md": "mb2md splits the mbox {source} into one file per message in the Maildir "
+             "{dest}: messages the reader had already seen (Status: O) go to cur/ with "
+             "their flags after :2, (R read -> S), the others to new/; the mbox stays.",
     "newaliases": "newaliases (postalias) compiles {path} into {db}; only now does local(8) "
                   "see the change.",
     "include_empty": "The :include: file lists no address: this branch ends here, without "

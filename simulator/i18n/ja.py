@@ -133,6 +133,9 @@ CATALOGUE: dict[str, str] = {
              "送られます。",
     "too_many_hops": "Received: ヘッダーがすでに hopcount_limit ({limit}) 個あります。cleanup "
                      "はメールのループを疑い、受け付けません (5.4.0 too many hops)。",
+    "mb2md": "mb2md が mbox {source} をメール 1 通ごとのファイルに分けて Maildir {dest} "
+             "に置きます。既読 (Status: O) のメールはフラグ付き (:2, の後、R 既読 -> S) で "
+             "cur/ に、それ以外は new/ に入ります。mbox はそのまま残ります。",
     "newaliases": "newaliases (postalias) が {path} を {db} にコンパイルします。ここで初めて "
                   "local(8) に変更が反映されます。",
     "include_empty": ":include: ファイルに宛先がありません。この枝はここで終わり、コピーも"
