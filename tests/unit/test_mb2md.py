@@ -56,3 +56,23 @@ def test_errors_answer_as_mb2md_does() -> None:
     host.fs.write("/home/yuki/notes", b"shopping list\n", "yuki")
     assert run_command(host, yuki, "mb2md -s notes").output == (
         "Skipping /home/yuki/notes: not a mbox file\n")
+
+
+def test_the_exported_maildir_opens_with_pythons_mailbox(tmp_path: Path) -> None:
+    import mailbox
+
+    from typer.testing import CliRunner
+
+    from simulator.cli import app
+
+    result = CliRunner().invoke(app, ["run", str(LAB), "--export", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    box = mailbox.Maildir(tmp_path / "mx.example.org" / "home" / "yuki" / "Maildir",
+                          create=False)
+    by_subject = {m["Subject"]: m for m in box}
+    assert by_subject["Train times"].get_subdir() == "cur"
+    assert by_subject["Train times"].get_flags() == "S"
+    assert by_subject["Directions"].get_subdir() == "new"
+    assert "From the station" in by_subject["Directions"].get_payload()
+    mbox = mailbox.mbox(tmp_path / "mx.example.org" / "var" / "spool" / "mail" / "yuki")
+    assert len(mbox) == 2  # the spool file is left as it was
