@@ -158,7 +158,7 @@ class HostSpec(Strict):
     ip: str | None = None
     network: str | None = None
     services: list[Service] = []
-    mta_family: Literal["postfix", "sendmail", "exim"] = "postfix"
+    mta_family: Literal["postfix", "sendmail", "exim", "qmail"] = "postfix"
     os: OsId = DEFAULT_OS  # the distribution: its Postfix build and mail(1) (distro.py)
     hostname: str | None = None  # gethostname(), when it is not the host's key (myhostname)
     mta: dict[str, str | int | bool] = {}

@@ -74,6 +74,7 @@ class World:
         from .agents.mra.imapd import Imapd
         from .agents.mra.pop3d import Pop3d
         from .agents.mta.mta import Mta
+        from .agents.mta.programs import install as install_programs
         from .agents.mua import Mua
         from .distro import distro
 
@@ -98,6 +99,7 @@ class World:
                 host.fs.write(MAIN_CF, main_cf_text(settings).encode(), "root", 0o644)
             install_aliases(host.fs, cf)
             host.mta = Mta(host, hs.mta_family, _smtp_services(hs))
+            install_programs(host)  # /usr/sbin/sendmail & co. as the package ships them
             host.pop3d = Pop3d(host) if "pop3" in hs.services else None
             host.imapd = Imapd(host) if "imap" in hs.services else None
             host.services = {PORTS[s]: s for s in hs.services}
@@ -263,7 +265,8 @@ class World:
             if "/Maildir/" in path:
                 found.add(path[: path.index("/Maildir/") + len("/Maildir/")])
             elif (path.startswith(("/var/spool/mail/", "/var/mail/")) or "/Mail/" in path
-                  or "/ImapMail/" in path) and not path.endswith(".lock"):
+                  or "/ImapMail/" in path or path.endswith("/Mailbox")) \
+                    and not path.endswith(".lock"):  # ~/Mailbox: qmail-local's mbox
                 found.add(path)
         return sorted(found)
 

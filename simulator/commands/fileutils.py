@@ -49,19 +49,23 @@ def cat(inv: Invocation) -> CommandResult:
 
 @command("ls", "/bin/ls", "/usr/bin/ls")
 def ls(inv: Invocation) -> CommandResult:
+    """GNU ls: errors first, then the file operands together (sorted, one set of column
+    widths), then each directory operand."""
     flags = "".join(a[1:] for a in inv.argv[1:] if a.startswith("-") and len(a) > 1)
     paths = [a for a in inv.argv[1:] if not a.startswith("-")] or ["."]
     long, everything = "l" in flags, "a" in flags
-    out, status, blocks = [], 0, []
+    out, status, files, dirs = [], 0, [], []
     for path in paths:
         full = _absolute(inv, path)
         if inv.host.fs.stat(full) is not None:
-            blocks.append(_lines(inv, [(path, full)], long))
-            continue
-        if not inv.host.fs.is_dir(full):
+            files.append((path, full))
+        elif inv.host.fs.is_dir(full):
+            dirs.append((path, full))
+        else:
             out.append(f"ls: cannot access '{path}': No such file or directory\n")
             status = 2
-            continue
+    blocks = [_lines(inv, sorted(files), long)] if files else []
+    for path, full in sorted(dirs):
         names = [n for n in inv.host.fs.listdir(full) if everything or not n.startswith(".")]
         entries = [(n, f"{full.rstrip('/')}/{n}") for n in names]
         if everything:
@@ -82,19 +86,24 @@ def _lines(inv: Invocation, entries: list[tuple[str, str]], long: bool) -> str:
     if not long:
         return _columns([name for name, _ in entries])
     rows = [_long_fields(inv, name, path) for name, path in entries]
-    size_w = max(len(r[3]) for r in rows)
-    link_w = max(len(r[1]) for r in rows)
-    owner_w = max(len(r[2]) for r in rows)
-    return "".join(f"{mode} {links:>{link_w}} {owner:<{owner_w}} {owner:<{owner_w}} "
-                   f"{size:>{size_w}} {date} {name}\n"
-                   for mode, links, owner, size, date, name in rows)
+    width = [max(len(r[i]) for r in rows) for i in range(5)]
+    return "".join(f"{mode} {links:>{width[1]}} {owner:<{width[2]}} {group:<{width[3]}} "
+                   f"{size:>{width[4]}} {date} {name}\n"
+                   for mode, links, owner, group, size, date, name in rows)
 
 
-def _long_fields(inv: Invocation, name: str, path: str) -> tuple[str, str, str, str, str, str]:
+def _long_fields(inv: Invocation, name: str,
+                 path: str) -> tuple[str, str, str, str, str, str, str]:
+    """mode, links, owner, group, size, date, name (``name -> target`` for a link)."""
     fs, clock = inv.host.fs, inv.host.world.engine.clock
     f = fs.stat(path)
-    if f is not None:
+    group = None
+    if f is not None and f.link is not None:
+        mode, links, owner, size, mtime = st.S_IFLNK | 0o777, 1, f.owner, len(f.link), f.mtime
+        name, group = f"{name} -> {f.link}", f.group
+    elif f is not None:
         mode, links, owner, size, mtime = st.S_IFREG | f.mode, 1, f.owner, len(f.data), f.mtime
+        group = f.group
     else:  # a directory: owned like what it holds; Maildir's are made 0700 by local(8)
         inside = [fs.stat(p) for p in fs.under(path)]
         owner = next((x.owner for x in inside if x is not None), "root")
@@ -104,7 +113,7 @@ def _long_fields(inv: Invocation, name: str, path: str) -> tuple[str, str, str, 
         mtime = max((x.mtime for x in inside if x is not None), default=0.0)
     moment = clock.at(mtime)
     date = f"{moment:%b} {moment.day:2d} {moment:%H:%M}"
-    return st.filemode(mode), str(links), owner, str(size), date, name
+    return st.filemode(mode), str(links), owner, group or owner, str(size), date, name
 
 
 def _kblocks(inv: Invocation, path: str) -> int:

@@ -14,6 +14,7 @@ from ..agents.mda import aliases
 from ..model.fs import resolve
 from ..model.trace import Hop
 from . import CommandResult, Invocation, command
+from .newaliases_formats import family_newaliases
 
 EX_USAGE = 64
 USAGE = ("usage: postalias [-Nfinoprsuvw] [-c config_dir] [-d key] [-q key] "
@@ -27,7 +28,14 @@ def newaliases(inv: Invocation) -> CommandResult:
                              "recipient\n", EX_USAGE)
     if inv.host.cf is None:
         return CommandResult("newaliases: fatal: no mail system on this host\n", 69)
-    return build_maps(inv, aliases.map_names(inv.host.cf, "alias_database"))
+    mta = inv.host.mta
+    if mta is not None and mta.family == "qmail":  # qmail links no newaliases (INSTALL)
+        return CommandResult(f"bash: {inv.argv[0]}: command not found\n", 127)
+    built = build_maps(inv, aliases.map_names(inv.host.cf, "alias_database"))
+    # Sendmail prints its own statistics line, Exim nothing (newaliases_formats.py).
+    # SIMPLIFICATION: the engine's local(8) reads aliases.db, so it is rebuilt on every
+    # family; postalias's own messages are then not shown.
+    return family_newaliases(inv.host) or built
 
 
 @command("postalias", "/usr/sbin/postalias")

@@ -42,7 +42,7 @@ def _fatal(text: str, status: int) -> CommandResult:
 @command("mailq", "/usr/bin/mailq")
 def mailq(inv: Invocation) -> CommandResult:
     """sendmail -bp: exec postqueue -p (sendmail.c SM_MODE_MAILQ)."""
-    if inv.host.mta is None:
+    if inv.host.mta is None or inv.host.mta.family == "qmail":  # qmail installs no mailq
         return CommandResult("bash: mailq: command not found\n", 127)
     family = family_mailq(inv.host)  # Sendmail's mailq, Exim's exim -bp layout
     if family is not None:

@@ -26,6 +26,12 @@ _FLAG_WITH_VALUE = {"-f", "-F", "-o", "-r"}
 @command("sendmail", "/usr/sbin/sendmail", "/usr/lib/sendmail")
 def sendmail(inv: Invocation) -> CommandResult:
     args = inv.argv[1:]
+    if inv.host.mta is not None and inv.host.mta.family == "qmail":
+        from .qmail import qmail_sendmail  # qmail's own wrapper (its options differ)
+
+        answer = qmail_sendmail(inv, args)
+        if isinstance(answer, CommandResult):
+            return answer
     mode = _mode(args)
     if mode is not None:
         return mode(inv, args)
@@ -104,7 +110,8 @@ def enqueue(inv: Invocation, args: list[str]) -> CommandResult:
     mta = inv.host.mta
     if mta is None:
         return CommandResult(f"sendmail: fatal: {who}: no mail system on this host\n", 69)
-    content = read_message(inv.stdin, "-i" in opts)
+    # qmail-inject never takes a lone "." as the end ("-i: what an absurd concept")
+    content = read_message(inv.stdin, "-i" in opts or mta.family == "qmail")
     if "-t" in opts:
         recipients += _header_recipients(content)
         del content["Bcc"]  # cleanup removes Bcc: when recipients come from headers

@@ -138,6 +138,9 @@ CATALOGUE: dict[str, str] = {
              "Report\" ({qid}).",
     "too_many_hops": "The message already carries hopcount_limit ({limit}) Received: headers: "
                      "cleanup refuses it as a probable mail loop (5.4.0 too many hops).",
+    "mb2md": "mb2md splits the mbox {source} into one file per message in the Maildir "
+             "{dest}: messages the reader had already seen (Status: O) go to cur/ with "
+             "their flags after :2, (R read -> S), the others to new/; the mbox stays.",
     "newaliases": "newaliases (postalias) compiles {path} into {db}; only now does local(8) "
                   "see the change.",
     "include_empty": "The :include: file lists no address: this branch ends here, without "
@@ -148,6 +151,12 @@ CATALOGUE: dict[str, str] = {
                      "without SMTP AUTH: the server's relay rules (mynetworks, its own domains, "
                      "a POP-before-SMTP table ...) let this client in; it now owns the message "
                      "as queue ID {qid}.",
+    "dotqmail": "qmail-local reads the .qmail file for <{rcpt}> (dot-qmail(5)): each line is "
+                "a delivery: ./Maildir/ or ./Mailbox, |command, &address (a forward).",
+    "dotqmail_default": "No .qmail file (or an empty one) for <{rcpt}>: qmail-local uses the "
+                        "default delivery given to qmail-start, e.g. ./Mailbox.",
+    "dotqmail_nothing": "The .qmail file for <{rcpt}> has only comments: qmail-local delivers "
+                        "the message nowhere (did 0+0+0), without a bounce.",
 }
 
 # The texts of the HTML report (render/html.py): headings, buttons, labels. Placeholders in

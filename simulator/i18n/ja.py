@@ -136,6 +136,9 @@ CATALOGUE: dict[str, str] = {
              "送られます。",
     "too_many_hops": "Received: ヘッダーがすでに hopcount_limit ({limit}) 個あります。cleanup "
                      "はメールのループを疑い、受け付けません (5.4.0 too many hops)。",
+    "mb2md": "mb2md が mbox {source} をメール 1 通ごとのファイルに分けて Maildir {dest} "
+             "に置きます。既読 (Status: O) のメールはフラグ付き (:2, の後、R 既読 -> S) で "
+             "cur/ に、それ以外は new/ に入ります。mbox はそのまま残ります。",
     "newaliases": "newaliases (postalias) が {path} を {db} にコンパイルします。ここで初めて "
                   "local(8) に変更が反映されます。",
     "include_empty": ":include: ファイルに宛先がありません。この枝はここで終わり、コピーも"
@@ -146,6 +149,12 @@ CATALOGUE: dict[str, str] = {
                      "渡します。サーバーの中継ルール (mynetworks、自ドメイン宛て、POP before "
                      "SMTP の表など) がこのクライアントを通しました。以後はキュー ID {qid} として"
                      "サーバーが責任を持ちます。",
+    "dotqmail": "qmail-local が <{rcpt}> の .qmail ファイル (dot-qmail(5)) を読みます。1 行が"
+                "1 つの配送先です: ./Maildir/ や ./Mailbox、|コマンド、&アドレス (転送)。",
+    "dotqmail_default": "<{rcpt}> には .qmail がない (または空) ので、qmail-local は qmail-start "
+                        "に渡された既定の配送先 (例: ./Mailbox) に届けます。",
+    "dotqmail_nothing": "<{rcpt}> の .qmail にはコメントしかありません。qmail-local はどこにも"
+                        "届けず (did 0+0+0)、バウンスもしません。",
 }
 
 # HTML レポート (render/html.py) の見出し・ボタン・ラベル。波かっこはスクリプトが埋めます。

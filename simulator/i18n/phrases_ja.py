@@ -190,6 +190,20 @@ _DETAILS: tuple[tuple[str, str], ...] = (
     (r": time stamp ([^;]+); next try at the deferred-queue scan of ",
      r": 時刻印 \1。次の試行は deferred キュー走査 "),
     (r"^verify: ", "確認: "),
+    ((r"^mb2md converted (\S+) into (\S+): (\d+) message\(s\), (\d+) already read in cur/, "
+      r"(\d+) in new/; \S+ is left as it was"),
+     (r"mb2md が \1 を \2 に変換: \3 通 (既読で cur/ に \4 通、new/ に \5 通)。"
+      r"元の mbox はそのまま")),
+    # --- qmail-local (agents/mda/dotqmail.py) ---------------------------------------------
+    (r": the default delivery \((\S+)\) is used", r": 既定の配送先 (\1) を使います"),
+    (r" does not exist(?=: 既定)", " がありません"),
+    (r" is empty \(0 bytes\)(?=: 既定)", " は空 (0 バイト)"),
+    (r"forwarded by qmail-local as a new message to (<\S+>) \(qmail-queue\)",
+     r"qmail-local が新しいメールとして \1 へ転送 (qmail-queue)"),
+    (r"every line is a comment: qmail-local delivers the message nowhere",
+     "どの行もコメント: qmail-local はどこにも配送しません"),
+    (r"\.qmail lists no delivery", ".qmail に配送先がありません"),
+    (r"; no copy is made and (\S+) logs nothing for it", r"。写しは作られず、\1 のログにも残りません"),
     (r": delivers to mailbox", ": メールボックスへ配送"),
     (r"\bdelivers to ", "配送先: "),
 

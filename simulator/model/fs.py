@@ -21,6 +21,8 @@ class VFile:
     owner: str = "root"
     mode: int = 0o644
     mtime: float = 0.0
+    link: str | None = None  # a symbolic link: its target, as ln -s was given it
+    group: str | None = None  # None: the owner's private group
 
 
 def normalise(path: str) -> str:
@@ -75,8 +77,26 @@ class VirtualFS:
             existing.mtime = mtime
 
     def read(self, path: str) -> bytes | None:
-        entry = self.files.get(normalise(path))
+        """The bytes of a file; a symbolic link is followed, as open(2) does."""
+        entry = self.files.get(self.resolve(path))
         return None if entry is None else bytes(entry.data)
+
+    def symlink(self, target: str, path: str, mtime: float = 0.0) -> None:
+        """ln -s TARGET PATH: mode 0777, owned by root, its size the target's length."""
+        self.files[normalise(path)] = VFile(target.encode(), "root", 0o777, mtime, target)
+
+    def resolve(self, path: str) -> str:
+        """readlink -f / realpath(3): every link followed (relative targets from the
+        link's directory); 40 links at most, as Linux allows (ELOOP after that)."""
+        key = normalise(path)
+        for _ in range(40):
+            entry = self.files.get(key)
+            if entry is None or entry.link is None:
+                return key
+            target = entry.link
+            base = key.rsplit("/", 1)[0] or "/"
+            key = _join(base, target)
+        return key
 
     def stat(self, path: str) -> VFile | None:
         return self.files.get(normalise(path))
@@ -106,6 +126,20 @@ class VirtualFS:
     def under(self, directory: str) -> list[str]:
         prefix = normalise(directory).rstrip("/") + "/"
         return sorted(p for p in self.files if p.startswith(prefix))
+
+
+def _join(base: str, target: str) -> str:
+    """``base``/``target`` with ``.`` and ``..`` worked out (a link target may climb)."""
+    parts = [] if target.startswith("/") else [p for p in base.split("/") if p]
+    for part in target.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+        else:
+            parts.append(part)
+    return "/" + "/".join(parts)
 
 
 def export_path(root: Path, host: str, path: str) -> Path:

@@ -100,7 +100,7 @@ def test_mta_families_and_their_commands() -> None:
         "help", "ssh mx.example.jp", "exim -bp", "exit", "ssh carol@mail.example.com",
         "mailq", "exit", "systemctl is-active postfix", "postconf mail_version", "run",
         "status"])
-    assert "  Mail cat exim exim4 ls mail mailq" in out  # help lists the registry's programs
+    assert "  Mail alternatives cat exim exim4 ls mail mailq" in out  # help lists the registry's programs
     assert "root@mx:~# exim -bp\nroot@mx:~# exit\nlogout\nConnection to mx.example.jp closed." \
         in out  # Exim prints nothing for an empty queue
     assert "carol@mail:~$ mailq\n/var/spool/mqueue is empty\n\t\tTotal requests: 0\n" in out

@@ -36,7 +36,10 @@ POSTFIX_TEXTS = ("Host or domain name not found", "Name service error for name",
                  "Recipient address rejected", "User unknown in local recipient table",
                  "too many hops", "said", "Permission denied", "No such file or directory",
                  "with cipher", "key-exchange", "server-signature", "server-digest",
-                 "bits", "round trip", "implicit TLS", "STARTTLS")
+                 "bits", "round trip", "implicit TLS", "STARTTLS",
+                 # qmail-local.c's own texts
+                 "Uh-oh: .qmail file is writable.", "Sorry, no mailbox here by that name.",
+                 "Uh-oh: first line of .qmail file is blank.", "delivery but has x bit set.")
 # a header as a message carries it ("Subject: Undelivered Mail Returned to Sender")
 HEADER = re.compile(r"\b(?:Subject|From|To|Cc|X-[\w-]+|Delivered-To|Return-Path|Message-I[dD]|"
                     r"Date|Received|Auto-Submitted): [^,]*")

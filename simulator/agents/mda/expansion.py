@@ -107,6 +107,7 @@ class Facts:
     trace_only: bool  # sendmail -bv: report what would happen, deliver nothing
     mailbox_path: Callable[[User], str]
     clock: Callable[[float], str]  # a simulated time as the trace shows it
+    family: str = "postfix"  # qmail: qmail-local's rules instead (dotqmail.py)
 
 
 @dataclass(slots=True)

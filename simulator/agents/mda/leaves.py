@@ -161,7 +161,9 @@ class Leaves:
 
     def _headers(self, leaf: Leaf, context: str) -> DeliveryHeaders:
         attr = leaf.attr
-        orig = attr.orig if self.cf.flag("enable_original_recipient") else ""
+        # qmail-local writes no X-Original-To: (only Return-Path: and Delivered-To:)
+        keep = self.cf.flag("enable_original_recipient") and self.local.mta.family != "qmail"
+        orig = attr.orig if keep else ""
         delivered = attr.delivered if context in self.cf.list("prepend_delivered_header") \
             else None
         return DeliveryHeaders(attr.sender, orig, delivered)

@@ -108,7 +108,7 @@ class Local:
                               if name.lower() == "delivered-to")
         clock = host.world.engine.clock
         return Facts(cf, host.users, host.fs, self.mta.local_domains(), dbs, delivered,
-                     qf.trace_only, self.mailbox_path, clock.short)
+                     qf.trace_only, self.mailbox_path, clock.short, self.mta.family)
 
     def open_table(self, name: aliases.MapName) -> aliases.AliasDb:
         vf = self.mta.host.fs.stat(name.db_path)
@@ -166,6 +166,8 @@ class Local:
         home_mailbox = self.mta.cf["home_mailbox"]
         if home_mailbox:
             return f"{user.home.rstrip('/')}/{home_mailbox}"
+        if self.mta.family == "qmail":  # qmail-start ./Mailbox (/var/qmail/boot/home)
+            return f"{user.home.rstrip('/')}/Mailbox"
         return f"{self.mta.cf['mail_spool_directory'].rstrip('/')}/{user.name}"
 
     def write_file(self, qf: QueueFile, path: str, owner: str,

@@ -25,7 +25,7 @@ from dataclasses import replace
 
 from ...model import tok822
 from ..mta.resolve import canonical, resolve
-from . import forward, include
+from . import dotqmail, forward, include
 from .aliases import AliasDb, source_newer
 from .expansion import (
     EXPAND_ALIAS,
@@ -67,7 +67,8 @@ def deliver_recipient(exp: Expansion, attr: Attr, rights: Rights) -> None:
     if attr.address.lower() in exp.facts.delivered_to:
         exp.step("loop_detected", attr, f"<{attr.address}> is already in a Delivered-To: "
                                         "header of this message")
-        bounce_workaround(exp, attr, "5.4.6", f"mail forwarding loop for {attr.address}")
+        bounce_workaround(exp, attr, "5.4.6", dotqmail.LOOPING if exp.facts.family == "qmail"
+                          else f"mail forwarding loop for {attr.address}")
         return
     local, at, domain = attr.address.lower().rpartition("@")
     if not at:
@@ -98,6 +99,9 @@ def _split_extension(exp: Expansion, local: str) -> tuple[str, str, str | None]:
 
 def deliver_switch(exp: Expansion, attr: Attr, rights: Rights) -> None:
     attr = level_up(attr)
+    if exp.facts.family == "qmail":  # qmail-local: ~/.qmail files, no aliases, no \user
+        dotqmail.deliver(exp, attr, rights)
+        return
     if attr.address.startswith("\\"):  # \user: no alias or .forward expansion
         attr = replace(attr, address=attr.address[1:], local=attr.local[1:],
                        user=attr.user[1:])

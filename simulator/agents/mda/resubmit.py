@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from ...model import rawmsg
 from ...model.trace import Hop, Outcome
+from ..mta import qmail
 from ..mta.delivery_log import Stamps, status_line
 from ..mta.params import mail_date
 
@@ -52,6 +53,8 @@ def _one(local: Local, qf: QueueFile, top: QueueRecipient, node: str, delivered:
         content = rawmsg.prepend(content, "Delivered-To", delivered.lower())
     received = (f"by {cf['myhostname']} ({cf['mail_name']})\n"
                 f"\tid {qid}; {mail_date(cf, world.engine.clock.at(now))}")
+    if mta.family == "qmail":  # qmail-local forwards through qmail-queue as the user
+        received = qmail_forward_line(local, leaves, now)
     addresses = [leaf.attr.address for leaf in leaves]
     world.trace.add(Hop(now, qf.msg, qf.qid, host.name, "local", host.name, "cleanup",
                         "local", None, "forward", f"forwarded as {qid}",
@@ -73,3 +76,16 @@ def _one(local: Local, qf: QueueFile, top: QueueRecipient, node: str, delivered:
     host.log("postfix/local", status_line(qf.qid, top.address, top.orig, "local", stamps,
                                           now, "2.0.0", "sent", f"forwarded as {qid}"))
     return qid
+
+
+def qmail_forward_line(local: Local, leaves: list[Leaf], now: float) -> str:
+    """qmail-queue.c: ``(qmail PID invoked by uid UID); DATE`` with the uid of the user
+    whose .qmail file forwarded the message (qmail-local runs as that user), ``by alias``
+    for ~alias/.qmail-* files."""
+    host = local.mta.host
+    name = leaves[0].rights.name if leaves else None
+    owner = host.users.get(name or "")
+    # the alias user's forwards say "by alias" (auto_uida); others their uid
+    how = "by alias" if name == "alias" else f"by uid {owner.uid if owner else 0}"
+    return qmail.queue_line(host.pid("qmail-queue", fresh=True), how,
+                            host.world.engine.clock.at(now))

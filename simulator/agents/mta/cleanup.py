@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from .mta import Mta
 
 
-_RECEIVER = {"postfix": "postfix/cleanup", "sendmail": "sm-mta", "exim": "exim"}
+_RECEIVER = {"postfix": "postfix/cleanup", "sendmail": "sm-mta", "exim": "exim",
+             "qmail": "qmail-queue"}
 
 
 class Cleanup:

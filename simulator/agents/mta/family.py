@@ -1,6 +1,6 @@
-"""MTA families: what a Postfix, a Sendmail or an Exim host shows a learner.
+"""MTA families: what a Postfix, a Sendmail, an Exim or a qmail host shows a learner.
 
-The exam names three MTAs. Here the mail-moving engine is always the Postfix model
+The exam names four MTAs. Here the mail-moving engine is always the Postfix model
 (smtpd, cleanup, qmgr, smtp, local); a host's ``mta_family`` changes what the programs
 *show*, as each really shows it:
 
@@ -14,7 +14,7 @@ cf/m4/cfhead.m4 (confSMTP_LOGIN_MSG, confRECEIVED_HEADER), srvrsmtp.c (the ESMTP
 the greeting), arpadate.c, queue.c assign_queueid(), daemon.c getauthinfo() ($_);
 Exim 4.98.2 globals.c (smtp_banner, received_header_text), receive.c
 received_header_gen() and the message ID, tod.c (tod_full), host.c
-host_build_sender_fullhost() ($sender_rcvhost).
+host_build_sender_fullhost() ($sender_rcvhost); qmail: netqmail 1.06, in qmail.py.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
+from . import qmail
 from .params import mail_date
 from .queue import QueueIds
 
@@ -31,15 +32,16 @@ if TYPE_CHECKING:
     from ...protocol.tls import TlsSession
     from .params import MainCf
 
-FamilyName = Literal["postfix", "sendmail", "exim"]
-FAMILIES: tuple[FamilyName, ...] = ("postfix", "sendmail", "exim")
+FamilyName = Literal["postfix", "sendmail", "exim", "qmail"]
+FAMILIES: tuple[FamilyName, ...] = ("postfix", "sendmail", "exim", "qmail")
 
 SENDMAIL_VERSION = "8.17.1.9"  # $v, and $Z of a cf built from the same release
 EXIM_VERSION = "4.98.2"  # $version_number (Debian 13's exim4)
 # Where each keeps its queue (Postfix: queue_directory; Sendmail: QueueDirectory as the
-# stock sendmail.mc sets it; Exim: spool_directory as Debian's exim4 package builds it)
+# stock sendmail.mc sets it; Exim: spool_directory as Debian's exim4 package builds it;
+# qmail: conf-qmail /var/qmail, then queue/)
 SPOOL = {"postfix": "/var/spool/postfix", "sendmail": "/var/spool/mqueue",
-         "exim": "/var/spool/exim4"}
+         "exim": "/var/spool/exim4", "qmail": qmail.QUEUE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,7 @@ class ReceivedFacts:
     sender: str
     recipients: tuple[str, ...]
     when: datetime  # local time of the transaction
+    pid: int = 0  # qmail: the qmail-queue process that writes the top Received: line
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -86,6 +89,8 @@ def banner(family: FamilyName, cf: MainCf, moment: datetime) -> str:
                f"{sendmail_date(moment)}"
     if family == "exim":
         return f"{host} ESMTP Exim {EXIM_VERSION} {exim_date(moment)}"
+    if family == "qmail":
+        return qmail.banner(host)
     return cf["smtpd_banner"]
 
 
@@ -96,6 +101,9 @@ def received(family: FamilyName, facts: ReceivedFacts, cf: MainCf) -> str:
         return _sendmail_received(facts)
     if family == "exim":
         return _exim_received(facts)
+    if family == "qmail":  # two headers: qmail-queue's, then qmail-smtpd's
+        return qmail.smtp_received(facts.pid, facts.hostname, facts.ptr_name,
+                                   facts.client_ip, facts.helo, facts.when)
     return _postfix_received(facts, cf)
 
 
@@ -208,6 +216,7 @@ class LocalFacts:
     sender: str
     recipients: tuple[str, ...]
     when: datetime
+    pid: int = 0  # qmail: the qmail-queue process
 
 
 def local_received(family: FamilyName, f: LocalFacts,
@@ -219,7 +228,10 @@ def local_received(family: FamilyName, f: LocalFacts,
     Sendmail: the MSP (submit.cf, $Z "8.17.1.9/Submit") writes ``(from LOGIN@localhost)``
     and relays over SMTP to the MTA on [127.0.0.1], which adds its own header.
     Exim: ``from LOGIN by HOST with local (Exim V)`` with the envelope-from.
+    qmail: qmail-inject adds none; qmail-queue writes ``(qmail PID invoked by uid UID)``.
     """
+    if family == "qmail":
+        return qmail.queue_line(f.pid, f"by uid {f.uid}", f.when), None
     if family == "sendmail":
         date = sendmail_date(f.when)
         one = len(f.recipients) == 1
@@ -299,7 +311,9 @@ def base62(value: int, width: int) -> str:
 
 
 def queue_ids(family: FamilyName, rng: random.Random, clock: object,
-              pid: object) -> QueueIds | SendmailIds | EximIds:
+              pid: object) -> QueueIds | SendmailIds | EximIds | qmail.QmailIds:
+    if family == "qmail":
+        return qmail.QmailIds(rng)
     if family == "sendmail":
         return SendmailIds(rng, clock, pid)
     if family == "exim":

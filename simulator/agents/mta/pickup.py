@@ -78,9 +78,10 @@ class Pickup:
         cf, now = mta.cf, world.engine.now
         sender = canonical(cf, d.sender) if d.sender else ""
         rcpts = [canonical(cf, r) for r in d.recipients]
+        pid = mta.host.pid("qmail-queue", fresh=True) if mta.family == "qmail" else 0
         received, below = local_received(mta.family, LocalFacts(
             cf["myhostname"], cf["mail_name"], d.user.name, d.user.uid, qid, msp_qid, sender,
-            tuple(rcpts), world.engine.clock.at(now)), cf)
+            tuple(rcpts), world.engine.clock.at(now), pid), cf)
         content = rawmsg.prepend(d.content, "Received", below) if below else d.content
         # the recipients as submitted are the original recipients (X-Original-To: bob)
         mta.cleanup.commit(qid, d.msg, sender, rcpts, content, received, "local",

@@ -306,11 +306,14 @@ class Smtpd:
     # --- helpers ---------------------------------------------------------------------------
     def _received(self, session: SmtpSession, qid: str, rcpts: list[str]) -> str:
         world = self.mta.host.world
+        # qmail: the qmail-queue process qmail-smtpd starts for this message
+        pid = self.mta.host.pid("qmail-queue", fresh=True) if self.mta.family == "qmail" \
+            else 0
         facts = family.ReceivedFacts(
             self.cf["myhostname"], session.helo_name, session.client_name,
             world.dns.reverse_name(session.client_ip), session.client_ip,
             session.protocol or "SMTP", session.tls, session.sasl_user, qid,
-            session.sender or "", tuple(rcpts), world.engine.clock.at(session.now))
+            session.sender or "", tuple(rcpts), world.engine.clock.at(session.now), pid)
         return family.received(self.mta.family, facts, self.cf)
 
     def _log(self, session: SmtpSession, text: str, fresh: bool = False) -> None:
