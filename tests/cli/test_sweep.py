@@ -81,7 +81,8 @@ def test_the_scheduler_option_on_the_command_line(cluster: Any) -> None:
     assert "maximal_backoff_time=1000s" in done.output
 
 
-def test_an_unreachable_scheduler_is_one_clear_line() -> None:
+def test_an_unreachable_scheduler_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sweep_module, "CONNECT_TIMEOUT", "1s")
     done = CliRunner().invoke(app, ["sweep", LAB, "--scheduler", "tcp://127.0.0.1:9"])
     assert done.exit_code != 0
     assert "--scheduler tcp://127.0.0.1:9: cannot reach a Dask scheduler" in done.output
@@ -89,8 +90,8 @@ def test_an_unreachable_scheduler_is_one_clear_line() -> None:
 
 
 @pytest.mark.parametrize(("setting", "expected"), [
-    ("hosts.mx.mta.maximal_backoff_time=1s", "--set hosts.mx.mta.maximal_backoff_time: "
-                                             "unknown host 'mx'"),
+    ("hosts.mx.mta.maximal_backoff_time=1s",
+     "--set hosts.mx.mta.maximal_backoff_time: unknown host 'mx'"),
     (f"{BACKOFF}=soon", f"--set {BACKOFF}"),
     ("hosts.mail.example.net.mta.no_such_parameter=1", "no_such_parameter"),
     ("nonsense", "--set"),
