@@ -3,6 +3,8 @@ bad --set paths and values refused in one line; failed runs reported, the others
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -165,3 +167,13 @@ def test_a_failed_run_on_a_cluster_keeps_the_others(monkeypatch: pytest.MonkeyPa
     result = plan().run(scheduler=cluster.scheduler_address)
     assert [(f.seed, f.values) for f in result.failures] == [(2, ("1000s",)), (2, ("4000s",))]
     assert [r["seed"] for r in result.records] == [1, 3, 1, 3]
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal() -> None:
+    done = subprocess.run([sys.executable, "-m", "simulator", "sweep", LAB, "--seeds", "1-2",
+                           "--serial"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "delay p50" in done.stdout
+
