@@ -23,10 +23,11 @@ ROOT = Path(__file__).resolve().parents[2]
 LAB = str(ROOT / "scenarios" / "31-all-mx-down-2h.yaml")
 BACKOFF = "hosts.mail.example.net.mta.maximal_backoff_time"
 SET = f"{BACKOFF}=1000s,4000s"
+VARY = "events[2].at=1h..3h"  # mx1 back after an outage of another length for each seed
 
 
 def plan() -> Sweep:
-    return Sweep.prepare(LAB, "1-3", [SET])
+    return Sweep.prepare(LAB, "1-3", [SET], [VARY])
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,8 @@ def test_seeds_ranges_and_lists() -> None:
         parse_seeds("5-1")
 
 
-def test_the_cross_product_is_seeds_times_values(serial_table: Any) -> None:
+def test_the_cross_product_is_seeds_times_values() -> None:
+    serial_table = Sweep.prepare(LAB, "1-3", [SET]).run(serial=True).table()
     assert len(serial_table) == 6
     assert list(serial_table[BACKOFF]) == ["1000s"] * 3 + ["4000s"] * 3
     assert list(serial_table["seed"]) == [1, 2, 3] * 2
@@ -61,6 +63,12 @@ def test_the_cross_product_is_seeds_times_values(serial_table: Any) -> None:
     short, long_ = (serial_table[serial_table[BACKOFF] == v] for v in ("1000s", "4000s"))
     assert short["retries"].min() > long_["retries"].max()
     assert short["delay_max"].max() < long_["delay_max"].min()
+
+
+def test_a_varied_outage_is_drawn_per_seed_the_same_for_each_setting(serial_table: Any) -> None:
+    drawn = serial_table["events[2].at"].tolist()
+    assert drawn[:3] == drawn[3:] and len(set(drawn[:3])) == 3
+    assert all(3600 <= int(v.rstrip("s")) <= 10800 for v in drawn)
 
 
 def test_one_worker_gives_the_serial_table(serial_table: Any) -> None:
