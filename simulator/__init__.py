@@ -18,6 +18,9 @@ The public names, for notebooks and scripts:
 - ``run_on(world, host, line, user="root")``: type a command (``mailq``, ``newaliases``,
   ``postqueue -f`` ...) at a host's shell now; returns ``.output`` and ``.status``.
 - ``write_report(world, path, lang)``: the self-contained HTML report (``--html``).
+- ``Sweep.prepare(path, "1-20", ["PATH=V1,V2"], ["PATH=LOW..HIGH"]).run(...)``: many seeded
+  runs (``mailsim sweep``); ``.table()``/``.aggregate()`` are DataFrames, and
+  ``plot_sweep(result)`` draws the comparison.
 
 Importing this package is cheap: pydantic, SimPy and networkx load only when a scenario is
 read or a world is built (DESIGN.md §7 start-up targets), so ``mailsim --help`` stays fast.
@@ -33,13 +36,15 @@ if TYPE_CHECKING:
     from .render.html import write_report
     from .render.plot import plot_timeline
     from .render.records import path_records
+    from .render.sweep_plot import plot_sweep
     from .render.timeline import messages, timeline
     from .scenario import LoadedScenario, load_scenario
+    from .sweep import Sweep
     from .yamlsource import ScenarioError
 
-__all__ = ["LoadedScenario", "ScenarioError", "draw_network", "load_scenario", "messages",
-           "path_edges", "path_records", "plot_timeline", "run_on", "sequence_rows",
-           "timeline", "write_report"]
+__all__ = ["LoadedScenario", "ScenarioError", "Sweep", "draw_network", "load_scenario",
+           "messages", "path_edges", "path_records", "plot_sweep", "plot_timeline", "run_on",
+           "sequence_rows", "timeline", "write_report"]
 __version__ = "0.1.0"
 
 # name -> the module that defines it; each is imported on first use
@@ -48,7 +53,8 @@ _LAZY = {"LoadedScenario": "scenario", "load_scenario": "scenario", "ScenarioErr
          "draw_network": "render.graph", "path_edges": "render.graph",  # the path on the net
          "sequence_rows": "render.graph", "path_records": "render.records",  # hops as rows
          "messages": "render.timeline", "timeline": "render.timeline",  # attempts, retries
-         "plot_timeline": "render.plot", "write_report": "render.html"}  # pictures, report
+         "plot_timeline": "render.plot", "write_report": "render.html",  # pictures, report
+         "Sweep": "sweep", "plot_sweep": "render.sweep_plot"}  # many seeded runs
 
 
 def __getattr__(name: str) -> Any:

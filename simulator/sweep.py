@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 OUT_SUFFIXES = (".parquet", ".csv")
+CONNECT_TIMEOUT = "10s"  # how long --scheduler waits for the cluster to answer
 MAX_RUNS = 100_000  # a typo like --seeds 1-10000000 is refused before anything is planned
 
 
@@ -315,7 +316,7 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
 @contextmanager
 def _connect(client_class: Any, scheduler: str) -> Iterator[Any]:
     try:
-        client = client_class(scheduler, timeout="10s")
+        client = client_class(scheduler, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as exc:
         raise SweepError(f"--scheduler {scheduler}: cannot reach a Dask scheduler there "
                          f"({exc})") from None

@@ -87,6 +87,7 @@ WALKTHROUGHS = {  # one per lab group (issue 11)
     "05-queue-and-bounces.ipynb": "the queue and bounces",
     "06-submission-and-relay.ipynb": "submission and relay control",
     "07-mta-families-and-commands.ipynb": "MTA families and commands",
+    "08-sweeps.ipynb": "sweeps of seeded runs",
 }
 
 
@@ -123,6 +124,8 @@ def test_walkthrough_asks_questions_draws_and_hides_its_answers(name: str) -> No
     assert "draw_network(" in code
     if name.startswith("05"):
         assert "plot_timeline(" in code  # the retry timeline
+    if name.startswith("08"):
+        assert "plot_sweep(" in code  # the comparison of the settings
 
 
 # --- path_edges ----------------------------------------------------------------------------

@@ -48,13 +48,15 @@ def words(lang: str) -> dict[str, str]:
 def progress(total: int, width: int | None = None,
              lang: str = "en") -> Iterator[Callable[[], None]]:
     """A rich progress bar of runs done, on stderr (the table goes to stdout); yields the
-    callback to call as each run ends."""
+    callback to call as each run ends. Off when stderr is not a terminal (a pipe, a log file,
+    a CI job): there a bar redrawn in place is only noise."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True, width=width, highlight=False)
 
     bar = Progress(TextColumn(words(lang)["progress"]), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), console=console, transient=False)
+                   TimeElapsedColumn(), console=console, transient=False,
+                   disable=not console.is_terminal)
     with bar:  # stopped (and the cursor given back) also on Ctrl-C
         task = bar.add_task("runs", total=total)
         yield lambda: bar.advance(task)
