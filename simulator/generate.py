@@ -2,8 +2,8 @@
 
 ``mailsim generate`` builds N users over M domains (each domain has its own MX host,
 ``mx.dNN.example``, delivering to mbox), one submission server (``msa.isp.example``, port
-587 with SMTP AUTH) that every user's client sends through, and a list of messages whose
-arrival times follow a day shape (few at night, peaks in the morning and the evening).
+587 with SMTP AUTH) that every user's client sends through, and a ``workload:`` section that the loader
+expands into messages whose arrival times follow a day shape (scenario_workload.py).
 A share of the recipients are unknown users (the MX refuses them with 550 5.1.1 and the
 MSA's Postfix returns a bounce to the sender); one MX can be down for a window of the day
 (its mail is deferred and retried with Postfix's backoff); the first K recipients offered
@@ -16,13 +16,7 @@ and the text is written field by field (no dict ordering, no float formatting su
 from __future__ import annotations
 
 import json
-import random
 from dataclasses import dataclass
-
-# Relative arrival rate for each hour of the day (0:00-1:00 ... 23:00-24:00): a mail
-# provider's typical day, quiet at night, a morning peak after 9:00, a second one after
-# dinner. SIMPLIFICATION: one fixed shape, no weekday/weekend difference.
-DAY_SHAPE = (2, 1, 1, 1, 1, 2, 4, 7, 10, 12, 12, 11, 9, 10, 11, 11, 10, 9, 8, 9, 10, 9, 6, 4)
 
 START = "2026-04-01T00:00:00"
 MSA = "msa.isp.example"
@@ -87,17 +81,10 @@ def domain(k: int) -> str:
     return f"d{k + 1:02d}.example"
 
 
-def arrivals(rng: random.Random, n: int) -> list[int]:
-    """N arrival times in milliseconds of the day, following DAY_SHAPE, sorted."""
-    hours = rng.choices(range(24), weights=DAY_SHAPE, k=n)
-    return sorted(h * 3_600_000 + rng.randrange(3_600_000) for h in hours)
-
-
 def generate(w: Workload) -> str:
     """The scenario text for workload ``w``."""
     w.check()
-    rng = random.Random(w.seed)
-    parts = [_header(w), _hosts(w), _links(w), _dns(w), _events(w), _messages(w, rng),
+    parts = [_header(w), _hosts(w), _links(w), _dns(w), _events(w), _workload(w),
              "expect: {}\n"]
     return "".join(parts)
 
@@ -163,14 +150,9 @@ def _events(w: Workload) -> str:
     return "events:\n" + "".join(out) if out else ""
 
 
-def _messages(w: Workload, rng: random.Random) -> str:
-    out = ["messages:\n"]
-    for n, at in enumerate(arrivals(rng, w.messages), start=1):
-        sender = user(rng.randrange(w.users), w.domains)[1]
-        target = rng.randrange(w.users)
-        rcpt = user(target, w.domains)[1]
-        if rng.random() < w.unknown:  # a name nobody has, in a real domain
-            rcpt = f"nobody{n}@{domain(target % w.domains)}"
-        out.append(f"  - {{at: {at}ms, client: {CLIENT}, from: {sender}, to: [{rcpt}], "
-                   f"subject: m{n}, body: \"hello\\n\"}}\n")
-    return "".join(out)
+def _workload(w: Workload) -> str:
+    """The messages as a ``workload:`` section (scenario_workload.py draws them at load):
+    a listed message costs ~120 bytes of YAML, a million of them would not be a file a
+    loader should read."""
+    return (f"workload: {{messages: {w.messages}, client: {CLIENT}, unknown: {w.unknown!r}, "
+            f"seed: {w.seed}}}\n")
