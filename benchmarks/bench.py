@@ -39,7 +39,7 @@ HOP_TIME = 0.01
 
 
 def workload(n: int) -> Workload:
-    return Workload(messages=n, users=max(20, min(n // 20, 5000)), domains=20, unknown=0.02,
+    return Workload(messages=n, users=max(20, min(n // 20, 2000)), domains=20, unknown=0.02,
                     outage=parse_outage(OUTAGE), seed=1)
 
 

@@ -75,3 +75,17 @@ def test_small_day_runs_with_the_outcomes_the_options_imply(tmp_path: Path) -> N
 def test_workload_checks() -> None:
     with pytest.raises(GenerateError, match="--greylist"):
         Workload(domains=1, users=5, greylist=2).check()
+
+
+def test_workload_errors_name_the_file_line_and_field(tmp_path: Path) -> None:
+    from simulator.yamlsource import ScenarioError
+
+    text = generate(Workload(messages=5, users=4, domains=2, seed=1))
+    line = text.splitlines().index(next(x for x in text.splitlines() if x.startswith("workload:"))) + 1
+    for bad, field in ((text.replace("client: pcs, unknown", "client: nope, unknown"), "workload.client"),
+                       (text.replace("messages: 5,", "messages: 0,"), "workload.messages")):
+        path = tmp_path / "bad.yaml"
+        path.write_text(bad)
+        with pytest.raises(ScenarioError) as err:
+            load_scenario(path)
+        assert f"bad.yaml:{line}" in str(err.value) and field in str(err.value)
