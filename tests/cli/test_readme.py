@@ -60,6 +60,9 @@ def test_every_mailsim_command_in_the_readme_runs(line: str, tmp_path: Path) -> 
     if "--html" in argv:  # the report goes to a temporary folder, not into the checkout
         at = argv.index("--html") + 1
         written = argv[at] = str(tmp_path / Path(argv[at]).name)
+    if "-o" in argv:  # mailsim generate's scenario goes to a temporary folder too
+        at = argv.index("-o") + 1
+        argv[at] = str(tmp_path / Path(argv[at]).name)
     done = subprocess.run([sys.executable, "-m", "simulator", *argv], cwd=ROOT, check=False,
                           capture_output=True, text=True, timeout=120, input=stdin)
     assert done.returncode == 0, done.stderr
