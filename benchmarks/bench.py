@@ -1,86 +1,167 @@
-"""Throughput benchmark: the real pipeline against a bare SimPy model of the same flow.
+"""Throughput benchmark: mailsim on a generated ISP day against a bare SimPy model of it.
 
-    python benchmarks/bench.py 2000 20000
+    python benchmarks/bench.py --sizes 10000,100000
 
-For each N: N messages from alice-pc through the MSA and the receiving MX into an mbox
-(scenario 01's network, no fetch). Reports messages/s, SimPy events per message and trace
-bytes per message, next to the bare model DESIGN.md §7 describes (one process per message,
-one timeout per hop, a tuple appended per hop).
+For each size N, in this one process: ``mailsim generate``'s workload (N messages, users
+over domains, 2% unknown recipients, mx.d01.example down 10:00-12:00) is run by mailsim
+with its full trace, then by the bare model DESIGN.md §7 describes, written here: one
+SimPy process per message, one timeout per hop, a tuple appended per hop, Postfix's
+backoff (clamp(age, 300 s, 4000 s)) while the MX is down, a bounce's hops for an unknown
+recipient. Printed: messages/s of each and their ratio. Memory (bytes per message, peak
+over the run) is measured in a separate pass under tracemalloc, only at --memory-size
+(default: the smallest size), because tracemalloc slows both runs several times.
+Start-up: ``python -c pass``, ``mailsim --help`` and ``mailsim run scenarios/01-...``,
+each as a subprocess, best of --startup-runs.
 """
 
 from __future__ import annotations
 
+import argparse
 import gc
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable, Sequence
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from simulator.scenario import Scenario  # noqa: E402
-from simulator.world import World  # noqa: E402
+from simulator.generate import Workload, generate, parse_outage
+from simulator.scenario import LoadedScenario, load_scenario
+
+OUTAGE = "10:00-12:00"
+HOPS = 10  # hops of a first-time delivery in the bare model (mailsim records ~13)
+HOP_TIME = 0.01
 
 
-def scenario(n: int) -> Scenario:
-    data = yaml.safe_load((ROOT / "scenarios/01-basic-delivery.yaml").read_text())
-    data["fetches"] = []
-    data["expect"] = {}
-    data["messages"] = [{"at": f"{i * 10}ms", "client": "alice-pc", "from": "alice@example.net",
-                         "to": ["bob@example.org"], "subject": f"message {i}", "body": "hello\n"}
-                        for i in range(n)]
-    return Scenario.model_validate(data)
+def workload(n: int) -> Workload:
+    return Workload(messages=n, users=max(20, min(n // 20, 2000)), domains=20, unknown=0.02,
+                    outage=parse_outage(OUTAGE), seed=1)
 
 
-def real(n: int) -> tuple[float, float, float]:
-    """(messages/s, SimPy events per message, peak bytes per message); the memory is
-    measured in a second run, since tracemalloc slows everything down."""
-    spec = scenario(n)
-    start = time.perf_counter()
-    world = World(spec)
-    world.run()
-    elapsed = time.perf_counter() - start
-    events = next(world.engine.env._eid)  # SimPy's event counter
-    delivered = sum(o.status == "delivered" for o in world.trace.outcomes.values())
-    assert delivered == n, f"only {delivered} of {n} delivered"
-    tracemalloc.start()
-    World(spec).run()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return n / elapsed, events / n, peak / n
+def load(n: int) -> LoadedScenario:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "day.yaml"
+        path.write_text(generate(workload(n)))
+        return load_scenario(path)
 
 
-def bare(n: int) -> float:
+def run_mailsim(loaded: LoadedScenario) -> dict[str, int]:
+    world = loaded.build().run()
+    counts: dict[str, int] = {}
+    for o in world.trace.outcomes.values():
+        counts[o.status] = counts.get(o.status, 0) + 1
+    return counts
+
+
+def run_bare(loaded: LoadedScenario) -> list[tuple[Any, ...]]:
+    """The same messages through a bare SimPy model; returns its trace of tuples."""
     import simpy
 
     env = simpy.Environment()
-    trace: list[tuple] = []
+    trace: list[tuple[Any, ...]] = []
+    down_from, down_to = parse_outage(OUTAGE)
 
-    def message(i: int):  # type: ignore[no-untyped-def]
-        yield env.timeout(i * 0.01)
-        for hop in range(10):
-            yield env.timeout(0.01)
-            trace.append((env.now, i, hop, "host", "actor", "action"))
+    def message(i: int, at: float, rcpt: str):  # type: ignore[no-untyped-def]
+        yield env.timeout(at)
+        for hop in range(HOPS // 2):  # MUA → MSA → cleanup → qmgr → smtp
+            yield env.timeout(HOP_TIME)
+            trace.append((env.now, i, hop, "msa", "pass"))
+        while rcpt.endswith("@d01.example") and down_from <= env.now < down_to:
+            trace.append((env.now, i, -1, "smtp", "deferred"))  # Postfix qmgr backoff
+            yield env.timeout(min(max(env.now - at, 300.0), 4000.0))
+        for hop in range(HOPS // 2, HOPS):  # smtp → MX smtpd → cleanup → qmgr → local
+            yield env.timeout(HOP_TIME)
+            trace.append((env.now, i, hop, "mx", "pass"))
+        if rcpt.startswith("nobody"):  # 550 5.1.1, a bounce back to the sender
+            for hop in range(HOPS // 2):
+                yield env.timeout(HOP_TIME)
+                trace.append((env.now, i, hop, "bounce", "pass"))
 
-    start = time.perf_counter()
-    for i in range(n):
-        env.process(message(i))
+    for i, m in enumerate(loaded.spec.messages):
+        env.process(message(i, m.at, m.to[0]))
     env.run()
-    return n / (time.perf_counter() - start)
+    return trace
 
 
-def main() -> None:
-    for n in [int(x) for x in sys.argv[1:]] or [1000]:
-        gc.collect()
-        reference = bare(n)  # first, on a clean heap: the real run leaves much to collect
-        gc.collect()
-        rate, events, mem = real(n)
-        print(f"N={n}: mailsim {rate:,.0f} msg/s ({rate / reference:.1%} of the bare SimPy "
-              f"model's {reference:,.0f} msg/s), {events:.1f} SimPy events/msg, "
-              f"{mem:,.0f} bytes/msg peak (mailbox contents included)")
+def timed(fn: Callable[[], object]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def peak_bytes(fn: Callable[[], object]) -> int:
+    gc.collect()
+    tracemalloc.start()
+    fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def measure(n: int, memory: bool) -> dict[str, float]:
+    loaded = load(n)
+    bare_s = timed(lambda: run_bare(loaded))  # first, on a clean heap
+    real_s = timed(lambda: run_mailsim(loaded))
+    row = {"n": n, "mailsim": n / real_s, "bare": n / bare_s}
+    if memory:
+        row["mailsim_bytes"] = peak_bytes(lambda: run_mailsim(loaded)) / n
+        row["bare_bytes"] = peak_bytes(lambda: run_bare(loaded)) / n
+    return row
+
+
+def startup(runs: int) -> dict[str, float]:
+    """Best wall time of each command, in seconds (a fresh interpreter every time)."""
+    mailsim = str(Path(sys.executable).parent / "mailsim")
+    commands = {"python -c pass": [sys.executable, "-c", "pass"],
+                "mailsim --help": [mailsim, "--help"],
+                "mailsim run scenarios/01": [mailsim, "run",
+                                             str(ROOT / "scenarios/01-basic-delivery.yaml")]}
+    best = {}
+    for name, argv in commands.items():
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(argv, capture_output=True, check=True, cwd=ROOT)
+            times.append(time.perf_counter() - start)
+        best[name] = min(times)
+    return best
+
+
+def report(row: dict[str, float]) -> str:
+    line = (f"N={int(row['n']):>9,}: mailsim {row['mailsim']:>8,.0f} msg/s, bare SimPy "
+            f"{row['bare']:>8,.0f} msg/s, ratio {row['mailsim'] / row['bare']:6.1%}")
+    if "mailsim_bytes" in row:
+        line += (f"; peak memory {row['mailsim_bytes']:,.0f} B/msg against "
+                 f"{row['bare_bytes']:,.0f} B/msg (tracemalloc, separate pass)")
+    return line
+
+
+def main(argv: Sequence[str] | None = None) -> list[dict[str, float]]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000", help="comma-separated message counts")
+    parser.add_argument("--memory-size", type=int, default=None,
+                        help="the size measured under tracemalloc (default: the smallest; 0: none)")
+    parser.add_argument("--startup-runs", type=int, default=5, help="0: skip start-up times")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    memory_size = min(sizes) if args.memory_size is None else args.memory_size
+    rows = []
+    for n in sizes:
+        rows.append(measure(n, memory=n == memory_size))
+        print(report(rows[-1]), flush=True)
+    if args.startup_runs:
+        best = startup(args.startup_runs)
+        base = best["python -c pass"]
+        for name, t in best.items():
+            print(f"start-up {name:<26} {t * 1000:6.0f} ms ({(t - base) * 1000:+5.0f} ms over "
+                  f"python -c pass), best of {args.startup_runs}")
+    return rows
 
 
 if __name__ == "__main__":

@@ -355,3 +355,32 @@ def main() -> None:
     from .cli_errors import guarded
 
     guarded(app)
+
+
+@app.command(help=_help("generate"))
+def generate(
+    out: Annotated[Path, typer.Option("-o", "--out", help="The scenario file to write")],
+    messages: Annotated[int, typer.Option(help="Messages in the day")] = 1000,
+    users: Annotated[int, typer.Option(help="Users, spread over the domains")] = 100,
+    domains: Annotated[int, typer.Option(help="Recipient domains, one MX host each")] = 5,
+    unknown: Annotated[float, typer.Option(help="Share of recipients that do not exist "
+                                           "(bounced), e.g. 0.02")] = 0.02,
+    outage: Annotated[str | None, typer.Option(help="mx.d01.example is down in this window "
+                                               "of the day, e.g. 10:00-12:00")] = None,
+    greylist: Annotated[int, typer.Option(help="The first K recipients offered to "
+                                          "mx.d02.example are greylisted (450) once")] = 0,
+    seed: Annotated[int, typer.Option(help="Same options and seed: the same file")] = 1,
+    lang: Annotated[Lang, typer.Option(help="Language of the messages")] = DEFAULT_LANG,
+) -> None:
+    from .generate import GenerateError, Workload, parse_outage
+    from .generate import generate as build
+
+    try:
+        window = parse_outage(outage) if outage is not None else None
+        text = build(Workload(messages, users, domains, unknown, window, greylist, seed))
+        out.write_text(text, encoding="utf-8")
+    except GenerateError as exc:
+        _fail(ui("err.generate", lang.value, error=exc))
+    except OSError as exc:
+        _fail(ui("err.generate", lang.value, error=f"{out}: {exc.strerror or exc}"))
+    typer.echo(ui("generate.done", lang.value, path=out, messages=messages))

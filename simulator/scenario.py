@@ -42,6 +42,7 @@ from .scenario_types import (
 from .scenario_types import (
     Text as PlainText,
 )
+from .scenario_workload import WorkloadSpec, check_workload, expand
 from .yamlsource import LineMap, Problem, ScenarioError, errors_from_validation, load_yaml
 
 if TYPE_CHECKING:
@@ -321,6 +322,7 @@ class Scenario(Strict):
     links: list[LinkSpec]
     dns: PlainText = ""
     messages: list[MessageSpec] = []
+    workload: WorkloadSpec | None = None  # many messages, expanded at load (scenario_workload)
     fetches: list[FetchSpec] = []
     commands: list[CommandSpec] = []
     events: list[Event] = []
@@ -369,7 +371,10 @@ def scenario_from_data(path: str | Path, data: Any, lines: LineMap | None = None
         spec = Scenario.model_validate(data)
     except ValidationError as exc:
         raise errors_from_validation(file, exc, lines, Scenario) from None
-    problems = _cross_check(spec, lines)
+    problems = check_workload(spec, lines)
+    if spec.workload is not None and not problems:
+        spec = spec.model_copy(update={"messages": [*spec.messages, *expand(spec)]})
+    problems += _cross_check(spec, lines)
     if problems:
         raise ScenarioError(file, sorted(problems, key=lambda p: p.line or 0))
     return LoadedScenario(Path(path), spec, lines)

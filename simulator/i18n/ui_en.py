@@ -65,6 +65,10 @@ UI: dict[str, str] = {
     "help.sweep": "Run a scenario for many seeds and settings (on Dask) and compare the "
                   "outcomes.",
     "err.sweep_write": "cannot write the results: {error}",
+    "help.generate": "Write a large workload as a scenario file: an ISP's day of mail "
+                     "(users over domains, day-shaped arrivals, unknown users, an MX outage).",
+    "err.generate": "cannot generate the scenario: {error}",
+    "generate.done": "wrote {path}: {messages} messages",
     "help.shell": "A shell on a simulated host: run its commands (mailq, mail, newaliases ...) "
                   "and move the clock yourself (step, run 5m, status, events).",
 }

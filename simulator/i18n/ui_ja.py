@@ -60,6 +60,10 @@ UI: dict[str, str] = {
     "help.glossary": "メール用語の英語と日本語 (MTA = メール転送エージェント、¥ = \\ など)。",
     "help.sweep": "1つのシナリオを多数のシードと設定で (Dask 上で) 実行し、結果を比べます。",
     "err.sweep_write": "結果を書き込めません: {error}",
+    "help.generate": "大量の負荷をシナリオファイルとして書き出します: ISP の 1 日分のメール "
+                     "(ドメインごとの利用者、1 日の波に沿った到着、存在しない宛先、MX の停止)。",
+    "err.generate": "シナリオを生成できません: {error}",
+    "generate.done": "{path} を書き出しました: {messages} 通",
     "help.shell": "模擬ホストのシェル: コマンド (mailq、mail、newaliases など) を実行し、"
                   "時刻を自分で進める (step、run 5m、status、events)。",
 }

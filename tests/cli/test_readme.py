@@ -63,6 +63,9 @@ def test_every_mailsim_command_in_the_readme_runs(line: str, tmp_path: Path) -> 
     if "--export" in argv:  # exported mailboxes go to the temporary folder as well
         at = argv.index("--export") + 1
         argv[at] = str(tmp_path / Path(argv[at]).name)
+    if "-o" in argv:  # mailsim generate's scenario goes to a temporary folder too
+        at = argv.index("-o") + 1
+        argv[at] = str(tmp_path / Path(argv[at]).name)
     done = subprocess.run([sys.executable, "-m", "simulator", *argv], cwd=ROOT, check=False,
                           capture_output=True, text=True, timeout=120, input=stdin)
     assert done.returncode == 0, done.stderr
