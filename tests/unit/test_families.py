@@ -11,13 +11,23 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from simulator.agents.mta.family import EximIds, LocalFacts, ReceivedFacts, SendmailIds, \
-    banner, base62, exim_date, local_received, received, sendmail_date
+from simulator.agents.mta.family import (
+    EximIds,
+    LocalFacts,
+    ReceivedFacts,
+    SendmailIds,
+    banner,
+    base62,
+    exim_date,
+    local_received,
+    received,
+    sendmail_date,
+)
 from simulator.agents.mta.params import MainCf
 from simulator.engine import Clock
 from simulator.protocol.tls import TLS12, TLS13
@@ -28,11 +38,11 @@ CF = MainCf("mx.example.org", "192.0.2.25", {})
 
 
 def facts(**changes: object) -> ReceivedFacts:
-    base = dict(hostname="mx.example.org", helo="mail.example.net",
-                client_name="mail.example.net", ptr_name="mail.example.net",
-                client_ip="203.0.113.25", protocol="ESMTP", tls=None, sasl_user=None,
-                qid="QID", sender="alice@example.net", recipients=("bob@example.org",),
-                when=WHEN)
+    base = {"hostname": "mx.example.org", "helo": "mail.example.net",
+                "client_name": "mail.example.net", "ptr_name": "mail.example.net",
+                "client_ip": "203.0.113.25", "protocol": "ESMTP", "tls": None, "sasl_user": None,
+                "qid": "QID", "sender": "alice@example.net", "recipients": ("bob@example.org",),
+                "when": WHEN}
     base.update(changes)
     return ReceivedFacts(**base)  # type: ignore[arg-type]
 
@@ -40,7 +50,7 @@ def facts(**changes: object) -> ReceivedFacts:
 # --- dates and banners -----------------------------------------------------------------------
 def test_dates() -> None:
     assert sendmail_date(WHEN) == "Wed, 1 Apr 2026 09:00:05 +0900"  # no leading zero
-    assert sendmail_date(WHEN.astimezone(timezone.utc)) == "Wed, 1 Apr 2026 00:00:05 GMT"
+    assert sendmail_date(WHEN.astimezone(UTC)) == "Wed, 1 Apr 2026 00:00:05 GMT"
     assert exim_date(WHEN) == "Wed, 01 Apr 2026 09:00:05 +0900"
 
 
@@ -159,8 +169,8 @@ def test_local_submission_headers() -> None:
     f = LocalFacts("mail.example.net", "Postfix", "alice", 1000, "QID", "MSPID",
                    "alice@example.net", ("bob@example.org",), WHEN)
     assert local_received("postfix", f) == (
-        "by mail.example.net (Postfix, from userid 1000)\n"
-        "\tid QID; Wed, 01 Apr 2026 09:00:05 +0900 (JST)", None)
+        ("by mail.example.net (Postfix, from userid 1000)\n"
+        "\tid QID; Wed, 01 Apr 2026 09:00:05 +0900 (JST)"), None)
     top, below = local_received("sendmail", f)
     assert below == ("(from alice@localhost)\n"
                      "\tby mail.example.net (8.17.1.9/8.17.1.9/Submit) id MSPID\n"
@@ -169,11 +179,11 @@ def test_local_submission_headers() -> None:
                    "\tby mail.example.net (8.17.1.9/8.17.1.9) with ESMTP id QID\n"
                    "\tfor <bob@example.org>; Wed, 1 Apr 2026 09:00:05 +0900")
     assert local_received("exim", f) == (
-        "from alice by mail.example.net with local (Exim 4.98.2)\n"
+        ("from alice by mail.example.net with local (Exim 4.98.2)\n"
         "\t(envelope-from <alice@example.net>)\n"
         "\tid QID\n"
         "\tfor bob@example.org;\n"
-        "\tWed, 01 Apr 2026 09:00:05 +0900", None)
+        "\tWed, 01 Apr 2026 09:00:05 +0900"), None)
 
 
 # --- queue IDs -------------------------------------------------------------------------------

@@ -9,15 +9,12 @@ missing argument by returning the raw template, so the tests call ``str.format``
 
 from __future__ import annotations
 
-from typing import get_args, get_type_hints
-
-from simulator.model.status import DeliveryResult
-
 import ast
 import dataclasses
 import string
 from collections.abc import Iterator
 from pathlib import Path
+from typing import get_args, get_type_hints
 
 import pytest
 import yaml
@@ -26,6 +23,7 @@ import simulator
 from simulator import load_scenario
 from simulator.agents.session import Caller
 from simulator.i18n import CATALOGUES, LANGUAGES, explain
+from simulator.model.status import DeliveryResult
 from simulator.model.trace import Hop
 
 PACKAGE = Path(simulator.__file__).parent

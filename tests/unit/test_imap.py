@@ -10,8 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.protocol import imap
-from simulator.protocol.imap import (AUTHENTICATED, CAPABILITY, GREETING, LOGIN_CAPABILITY,
-                                     LOGOUT, NOT_AUTHENTICATED, SELECTED, ImapServer)
+from simulator.protocol.imap import (
+    AUTHENTICATED,
+    CAPABILITY,
+    GREETING,
+    LOGIN_CAPABILITY,
+    LOGOUT,
+    NOT_AUTHENTICATED,
+    SELECTED,
+    ImapServer,
+)
 from simulator.protocol.imap_client import ImapPolicy, run_imap_session, uid_set
 from simulator.protocol.imap_syntax import expand, parse_args, parse_seqset, seqset_in_range
 
@@ -108,8 +116,8 @@ def test_login_with_wrong_arguments_is_an_invalid_command() -> None:
 
 def test_command_name_given_as_tag() -> None:
     assert server().handle("LOGIN bob secret") == [
-        "LOGIN BAD First parameter in line is IMAP's command tag, not the command name. "
-        "Add that before the command, like: a login user pass"]
+        ("LOGIN BAD First parameter in line is IMAP's command tag, not the command name. "
+        "Add that before the command, like: a login user pass")]
 
 
 @pytest.mark.parametrize("line", ["a SELECT INBOX", "a FETCH 1 FLAGS", "a STORE 1 +FLAGS (\\Seen)",
@@ -186,8 +194,8 @@ def test_select_lists_the_mailbox_state() -> None:
     s = logged_in()
     assert s.handle("s SELECT inbox") == [
         "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)",
-        "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] "
-        "Flags permitted.",
+        ("* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] "
+        "Flags permitted."),
         "* 2 EXISTS", "* 2 RECENT", "* OK [UNSEEN 1] First unseen.",
         "* OK [UIDVALIDITY 1775001600] UIDs valid", "* OK [UIDNEXT 3] Predicted next UID",
         f"s OK [READ-WRITE] Select completed{T}"]
@@ -208,10 +216,10 @@ def test_second_select_closes_the_first() -> None:
 def test_fetch_flags_and_envelope() -> None:
     s = selected()
     assert s.handle("f FETCH 1 (FLAGS ENVELOPE)") == [
-        '* 1 FETCH (FLAGS (\\Recent) ENVELOPE ("Wed, 01 Apr 2026 09:00:00 +0900" "one" '
+        ('* 1 FETCH (FLAGS (\\Recent) ENVELOPE ("Wed, 01 Apr 2026 09:00:00 +0900" "one" '
         '(("Alice Sato" NIL "alice" "example.net")) (("Alice Sato" NIL "alice" "example.net")) '
         '(("Alice Sato" NIL "alice" "example.net")) ((NIL NIL "bob" "example.org")) NIL NIL '
-        'NIL "<m1@example.net>"))', f"f OK Fetch completed{T}"]
+        'NIL "<m1@example.net>"))'), f"f OK Fetch completed{T}"]
 
 
 def test_body_fetch_sets_seen_and_reports_it_before_the_literal() -> None:

@@ -10,8 +10,12 @@ import pytest
 import simpy
 
 from simulator.agents.mda.locks import DOVECOT_READ, DOVECOT_WRITE, MboxLock, parse_kinds
-from simulator.agents.mda.mailbox import (mbox_chunks, status_flags, with_status_headers,
-                                          without_status_headers)
+from simulator.agents.mda.mailbox import (
+    mbox_chunks,
+    status_flags,
+    with_status_headers,
+    without_status_headers,
+)
 from simulator.agents.mra.mailstore import SEEN, Mailbox
 from simulator.protocol.pop3 import Pop3Policy, run_pop3_session
 from simulator.scenario import load_scenario

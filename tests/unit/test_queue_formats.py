@@ -18,8 +18,7 @@ if TYPE_CHECKING:
 
 from simulator.agents.mta.queue import QueueFile, QueueRecipient
 from simulator.commands.newaliases_formats import sendmail_newaliases
-from simulator.commands.queue_formats import exim_bp, format_size, sendmail_mailq, \
-    sendmail_status
+from simulator.commands.queue_formats import exim_bp, format_size, sendmail_mailq, sendmail_status
 from simulator.engine import Clock
 
 CLOCK = Clock(datetime(2026, 4, 1, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo")))
@@ -78,10 +77,10 @@ def test_sendmail_lists_only_recipients_still_to_deliver_and_skips_hold() -> Non
     (REFUSED, "Deferred: Connection refused by mx.example.org."),
     ("connect to mx.example.org[192.0.2.25]:25: Connection timed out",
      "Deferred: Connection timed out with mx.example.org."),
-    ("host mx.example.org[192.0.2.25] said: 451 4.7.1 Please try again later (in reply to "
-     "RCPT TO command)", "Deferred: 451 4.7.1 Please try again later"),
-    ("Host or domain name not found. Name service error for name=example.org type=MX: Host "
-     "not found, try again", "Deferred: Name server: example.org: host name lookup failure"),
+    (("host mx.example.org[192.0.2.25] said: 451 4.7.1 Please try again later (in reply to "
+     "RCPT TO command)"), "Deferred: 451 4.7.1 Please try again later"),
+    (("Host or domain name not found. Name service error for name=example.org type=MX: Host "
+     "not found, try again"), "Deferred: Name server: example.org: host name lookup failure"),
 ])
 def test_sendmail_status(reason: str, status: str) -> None:
     assert sendmail_status(reason) == status
@@ -150,7 +149,7 @@ def test_sendmail_newaliases_backslash_continuation() -> None:
 
 
 # --- on a running host -----------------------------------------------------------------------
-def deferred_world(family: str) -> "World":
+def deferred_world(family: str) -> World:
     """A host of the family whose message to example.org cannot go out (its MX does not
     answer): after the connect timeout it waits in the deferred queue."""
     from simulator.scenario import Scenario

@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from smtp_fakes import AcceptingPolicy
 
 from simulator.model.message import Envelope
 from simulator.model.status import S250_QUEUED, Reply
 from simulator.protocol.smtp import SmtpServer, SmtpSession
-from smtp_fakes import AcceptingPolicy
-
 from simulator.protocol.smtp_client import ClientOptions, SmtpClientResult, run_smtp_client
 
 T0, RTT = 100.0, 0.02

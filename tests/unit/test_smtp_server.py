@@ -15,7 +15,6 @@ from types import SimpleNamespace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from smtp_fakes import AcceptingPolicy
 
 from simulator.agents.mta.smtpd import SMTP, Smtpd

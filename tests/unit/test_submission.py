@@ -17,8 +17,14 @@ from typing import Any
 import pytest
 
 from simulator.agents.mta.smtpd import SERVICES, Smtpd
-from simulator.protocol.smtp import LOGIN_PASSWORD, LOGIN_USERNAME, SmtpServer, SmtpSession, \
-    encode64, encode_plain
+from simulator.protocol.smtp import (
+    LOGIN_PASSWORD,
+    LOGIN_USERNAME,
+    SmtpServer,
+    SmtpSession,
+    encode64,
+    encode_plain,
+)
 from simulator.scenario import Scenario
 from simulator.world import World
 
@@ -171,8 +177,8 @@ RELAY = [
      "454 4.7.1 <carol@example.net>: Relay access denied"),
     ("smtp", INSIDER, False, {}, None, FOREIGN, "250 2.1.5 Ok"),
     ("smtp", OUTSIDER, False, {}, None, "nobody@example.org",
-     "550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown in local "
-     "recipient table"),
+     ("550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown in local "
+     "recipient table")),
     # reject_unauth_destination, as most main.cf files set it
     ("smtp", OUTSIDER, False, STRICT, None, FOREIGN,
      "554 5.7.1 <carol@example.net>: Relay access denied"),

@@ -14,15 +14,17 @@ from dataclasses import dataclass, field
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from smtp_fakes import AcceptingPolicy
 
 from simulator.model.message import Envelope
-from simulator.model.status import S250_QUEUED, Reply
-from simulator.protocol.smtp import SmtpServer, SmtpSession, TlsOffer
 from simulator.protocol.sasl import encode_plain
-from simulator.protocol.smtp_client import NO_STARTTLS, ClientOptions, SmtpClientResult, \
-    run_smtp_client
+from simulator.protocol.smtp import SmtpServer, SmtpSession, TlsOffer
+from simulator.protocol.smtp_client import (
+    NO_STARTTLS,
+    ClientOptions,
+    SmtpClientResult,
+    run_smtp_client,
+)
 from simulator.protocol.tls import TLS12, TLS13, check_protocols, negotiate
 
 

@@ -34,8 +34,8 @@ def test_telnet_replies_are_postfix_texts():
                "alice").output
     for line in ("500 5.5.2 Error: command not recognized", "503 5.5.1 Error: need RCPT command",
                  "503 5.5.1 Error: nested MAIL command",
-                 "550 5.1.1 <nobody@example.org>: Recipient address rejected: "
-                 "User unknown in local recipient table",
+                 ("550 5.1.1 <nobody@example.org>: Recipient address rejected: "
+                 "User unknown in local recipient table"),
                  "454 4.7.1 <c@example.com>: Relay access denied", "252 2.0.0 bob",
                  "221 2.0.0 Bye"):
         assert line + "\n" in out
