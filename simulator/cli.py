@@ -347,7 +347,7 @@ def _run_sweep(planned, workers: int | None, scheduler: str | None,  # type: ign
     except SweepError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
-        typer.echo("interrupted: the sweep's cluster is closed, nothing was written", err=True)
+        typer.echo(ui("err.sweep_interrupted", lang), err=True)
         raise typer.Exit(code=130) from None
 
 

@@ -65,6 +65,7 @@ UI: dict[str, str] = {
     "help.sweep": "Run a scenario for many seeds and settings (on Dask) and compare the "
                   "outcomes.",
     "err.sweep_write": "cannot write the results: {error}",
+    "err.sweep_interrupted": "interrupted: the sweep's cluster is closed, nothing was written",
     "help.generate": "Write a large workload as a scenario file: an ISP's day of mail "
                      "(users over domains, day-shaped arrivals, unknown users, an MX outage).",
     "err.generate": "cannot generate the scenario: {error}",
