@@ -35,7 +35,9 @@ def _options(
 
 
 class View(str, Enum):
-    hops = "hops"
+    hops = "hops"  # the table from 120 columns up, the compact view below
+    compact = "compact"
+    table = "table"
     tree = "tree"
     transcript = "transcript"
     log = "log"
@@ -75,7 +77,9 @@ def _load(path: Path, lang: str = ENV_LANG):  # type: ignore[no-untyped-def]
 @app.command(help=_help("run"))
 def run(
     scenario: Annotated[Path, typer.Argument(help="A scenario file, e.g. scenarios/01-basic-delivery.yaml")],
-    view: Annotated[View, typer.Option(help="hops: the hop table; tree: each message's path "
+    view: Annotated[View, typer.Option(help="hops: the hop table from 120 columns up, "
+                                            "else one compact line per hop; compact, "
+                                            "table: force either; tree: each message's path "
                                             "as a tree (where aliases and forwarding fork "
                                             "it); transcript: each connection's dialogue; "
                                             "log: /var/log/maillog; timeline: each message's "
@@ -126,10 +130,15 @@ def _show(world, view: View, lang: str, width: int | None,  # type: ignore[no-un
           msg: str | None = None) -> None:
     from .expect import check
     from .render import console as render
+    from .render.compact import TABLE_FROM, compact_lines
     from .render.timeline import messages
 
     out = render.make_console(width)
-    if view is View.hops:
+    compact = view is View.compact or (view is View.hops and out.width < TABLE_FROM)
+    if compact:
+        for line in compact_lines(world, lang, msg, out.width):
+            out.print(line, soft_wrap=True)  # already wrapped to the width, in cells
+    elif view in (View.hops, View.table):
         out.print(render.hop_table(world, lang, msg))
     elif view is View.tree:
         from .render.tree import message_tree
@@ -146,7 +155,9 @@ def _show(world, view: View, lang: str, width: int | None,  # type: ignore[no-un
     for line in render.outcome_lines(world, lang):
         out.print(line)
     for line in render.queue_lines(world, lang):  # what is still queued when the run ends
-        out.print(line, soft_wrap=True)
+        # mailq's own layout, unwrapped; in the compact view a line too long for the
+        # terminal folds at its edge, as the terminal itself would fold it
+        out.print(line, soft_wrap=not compact, overflow="fold")
     for line in render.check_lines(check(world), lang):
         out.print(line)
 
