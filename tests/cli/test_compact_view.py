@@ -20,9 +20,9 @@ from simulator.cli import app
 ROOT = Path(__file__).resolve().parents[2]
 LAB = ROOT / "scenarios" / "01-basic-delivery.yaml"
 GOLDEN = Path(__file__).parent / "golden"
-HEAD = re.compile(r"^\d\d:\d\d:\d\d\.\d{3}  \S+ \S+ → ", re.M)  # a hop's head line
+HEAD = re.compile(r"^\d\d:\d\d:\d\d\.\d{3}  \S+ \S+ → ", re.MULTILINE)  # a hop's head line
 LABS = sorted((ROOT / "scenarios").glob("*.yaml"))
-COLOUR = re.compile(r"\x1b\[[0-9;]*3[0-7]m|\x1b\[3[0-7]")  # a foreground colour, ESC[3x
+COLOUR = re.compile(r"\x1b\[(?:[0-9]+;)*3[0-7](?:;[0-9]+)*m")  # a foreground colour, ESC[3x
 
 
 def mailsim(*args: str, env: dict[str, str] | None = None) -> str:
