@@ -84,3 +84,12 @@ def test_colour_on_a_terminal_and_no_color_honoured() -> None:
     # FORCE_COLOR makes rich's Console(force_terminal=True), as a real terminal would
     assert COLOUR.search(mailsim(str(LAB), env={"FORCE_COLOR": "1", "NO_COLOR": ""}))
     assert not COLOUR.search(mailsim(str(LAB), env={"FORCE_COLOR": "1", "NO_COLOR": "1"}))
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_long_reply_folds_at_40_columns(lang: str) -> None:
+    # greylisting's 450 reply with its URL is longer than the line: it folds, in cells
+    out = mailsim(str(ROOT / "scenarios" / "33-greylisting.yaml"), "--width", "40",
+                  "--lang", lang)
+    assert "450" in out
+    assert max(cell_len(line) for line in out.splitlines()) <= 40
