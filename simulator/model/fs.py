@@ -95,7 +95,7 @@ class VirtualFS:
                 return key
             target = entry.link
             base = key.rsplit("/", 1)[0] or "/"
-            key = _join(base, target)
+            key = resolve(base, target)  # the module's lexical resolve()
         return key
 
     def stat(self, path: str) -> VFile | None:
@@ -126,20 +126,6 @@ class VirtualFS:
     def under(self, directory: str) -> list[str]:
         prefix = normalise(directory).rstrip("/") + "/"
         return sorted(p for p in self.files if p.startswith(prefix))
-
-
-def _join(base: str, target: str) -> str:
-    """``base``/``target`` with ``.`` and ``..`` worked out (a link target may climb)."""
-    parts = [] if target.startswith("/") else [p for p in base.split("/") if p]
-    for part in target.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if parts:
-                parts.pop()
-        else:
-            parts.append(part)
-    return "/" + "/".join(parts)
 
 
 def export_path(root: Path, host: str, path: str) -> Path:
