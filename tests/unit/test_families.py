@@ -168,17 +168,19 @@ def test_exim_received_tls_auth_and_the_helo_forms() -> None:
 def test_local_submission_headers() -> None:
     f = LocalFacts("mail.example.net", "Postfix", "alice", 1000, "QID", "MSPID",
                    "alice@example.net", ("bob@example.org",), WHEN)
-    assert local_received("postfix", f) == (
+    # a 3.9 host: mail_date() writes a two-digit day from 3.9 on
+    cf39 = MainCf("mail.example.net", None, {"mail_version": "3.9.0"})
+    assert local_received("postfix", f, cf39) == (
         ("by mail.example.net (Postfix, from userid 1000)\n"
         "\tid QID; Wed, 01 Apr 2026 09:00:05 +0900 (JST)"), None)
-    top, below = local_received("sendmail", f)
+    top, below = local_received("sendmail", f, CF)
     assert below == ("(from alice@localhost)\n"
                      "\tby mail.example.net (8.17.1.9/8.17.1.9/Submit) id MSPID\n"
                      "\tfor bob@example.org; Wed, 1 Apr 2026 09:00:05 +0900")
     assert top == ("from mail.example.net (localhost [127.0.0.1])\n"
                    "\tby mail.example.net (8.17.1.9/8.17.1.9) with ESMTP id QID\n"
                    "\tfor <bob@example.org>; Wed, 1 Apr 2026 09:00:05 +0900")
-    assert local_received("exim", f) == (
+    assert local_received("exim", f, CF) == (
         ("from alice by mail.example.net with local (Exim 4.98.2)\n"
         "\t(envelope-from <alice@example.net>)\n"
         "\tid QID\n"

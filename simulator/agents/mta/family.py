@@ -219,8 +219,7 @@ class LocalFacts:
     pid: int = 0  # qmail: the qmail-queue process
 
 
-def local_received(family: FamilyName, f: LocalFacts,
-                   cf: MainCf | None = None) -> tuple[str, str | None]:
+def local_received(family: FamilyName, f: LocalFacts, cf: MainCf) -> tuple[str, str | None]:
     """The Received: header(s) of a message submitted with sendmail(1): the top one, and
     for Sendmail the one below it.
 
@@ -247,10 +246,8 @@ def local_received(family: FamilyName, f: LocalFacts,
         if len(f.recipients) == 1:
             lines.append(f"for {f.recipients[0]}")
         return "\n\t".join(lines) + ";\n\t" + exim_date(f.when), None
-    date = mail_date(cf, f.when) if cf is not None else \
-        f.when.strftime("%a, %d %b %Y %H:%M:%S %z (%Z)")
-    return (f"by {f.hostname} ({f.mail_name}, from userid {f.uid})\n\tid {f.qid}; {date}",
-            None)
+    date = mail_date(cf, f.when)
+    return f"by {f.hostname} ({f.mail_name}, from userid {f.uid})\n\tid {f.qid}; {date}", None
 
 
 # --- queue IDs -----------------------------------------------------------------------------
