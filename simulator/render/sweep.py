@@ -10,27 +10,12 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
+from ..i18n import ui
+
 if TYPE_CHECKING:
     from ..sweep import SweepResult
 
-WORDS = {
-    "en": {"title": "Sweep: {runs} run(s) of {scenario}, {settings}", "all": "as written",
-           "progress": "runs", "failed": "run {index} failed (seed {seed}{settings}): {error}",
-           "none": "no run finished", "settings": "{n} setting combination(s)"},
-    "ja": {"title": "スイープ: {scenario} を {runs} 回実行、{settings}", "all": "ファイルのまま",
-           "progress": "実行", "failed": "実行 {index} が失敗 (シード {seed}{settings}): {error}",
-           "none": "完了した実行はありません", "settings": "設定の組み合わせ {n} 通り"},
-}
-HEADINGS = {
-    "en": ("runs", "delivered (mean per run)", "bounced (mean)", "still queued (mean)",
-           "delay p50 (median of runs)", "delay p90 (median of runs)", "delay max (worst run)",
-           "retries (mean)", "bounce notices (mean)", "peak queue (worst run)",
-           "simulated time (mean)"),
-    "ja": ("実行回数", "配送済み (1 回あたり平均)", "バウンス (平均)", "キューに残る (平均)",
-           "遅延 p50 (各回の中央値)", "遅延 p90 (各回の中央値)", "遅延の最大 (最悪の回)",
-           "再試行 (平均)", "バウンス通知 (平均)", "キューの最大 (最悪の回)", "模擬時間 (平均)"),
-}
-# the aggregate columns shown, in HEADINGS order, and how each is written
+# the aggregate columns shown (headings: ui key sweep.col.NAME), and how each is written
 COLUMNS = ("runs", "delivered", "bounced", "queued", "delay_p50", "delay_p90", "delay_max",
            "retries", "bounces", "peak_queue", "sim_time")
 _DURATIONS = {"delay_p50", "delay_p90", "delay_max", "sim_time"}
@@ -41,7 +26,9 @@ def make_console(width: int | None = None) -> Console:
 
 
 def words(lang: str) -> dict[str, str]:
-    return WORDS.get(lang, WORDS["en"])
+    """The sweep's texts (title, progress, failures ...) from the ui catalogues."""
+    keys = ("title", "all", "progress", "failed", "none", "settings")
+    return {k: ui(f"sweep.{k}", lang) for k in keys}
 
 
 @contextmanager
@@ -75,8 +62,8 @@ def aggregate_table(result: SweepResult, scenario: str, lang: str = "en") -> Tab
     for row in agg:
         label = "\n".join(f"{n}={row[c]}" for n, c in zip(names, result.columns, strict=True))
         table.add_column(label or w["all"], justify="right", overflow="fold")
-    for heading, column in zip(HEADINGS.get(lang, HEADINGS["en"]), COLUMNS, strict=True):
-        table.add_row(heading, *(_cell(column, row[column]) for row in agg))
+    for column in COLUMNS:
+        table.add_row(ui(f"sweep.col.{column}", lang), *(_cell(column, row[column]) for row in agg))
     return table
 
 

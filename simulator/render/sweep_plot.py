@@ -6,18 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import ui
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ..sweep import SweepResult
-
-TEXTS = {
-    "en": {"delay": "Delivery delay per run (median recipient), minutes",
-           "retries": "Delivery retries per run", "all": "as written",
-           "title": "{n} run(s) of {scenario}"},
-    "ja": {"delay": "実行ごとの配送遅延 (受信者の中央値)、分", "retries": "実行ごとの再試行回数",
-           "all": "ファイルのまま", "title": "{scenario} の実行 {n} 回"},
-}
 
 
 def _groups(result: SweepResult, column: str, scale: float = 1.0) -> tuple[list[str], list[list[float]]]:
@@ -40,7 +34,9 @@ def plot_sweep(result: SweepResult, scenario: str = "", lang: str = "en") -> Fig
     from .sweep import short_names
 
     font = _cjk_font() if lang == "ja" else None
-    texts = TEXTS["ja" if font else "en"]  # without a Japanese font: English, not empty boxes
+    shown = "ja" if font else "en"  # without a Japanese font: English, not empty boxes
+    texts = {k: ui(f"sweep.plot.{k}", shown) for k in ("delay", "retries", "title")}
+    texts["all"] = ui("sweep.all", shown)
     figure = Figure(figsize=(10, 4.5), layout="constrained")
     left, right = figure.subplots(1, 2)
     for ax, column, scale, key in ((left, "delay_p50", 60.0, "delay"),
