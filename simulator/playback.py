@@ -12,9 +12,13 @@ priority, insertion) order whatever ``until`` the caller gives, and its stop eve
 urgent, so ``run(until=t)`` only stops the clock at ``t`` before the events due then.
 
 The trace views (render/records.ordered_hops) show hops sorted by time, equal times in the
-order they were recorded; a Playhead hands them over in that order. A hop may be recorded
-ahead of the clock (a dialogue computed at connect time, its later lines due later): it
-waits until the clock reaches it.
+order they were recorded; a Playhead hands them over in that order, so a run played back
+shows what a plain run shows. Two kinds of hop are not recorded at their own moment:
+- ahead of the clock (a dialogue computed at connect time, its later lines due later):
+  such a hop waits until the clock reaches it;
+- after the fact, while a connection is still open (its TLS handshake, the Maildir
+  renames an IMAP/POP3 session made, both recorded as the session ends but dated when
+  they happened): so while a session is open, hops from its start on are held back.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import heapq
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .model.trace import Hop
+    from .model.trace import Hop, Session
     from .world import World
 
 INF = float("inf")
@@ -38,6 +42,8 @@ class Playhead:
         self.seen: set[int] = set()  # indexes into world.trace.hops handed over or hidden
         self._pending: list[tuple[float, int]] = []  # (t, index) of hops not yet handed over
         self._scanned = 0  # world.trace.hops[:_scanned] are in _pending (or seen)
+        self._open: list[Session] = []  # connections that may still date a hop back
+        self._sessions = 0  # world.trace.sessions[:_sessions] were looked at
 
     @property
     def now(self) -> float:
@@ -60,6 +66,24 @@ class Playhead:
             heapq.heappop(self._pending)
         return self._pending[0] if self._pending else None
 
+    def _ready(self, t: float) -> bool:
+        """The clock has reached ``t`` and no open connection can still record a hop before."""
+        return t <= self.now and t < self._horizon()
+
+    def _horizon(self) -> float:
+        """The start of the earliest connection still open (INF: none is)."""
+        sessions = self.world.trace.sessions
+        self._open.extend(sessions[self._sessions:])
+        self._sessions = len(sessions)
+        due = self.world.engine.env.peek()
+        if due == INF:  # nothing is scheduled: nothing can be recorded any more
+            self._open = []
+            return INF
+        # closed: its last line is past, and nothing more is due at that moment
+        self._open = [s for s in self._open
+                      if not (_end(s) < self.now or (_end(s) <= self.now and due > self.now))]
+        return min((s.start for s in self._open), default=INF)
+
     def _take(self) -> Hop:
         _, i = heapq.heappop(self._pending)
         self.seen.add(i)
@@ -71,9 +95,9 @@ class Playhead:
         env = self.world.engine.env
         while True:
             first = self._first()
-            if first is not None and first[0] <= self.now:
+            if first is not None and self._ready(first[0]):
                 return self._take()
-            ahead = first[0] if first is not None else INF
+            ahead = first[0] if first is not None and first[0] > self.now else INF
             due = env.peek()
             if due <= ahead and due < self.end and due < INF:
                 env.step()  # one SimPy event: it may record the next hop
@@ -96,7 +120,7 @@ class Playhead:
     def reached(self) -> list[Hop]:
         """Every hop not yet handed over whose time the clock has reached, in view order."""
         out = []
-        while (first := self._first()) is not None and first[0] <= self.now:
+        while (first := self._first()) is not None and self._ready(first[0]):
             out.append(self._take())
         return out
 
@@ -107,11 +131,12 @@ class Playhead:
             out.append(self._take())
         return out
 
-    def done(self) -> bool:
-        """Nothing more happens before the end."""
-        return self.world.engine.env.peek() >= self.end or self.world.engine.env.peek() == INF
-
     def _stop_at_end(self) -> None:
         """As World.run(until=end) does: the clock stands at the end, if there is one."""
         if self.end < INF and self.now < self.end:
             self.world.engine.env.run(until=self.end)
+
+
+def _end(session: Session) -> float:
+    """When a connection's dialogue ends: its last line (its start, if it has none)."""
+    return session.lines[-1][0] if session.lines else session.start
