@@ -45,6 +45,13 @@ class Playhead:
         self._open: list[Session] = []  # connections that may still date a hop back
         self._sessions = 0  # world.trace.sessions[:_sessions] were looked at
 
+    @classmethod
+    def of(cls, world: World, until: str | float | None = None) -> Playhead:
+        """A Playhead ending where ``world.run(until)`` would stop (the scenario's until)."""
+        from .model.duration import parse_duration
+
+        return cls(world, world.spec.until if until is None else parse_duration(until))
+
     @property
     def now(self) -> float:
         return self.world.engine.now

@@ -67,4 +67,13 @@ UI: dict[str, str] = {
     "generate.done": "{path} を書き出しました: {messages} 通",
     "help.shell": "模擬ホストのシェル: コマンド (mailq、mail、newaliases など) を実行し、"
                   "時刻を自分で進める (step、run 5m、status、events)。",
+    # mailsim run --step / --follow (render/playback.py, render/progress.py)
+    "play.prompt": "Enter: 次のホップ、q: 停止 ",
+    "play.stopped": "{n} ホップ目 ({t}) で再生を止めました。",
+    "err.play_both": "--step と --follow はどちらか一方だけ指定してください",
+    "err.play_json": "--json は実行全体を一度に出力します: --step や --follow とは併用できません",
+    "err.play_view": "--step と --follow はホップをコンパクト表示と同じ形で 1 つずつ示します: "
+                     "--view hops か --view compact を指定してください (指定: --view {view})",
+    "progress.clock": "模擬時刻 {t}",
+    "progress.total": "/ {t}",
 }
