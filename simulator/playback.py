@@ -109,7 +109,7 @@ class Playhead:
             if due <= ahead and due < self.end and due < INF:
                 env.step()  # one SimPy event: it may record the next hop
             elif first is not None and ahead < self.end:  # recorded ahead of the clock
-                env.run(until=ahead)
+                self._run_to(ahead)
             else:
                 self._stop_at_end()
                 return None
@@ -121,7 +121,7 @@ class Playhead:
         if target == INF:
             env.run()
         elif target > self.now:
-            env.run(until=target)
+            self._run_to(target)
         return self.reached()
 
     def reached(self) -> list[Hop]:
@@ -141,7 +141,19 @@ class Playhead:
     def _stop_at_end(self) -> None:
         """As World.run(until=end) does: the clock stands at the end, if there is one."""
         if self.end < INF and self.now < self.end:
-            self.world.engine.env.run(until=self.end)
+            self._run_to(self.end)
+
+    def _run_to(self, t: float) -> None:
+        """``env.run(until=t)``, leaving no trace of the stop in the schedule."""
+        env = self.world.engine.env
+        env.run(until=t)
+        # SimPy 4.1 puts its stop event back into the schedule, at once and first (priority
+        # -1; core.Environment.step: "reschedule the event to be processed when the
+        # simulation resumes"), with no callbacks left: it does nothing but keep the
+        # schedule from ever being empty, so a run in moves would never end. Drop it.
+        queue = env._queue
+        if queue and queue[0][1] < 0 and not queue[0][3].callbacks:
+            heapq.heappop(queue)
 
 
 def _end(session: Session) -> float:
