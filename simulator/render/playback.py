@@ -33,8 +33,10 @@ if TYPE_CHECKING:
 Ask = Callable[[], "str | None"]  # prompt, then one line of input; None at end of input
 SLICES = 200  # a run without hops to show moves in this many slices of its time (or minutes)
 QUIET_SLICE = 60.0  # seconds per slice when the run's end is not known in advance
-PACE = 0.08  # wall seconds after each hop --follow prints on a terminal: a lab's whole run
-# takes milliseconds, and a clock that moves that fast cannot be watched
+PACE = 1.0  # on a terminal, --follow lets a simulated day take about this many wall seconds
+# (and each hop 1/200 s, each pause at most half a second): a lab's whole run takes
+# milliseconds, and a clock that moves that fast cannot be watched
+DAY = 86400.0
 
 
 class HopPrinter:
@@ -127,17 +129,20 @@ def step_through(head: Playhead, printer: HopPrinter, ask: Ask) -> bool:
 def follow(head: Playhead, tick: Callable[[], None], printer: HopPrinter | None,
            pace: float = 0.0) -> None:
     """The run to its end, ``tick()`` as the clock moves; hops printed as they are reached,
-    each followed by a pause of ``pace`` wall seconds.
+    at ``pace`` wall seconds per simulated day (0: at once).
 
     ``printer`` None: a run without a per-hop trace; only the clock (and the bar) moves."""
     if printer is None:
         _quiet(head, tick)
         return
     printer.title()
+    last = head.now
     while (hop := head.next_hop()) is not None:
+        if pace:
+            time.sleep(min(0.5, pace * ((hop.t - last) / DAY + 1 / 200)))
+            last = hop.t
         tick()
-        if printer.hop(hop) and pace:
-            time.sleep(pace)
+        printer.hop(hop)
     for hop in head.rest():
         printer.hop(hop)
 
