@@ -75,5 +75,5 @@ UI: dict[str, str] = {
     "err.play_view": "--step と --follow はホップをコンパクト表示と同じ形で 1 つずつ示します: "
                      "--view hops か --view compact を指定してください (指定: --view {view})",
     "progress.clock": "模擬時刻 {t}",
-    "progress.total": "/ {t}",
+    "progress.total": "終了 {t}",
 }
