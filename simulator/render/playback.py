@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.text import Text
 
 from ..i18n import ui
 from .compact import hop_lines, measurer, shows, title_lines
@@ -31,8 +32,8 @@ if TYPE_CHECKING:
     from ..world import World
 
 Ask = Callable[[], "str | None"]  # prompt, then one line of input; None at end of input
-SLICES = 200  # a run without hops to show moves in this many slices of its time (or minutes)
-QUIET_SLICE = 60.0  # seconds per slice when the run's end is not known in advance
+SLICES = 200  # a run without hops to show moves to its end in this many slices of time,
+QUIET_SLICE = 60.0  # or, with no end known in advance, a simulated minute at a time
 PACE = 1.0  # on a terminal, --follow lets a simulated day take about this many wall seconds
 # (and each hop 1/200 s, each pause at most half a second): a lab's whole run takes
 # milliseconds, and a clock that moves that fast cannot be watched
@@ -58,7 +59,7 @@ class HopPrinter:
         self.shown += 1
         return True
 
-    def _print(self, lines: list) -> None:  # type: ignore[type-arg]
+    def _print(self, lines: list[Text]) -> None:
         for line in lines:
             self.out.print(line, soft_wrap=True)  # already wrapped to the width, in cells
 
