@@ -85,6 +85,8 @@ def play(world: World, until: str | None, out: Console, lang: str, msg: str | No
         return step_through(head, printer, ask)
     pace = PACE if out.is_terminal else 0.0  # watchable on a terminal; piped, at once
     with clock_bar(world, head.end if head.end < float("inf") else None, lang=lang) as tick:
+        # a run that keeps no per-hop trace (issue 12's --trace summary) passes None for
+        # the printer here: no hops, and the bar moves all the same
         follow(head, tick, printer, pace)
     return False
 
