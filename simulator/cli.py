@@ -94,10 +94,21 @@ def run(
     width: Annotated[int | None, typer.Option(min=40, help="Terminal width for the tables (at least 40)")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Also write the run as one "
                                                              "self-contained HTML page to this file")] = None,
+    step: Annotated[bool, typer.Option("--step", help="Pause after each hop: Enter shows "
+                                       "the next, q stops (the prompt goes to stderr)")] = False,
+    follow: Annotated[bool, typer.Option("--follow", help="Show the hops as the simulated "
+                                         "clock reaches them, under a bar of simulated time "
+                                         "(on stderr, on a terminal)")] = False,
 ) -> None:
     """Run a scenario and show every hop of every message, then each recipient's outcome."""
     loaded = _load(scenario, lang.value)
-    world = _run(loaded, seed, until, lang.value)
+    if step or follow:  # the hops printed as the clock moves; a stopped run ends here
+        world, stopped = _play(loaded, seed, until, lang.value, width, msg, view, json, step,
+                               follow)
+        if stopped:
+            return
+    else:
+        world = _run(loaded, seed, until, lang.value)
     if msg is not None and msg not in world.trace.messages():
         _fail(ui("err.msg", lang.value, msg=msg,
                  known=", ".join(world.trace.messages()) or ui("err.none", lang.value)))
@@ -106,6 +117,10 @@ def run(
 
         for line in jsonl(world, lang.value):
             sys.stdout.write(line + "\n")
+    elif step or follow:
+        from .render.console import make_console, summary
+
+        summary(world, make_console(width), lang.value, compact=True)
     else:
         _show(world, view, lang.value, width, msg)
     if export is not None:
@@ -126,9 +141,22 @@ def _run(loaded, seed, until, lang="en"):  # type: ignore[no-untyped-def]
     return world.run(until)
 
 
+def _play(loaded, seed, until, lang: str, width: int | None,  # type: ignore[no-untyped-def]
+          msg: str | None, view: View, json: bool, step: bool, follow: bool):
+    """--step / --follow (render/playback.py): the world, and whether it was stopped (q)."""
+    from .render.console import make_console
+    from .render.playback import PlaybackError, play, stdin_ask
+
+    world = loaded.build(seed=seed)
+    try:
+        return world, play(world, until, make_console(width), lang, msg, view.value, json,
+                           step, follow, stdin_ask(lang))
+    except PlaybackError as exc:
+        _fail(str(exc))
+
+
 def _show(world, view: View, lang: str, width: int | None,  # type: ignore[no-untyped-def]
           msg: str | None = None) -> None:
-    from .expect import check
     from .render import console as render
     from .render.compact import TABLE_FROM, compact_lines
     from .render.timeline import messages
@@ -152,14 +180,7 @@ def _show(world, view: View, lang: str, width: int | None,  # type: ignore[no-un
         lines = render.transcript_lines(world) if view is View.transcript else render.log_lines(world)
         for line in lines:
             out.print(line, soft_wrap=True)
-    for line in render.outcome_lines(world, lang):
-        out.print(line)
-    for line in render.queue_lines(world, lang):  # what is still queued when the run ends
-        # mailq's own layout, unwrapped; in the compact view a line too long for the
-        # terminal folds at its edge, as the terminal itself would fold it
-        out.print(line, soft_wrap=not compact, overflow="fold")
-    for line in render.check_lines(check(world), lang):
-        out.print(line)
+    render.summary(world, out, lang, compact)
 
 
 def _export(world, directory: Path, lang: str = "en") -> None:  # type: ignore[no-untyped-def]

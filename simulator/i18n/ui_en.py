@@ -93,4 +93,13 @@ UI: dict[str, str] = {
     "sweep.plot.delay": "Delivery delay per run (median recipient), minutes",
     "sweep.plot.retries": "Delivery retries per run",
     "sweep.plot.title": "{n} run(s) of {scenario}",
+    # mailsim run --step / --follow (render/playback.py, render/progress.py)
+    "play.prompt": "Enter: next hop, q: stop ",
+    "play.stopped": "Playback stopped after {n} hop(s), at {t}.",
+    "err.play_both": "--step and --follow: choose one of them",
+    "err.play_json": "--json prints the whole run at once: not with --step or --follow",
+    "err.play_view": "--step and --follow show the hops one by one, as the compact view does: "
+                     "use --view hops or --view compact (got --view {view})",
+    "progress.clock": "simulated time {t}",
+    "progress.total": "of {t}",
 }

@@ -88,4 +88,13 @@ UI: dict[str, str] = {
     "sweep.plot.delay": "実行ごとの配送遅延 (受信者の中央値)、分",
     "sweep.plot.retries": "実行ごとの再試行回数",
     "sweep.plot.title": "{scenario} の実行 {n} 回",
+    # mailsim run --step / --follow (render/playback.py, render/progress.py)
+    "play.prompt": "Enter: 次のホップ、q: 停止 ",
+    "play.stopped": "{n} ホップ目 ({t}) で再生を止めました。",
+    "err.play_both": "--step と --follow はどちらか一方だけ指定してください",
+    "err.play_json": "--json は実行全体を一度に出力します: --step や --follow とは併用できません",
+    "err.play_view": "--step と --follow はホップをコンパクト表示と同じ形で 1 つずつ示します: "
+                     "--view hops か --view compact を指定してください (指定: --view {view})",
+    "progress.clock": "模擬時刻 {t}",
+    "progress.total": "終了 {t}",
 }

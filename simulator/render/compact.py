@@ -19,6 +19,7 @@ from ..i18n import explain, phrases
 from .records import ordered_hops
 
 if TYPE_CHECKING:
+    from ..model.trace import Hop
     from ..world import World
 
 INDENT = "    "  # continuation lines, the detail and the explanation
@@ -28,30 +29,50 @@ TABLE_FROM = 120  # from this width up the full hop table is readable (cli.py pi
 def compact_lines(world: World, lang: str = "en", msg: str | None = None,
                   width: int = 80) -> list[Text]:
     """Every hop (of ``msg`` and its bounces, if given) as lines no wider than ``width``."""
-    console = Console(width=width, no_color=True, highlight=False)  # only measures, never prints
-    out: list[Text] = []
-    title = world.spec.title.get(lang)
-    if title:
-        out.extend(_wrap(Text(title, style="bold"), width, "", console))
-        out.append(Text(""))
-    clock = world.engine.clock
+    console = measurer(width)
+    out = title_lines(world, lang, width, console)
     for hop in ordered_hops(world):
-        if msg is not None and hop.msg != msg and not (hop.msg or "").startswith(msg + "."):
-            continue
-        proto = f"{hop.proto}/{hop.port}" if hop.port else (hop.proto or "")
-        fields = [Text(clock.short(hop.t), style="bold"),
-                  Text(f"{hop.src_host} {hop.src_actor} → {hop.dst_host} {hop.dst_actor}",
-                       style="cyan"),
-                  Text(proto),
-                  Text(hop.action + (f" [{hop.qid}]" if hop.qid else ""), style="bold"),
-                  Text(hop.reply or "", style=_reply_style(hop.reply or ""))]
-        out.extend(_fold_fields([f for f in fields if f.plain], width, console))
-        if hop.detail:
-            out.extend(_wrap(Text(phrases(hop.detail, lang), style="dim"), width, INDENT,
-                             console))
-        args = hop.args if lang == "en" else tuple((k, phrases(v, lang)) for k, v in hop.args)
-        out.extend(_wrap(Text(explain(hop.action, args, lang)), width, INDENT, console))
-        out.append(Text(""))
+        if shows(hop, msg):
+            out.extend(hop_lines(world, hop, lang, width, console))
+    return out
+
+
+def measurer(width: int) -> Console:
+    """A console that only measures (wrapping), never prints."""
+    return Console(width=width, no_color=True, highlight=False)
+
+
+def shows(hop: Hop, msg: str | None) -> bool:
+    """``--msg m1`` shows m1's hops and those of its bounces and copies (m1.1 ...)."""
+    return msg is None or hop.msg == msg or (hop.msg or "").startswith(msg + ".")
+
+
+def title_lines(world: World, lang: str, width: int, console: Console) -> list[Text]:
+    """The lab's title, wrapped, and a blank line; nothing for a lab without a title."""
+    title = world.spec.title.get(lang)
+    if not title:
+        return []
+    return [*_wrap(Text(title, style="bold"), width, "", console), Text("")]
+
+
+def hop_lines(world: World, hop: Hop, lang: str, width: int, console: Console,
+              explained: bool = True) -> list[Text]:
+    """One hop: its head line(s); explained, also its detail, explanation and a blank line."""
+    proto = f"{hop.proto}/{hop.port}" if hop.port else (hop.proto or "")
+    fields = [Text(world.engine.clock.short(hop.t), style="bold"),
+              Text(f"{hop.src_host} {hop.src_actor} → {hop.dst_host} {hop.dst_actor}",
+                   style="cyan"),
+              Text(proto),
+              Text(hop.action + (f" [{hop.qid}]" if hop.qid else ""), style="bold"),
+              Text(hop.reply or "", style=_reply_style(hop.reply or ""))]
+    out = _fold_fields([f for f in fields if f.plain], width, console)
+    if not explained:
+        return out
+    if hop.detail:
+        out.extend(_wrap(Text(phrases(hop.detail, lang), style="dim"), width, INDENT, console))
+    args = hop.args if lang == "en" else tuple((k, phrases(v, lang)) for k, v in hop.args)
+    out.extend(_wrap(Text(explain(hop.action, args, lang)), width, INDENT, console))
+    out.append(Text(""))
     return out
 
 

@@ -123,6 +123,20 @@ def check_lines(checks: list[Check], lang: str = "en") -> list[Text]:
     return out
 
 
+def summary(world: World, out: Console, lang: str, compact: bool) -> None:
+    """What every view of a run ends with: the outcomes, what is still queued, the checks."""
+    from ..expect import check
+
+    for line in outcome_lines(world, lang):
+        out.print(line)
+    for line in queue_lines(world, lang):  # what is still queued when the run ends
+        # mailq's own layout, unwrapped; in the compact view a line too long for the
+        # terminal folds at its edge, as the terminal itself would fold it
+        out.print(line, soft_wrap=not compact, overflow="fold")
+    for line in check_lines(check(world), lang):
+        out.print(line)
+
+
 def make_console(width: int | None = None) -> Console:
     return Console(width=width, highlight=False, soft_wrap=False)
 

@@ -9,11 +9,9 @@ the clock stands still (Packet Tracer's simulation mode, with the queue as its e
 from __future__ import annotations
 
 import re
-import textwrap
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ..i18n import explain, phrases
 from ..model.duration import parse_duration
 from .texts import say
 
@@ -21,17 +19,19 @@ if TYPE_CHECKING:
     from ..model.trace import Hop
     from ..world import World
 
-INF = float("inf")
-WRAP = 78  # explanations fold to an 80-column terminal, indented by two
+INF = float("inf")  # "run" without a time: until nothing is left
+WIDTH = 80  # a shell's hop lines fit an 80-column terminal
 _CLOCK_RE = re.compile(r"(?:(\d{4}-\d\d-\d\d)[ T])?(\d{1,2}):(\d\d)(?::(\d\d))?")
 
 
 class SimClock:
-    """Which hops the student has seen, and the moves of the clock."""
+    """The student's hold on one world's clock: a Playhead (playback.py) and its texts."""
 
     def __init__(self, world: World, lang: str) -> None:
+        from ..playback import Playhead
+
         self.world, self.lang = world, lang
-        self.seen: set[int] = set()  # indexes into world.trace.hops already shown
+        self.head = Playhead(world)  # no end: the student decides when to stop
 
     @property
     def now(self) -> float:
@@ -43,33 +43,17 @@ class SimClock:
     def hide_own(self, since: int) -> None:
         """The student's own command line is a hop too; they saw it, so step skips it."""
         hops = self.world.trace.hops
-        self.seen.update(i for i in range(since, len(hops)) if hops[i].action == "command")
+        for i in range(since, len(hops)):
+            if hops[i].action == "command":
+                self.head.hide(i)
 
     # --- step ------------------------------------------------------------------------------
     def next_hop(self) -> str:
         """Run to the next hop not yet shown and explain it."""
-        env = self.world.engine.env
-        advance = env.step  # one SimPy event (named apart from the trace's hop helpers)
-        while True:
-            found = self._next_unseen()
-            if found is not None and found[1].t <= self.now:
-                self.seen.add(found[0])
-                return hop_text(self.world, found[1], self.lang, explained=True)
-            ahead = found[1].t if found is not None else INF
-            if env.peek() <= ahead and env.peek() < INF:
-                advance()
-            elif found is not None:  # computed ahead of the clock (a dialogue's later line)
-                env.run(until=ahead)
-            else:
-                return say("step.none", self.lang, t=self.stamp())
-
-    def _next_unseen(self) -> tuple[int, Hop] | None:
-        hops = self.world.trace.hops
-        best: tuple[int, Hop] | None = None
-        for i, hop in enumerate(hops):
-            if i not in self.seen and (best is None or hop.t < best[1].t):
-                best = (i, hop)
-        return best
+        hop = self.head.next_hop()
+        if hop is None:
+            return say("step.none", self.lang, t=self.stamp())
+        return hop_text(self.world, hop, self.lang, explained=True)
 
     # --- run -------------------------------------------------------------------------------
     def run(self, args: list[str]) -> tuple[str, int]:
@@ -77,16 +61,8 @@ class SimClock:
         target = self.target(args)
         if target is None:
             return say("run.bad", self.lang, value=" ".join(args)) + "\n", 2
-        env = self.world.engine.env
-        if target == INF:
-            env.run()
-        elif target > self.now:
-            env.run(until=target)
-        hops = self.world.trace.hops
-        new = sorted((i for i in range(len(hops)) if i not in self.seen
-                      and hops[i].t <= self.now), key=lambda i: hops[i].t)
-        self.seen.update(new)
-        lines = [hop_text(self.world, hops[i], self.lang, explained=False) for i in new]
+        new = self.head.advance(target)
+        lines = [hop_text(self.world, hop, self.lang, explained=False) for hop in new]
         lines.append(say("run.done", self.lang, t=self.stamp(), n=len(new)))
         return "\n".join(lines) + "\n", 0
 
@@ -122,18 +98,9 @@ class SimClock:
 
 
 def hop_text(world: World, hop: Hop, lang: str, explained: bool) -> str:
-    """One hop on one line (time, from → to, protocol, what, reply), the explanation under it."""
-    proto = f" {hop.proto}/{hop.port}" if hop.port else (f" {hop.proto}" if hop.proto else "")
-    what = hop.action + (f" [{hop.qid}]" if hop.qid else "")
-    who = f"{hop.src_host} {hop.src_actor} → {hop.dst_host} {hop.dst_actor}"
-    head = f"{world.engine.clock.short(hop.t)}  {who}{proto}  {what}"
-    if hop.reply:
-        head += f"  {hop.reply}"
-    if not explained:
-        return head
-    args = hop.args if lang == "en" else tuple((k, phrases(v, lang)) for k, v in hop.args)
-    body = [phrases(hop.detail, lang)] if hop.detail and hop.action != "command" else []
-    body.append(explain(hop.action, args, lang))
-    wrapped = [textwrap.fill(b, WRAP, initial_indent="  ", subsequent_indent="  ")
-               for b in body if b]
-    return "\n".join([head, *wrapped])
+    """One hop as the compact view shows it (render/compact.py), at 80 columns: time, from
+    → to, protocol, what, reply; explained, also its detail and explanation beneath."""
+    from ..render.compact import hop_lines, measurer
+
+    lines = hop_lines(world, hop, lang, WIDTH, measurer(WIDTH), explained)
+    return "\n".join(line.plain for line in lines).rstrip("\n")

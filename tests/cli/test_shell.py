@@ -28,7 +28,9 @@ def test_flow_and_mx_step_by_step() -> None:
     out = shell("scenarios/03-dns-mx.yaml", script=["clock", *["step"] * 12, "run", "status"])
     assert out.count("root@mail:~# step") == 12  # the first server, as root
     assert "Simulated clock: 14:00:00.000" in out  # time stood still until the first step
-    assert "pc MUA → mail.example.net smtpd ESMTPSA/587  submit" in out
+    # each hop as the compact view (render/compact.py) shows it at 80 columns
+    assert "14:00:00.261  pc MUA → mail.example.net smtpd  ESMTPSA/587  submit\n" \
+           "    250 2.0.0 Ok: queued as " in out
     assert "after SMTP AUTH" in out  # each step is explained
     assert "dns_mx [" in out  # the MX lookup of the relay
     status = out.split("root@mail:~# status")[1]
