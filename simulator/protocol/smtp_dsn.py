@@ -122,3 +122,17 @@ def rcpt_params(words: list[str], dsn_enabled: bool) -> RcptDsn | str:
                 return BAD_ORCPT
             seen_orcpt, out.orcpt = True, f"{kind};{addr}"
     return out
+
+
+def mail_suffix(ret: str | None, envid: str | None) -> str:
+    """What smtp(8) adds to MAIL FROM for a server that announced DSN (smtp_proto.c):
+    `` ENVID=xtext`` then `` RET=FULL|HDRS``, each only when the message has one."""
+    return (f" ENVID={xtext_quote(envid)}" if envid else "") + (f" RET={ret}" if ret else "")
+
+
+def rcpt_suffix(notify: int, orcpt: str) -> str:
+    """`` ORCPT=type;xtext`` (only the address part is quoted) and `` NOTIFY=...`` when
+    set, as smtp_proto.c adds them to RCPT TO for a server that announced DSN."""
+    kind, _, addr = orcpt.partition(";")
+    out = f" ORCPT={kind};{xtext_quote(addr)}" if orcpt else ""
+    return out + (f" NOTIFY={notify_str(notify)}" if notify else "")

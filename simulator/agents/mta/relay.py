@@ -93,7 +93,11 @@ class SmtpClient:
     def _transfer(self, qf: QueueFile, rcpts: list[QueueRecipient], conn: Any,
                   stamps: Stamps) -> Generator[Any, Any, SmtpClientResult]:
         stamps.conn_done = self.mta.host.world.engine.now + conn.rtt * 2
-        envelope = Envelope(qf.sender, tuple(r.address for r in rcpts))
+        # smtp_proto.c: to a server that announces DSN, ENVID/RET go on, and each RCPT TO
+        # gets ORCPT (the recorded one, else "rfc822;" and the original address) and NOTIFY
+        envelope = Envelope(qf.sender, tuple(r.address for r in rcpts), qf.dsn_ret,
+                            qf.dsn_envid, tuple((r.dsn_notify, r.dsn_orcpt or (
+                                f"rfc822;{r.orig}" if r.orig else "")) for r in rcpts))
         # smtp_tls_security_level (smtp(8)): may uses STARTTLS when offered, encrypt
         # insists on it; empty or none (the default before Postfix 3.11) never tries
         level = self.mta.cf["smtp_tls_security_level"].strip()
