@@ -43,6 +43,19 @@ def notify_mask(value: str) -> int:
     return mask if mask and (mask == NOTIFY_NEVER or not mask & NOTIFY_NEVER) else 0
 
 
+def expanded_notify(mask: int) -> int:
+    """What an alias or .forward passes to its destinations (local/alias.c, dotforward.c,
+    forward.c): NOTIFY without SUCCESS, NEVER when SUCCESS was all; the expansion itself
+    reports the success ("expanded")."""
+    return NOTIFY_NEVER if mask == NOTIFY_SUCCESS else mask & ~NOTIFY_SUCCESS
+
+
+def wants(mask: int, bit: int) -> bool:
+    """Is a notice for this event due? An unset NOTIFY means FAILURE,DELAY (RFC 3461
+    §4.1; bounce_notify_util.c: ``dsn_notify == 0 || dsn_notify & filter``)."""
+    return bool(mask & bit) if mask else bit != NOTIFY_SUCCESS
+
+
 def notify_str(mask: int) -> str:
     """dsn_notify_str(): the names of the bits, comma-separated, as smtp(8) sends them."""
     return ",".join(name for name, bit in _NOTIFY_NAMES.items() if mask & bit)
