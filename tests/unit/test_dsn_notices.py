@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_notice_golden import DOWN, check, lab
+from test_notice_golden import DOWN, LAB, check, lab
 
 from simulator.commands import run_command
 from simulator.scenario import load_scenario
@@ -112,18 +112,21 @@ def test_relay_to_a_server_without_dsn_reports_relayed() -> None:
     assert "Action: relayed\nStatus: 2.0.0\nRemote-MTA: dns; mx1.example.org\n" in box
 
 
-def test_client_orcpt_becomes_original_recipient(tmp_path: Path) -> None:
-    root = Path(__file__).resolve().parents[2]
-    text = (root / "scenarios" / "55-smtp-by-hand.yaml").read_text()
-    (tmp_path / "55.yaml").write_text(text)
-    w = load_scenario(tmp_path / "55.yaml").build()
-    w.run(until="30s")
-    pc = w.hosts["alice-pc"]
-    out = run_command(pc, pc.users["alice"], "telnet mx.example.org 25",
-                      "EHLO x\nMAIL FROM:<alice@example.net> ENVID=t1\n"
-                      "RCPT TO:<nobody@example.org> NOTIFY=NEVER\n"
+def test_client_orcpt_and_envid_typed_by_hand(tmp_path: Path) -> None:
+    """ORCPT=rfc822;Bob+2BX@... (xtext) becomes ``Original-Recipient: rfc822;Bob+X@...``
+    exactly as recorded; ENVID becomes Original-Envelope-Id:."""
+    (tmp_path / "l.yaml").write_text(LAB.replace("ip: 192.0.2.25\n",
+                                                 "ip: 192.0.2.25\n    services: [smtp]\n"))
+    w = load_scenario(tmp_path / "l.yaml").build()
+    w.run(until="10s")
+    host = w.hosts["mx.example.org"]
+    out = run_command(host, host.users["alice"], "telnet localhost 25",
+                      "EHLO x\nMAIL FROM:<alice@example.org> ENVID=t1\n"
                       "RCPT TO:<bob@example.org> NOTIFY=SUCCESS ORCPT=rfc822;Bob+2BX@example.org\n"
                       "DATA\nSubject: t\n\nx\n.\nQUIT\n").output
     assert "250 2.1.5 Ok\n" in out
     w.run(until="1h")
-    assert _actions(w, "success_notice")
+    box = (host.fs.read("/var/spool/mail/alice") or b"").decode()
+    assert "Reporting-MTA: dns; mx.example.org\nOriginal-Envelope-Id: t1\n" in box
+    assert "Final-Recipient: rfc822; bob@example.org\n" \
+           "Original-Recipient: rfc822;Bob+X@example.org\nAction: delivered\n" in box
