@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from test_notice_golden import DOWN, LAB, check, lab
 
 from simulator.commands import run_command
 from simulator.scenario import load_scenario
 from simulator.world import World
+from simulator.yamlsource import ScenarioError
 from tests.queue_world import MSA, message, world
 
 
@@ -130,3 +132,31 @@ def test_client_orcpt_and_envid_typed_by_hand(tmp_path: Path) -> None:
     assert "Reporting-MTA: dns; mx.example.org\nOriginal-Envelope-Id: t1\n" in box
     assert "Final-Recipient: rfc822; bob@example.org\n" \
            "Original-Recipient: rfc822;Bob+X@example.org\nAction: delivered\n" in box
+
+
+def test_sendmail_bad_dsn_options_are_warned_about_and_ignored(tmp_path: Path) -> None:
+    """sendmail.c: a bad -N, -R or -V value is a warning, never fatal; the mail goes."""
+    w = lab(tmp_path)
+    host = w.hosts["mx.example.org"]
+    result = run_command(host, host.users["alice"], "sendmail -N sometimes -Rall bob",
+                         "Subject: hi\n\nhello\n")
+    warned = ("sendmail: warning: bad -N option value -- ignored\n"
+              "sendmail: warning: bad -R option value -- ignored\n")
+    assert (result.status, result.output) == (0, warned)
+    w.run(until="1h")
+    assert b"hello" in (host.fs.read("/var/spool/mail/bob") or b"")
+    assert "postfix/sendmail[" in host.maillog()
+
+
+def test_scenario_dsn_field_errors_name_the_field(tmp_path: Path) -> None:
+    text = (Path(__file__).resolve().parents[2] / "scenarios" / "57-dsn.yaml").read_text()
+    path = tmp_path / "bad.yaml"
+    path.write_text(text.replace('dsn: {notify: never}', 'dsn: {notify: "never,success"}')
+                    .replace("dsn: {ret: hdrs}", "dsn: {ret: headers}"))
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    msg = str(err.value)
+    assert "messages[1].dsn.notify" in msg or "messages.1.dsn.notify" in msg, msg
+    assert "expected NEVER, or some of SUCCESS, FAILURE, DELAY" in msg
+    assert "expected full or hdrs" in msg
+    assert f"{path}:" in msg
