@@ -138,7 +138,7 @@ CATALOGUE: dict[str, str] = {
              "Report\" ({qid}).",
     "success_notice": "The sender asked for NOTIFY=SUCCESS (RFC 3461): bounce(8) mails a "
                       "\"Successful Mail Delivery Report\" ({qid}) to <{sender}>.",
-    "dsn_success": "<{rcpt}> has NOTIFY=SUCCESS: the result ({action}) goes into the trace log "
+    "dsn_success": "<{rcpt}> has NOTIFY=SUCCESS: the result goes into the trace log "
                    "for the success report. An alias or .forward reports \"expanded\" and "
                    "passes NOTIFY on without SUCCESS.",
     "bounce_suppressed": "The recipient failed, but its DSN NOTIFY (NEVER, or without FAILURE) "

@@ -136,7 +136,7 @@ CATALOGUE: dict[str, str] = {
              "送られます。",
     "success_notice": "送信者が NOTIFY=SUCCESS (RFC 3461) を求めたので、bounce(8) が「Successful "
                       "Mail Delivery Report」({qid}) を <{sender}> に送ります。",
-    "dsn_success": "<{rcpt}> には NOTIFY=SUCCESS が付いています。結果 ({action}) が成功報告用の"
+    "dsn_success": "<{rcpt}> には NOTIFY=SUCCESS が付いています。結果が成功報告用の"
                    "トレースログに入ります。エイリアスや .forward は「expanded」と報告し、"
                    "転送先には SUCCESS を除いた NOTIFY を引き継ぎます。",
     "bounce_suppressed": "受信者への配送は失敗しましたが、DSN の NOTIFY (NEVER、または FAILURE "

@@ -89,7 +89,8 @@ class Leaves:
                                                 f"delivery via local: {reason}",
                                                 dsn_orcpt=orcpt))
         self._trace_hop("dsn_success", "bounce", f"action={dsn_action}",
-                        f"<{address}>: NOTIFY=SUCCESS: reported as {dsn_action} ({reason})",
+                        f"<{address}>: NOTIFY=SUCCESS: action={dsn_action} goes into the trace "
+                        "log for the success report",
                         address, "", "", (("action", dsn_action),))
 
     def _delivered(self, leaf: Leaf) -> None:
