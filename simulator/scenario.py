@@ -27,6 +27,7 @@ from pydantic import (
 from .distro import DEFAULT_OS, OsId
 from .events import Event, referenced_hosts
 from .model.address import Address
+from .scenario_dsn import DsnSpec
 from .scenario_refs import check_refs
 from .scenario_relay import DracSpec, Op25bSpec
 from .scenario_session import SessionPause, check_sessions, typed_items
@@ -200,6 +201,7 @@ class MessageSpec(Strict):
     body: PlainText = ""
     headers: dict[Line, Line] = {}
     account: str | None = None  # which of the client's accounts sends it (default: by from)
+    dsn: DsnSpec | None = None  # the client's DSN request (scenario_dsn.py)
 
 
 class CommandSpec(Strict):

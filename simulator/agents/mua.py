@@ -77,8 +77,10 @@ class Mua:
                                 implicit_tls=security == "tls", pipelining=False,
                                 postfix_habits=False)
         caller = Caller(self.host, "MUA", key, None, "submit")
-        result = yield from smtp_session(caller, conn, Envelope(self.account.address, rcpts),
-                                         content, options)
+        dsn = spec.dsn
+        envelope = Envelope(self.account.address, rcpts) if dsn is None else Envelope(
+            self.account.address, rcpts, dsn.ret, dsn.envid, ((dsn.mask(), ""),) * len(rcpts))
+        result = yield from smtp_session(caller, conn, envelope, content, options)
         self._judge(key, rcpts, result, smtp.server)
 
     def _judge(self, key: str, rcpts: tuple[str, ...], result: SmtpClientResult,

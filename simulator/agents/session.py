@@ -43,7 +43,7 @@ def smtp_session(caller: Caller, conn: Connected, envelope: Envelope, data: byte
     session = SmtpSession(caller.host.ip, world.dns.verified_client_name(caller.host.ip),
                           conn.service.port, now=now + conn.rtt)
     smtpd.log_connect(session)
-    result = run_smtp_client(SmtpServer(smtpd, session, smtpd.tls()), now, conn.rtt, envelope,
+    result = run_smtp_client(SmtpServer(smtpd, session, smtpd.tls(), smtpd.features()), now, conn.rtt, envelope,
                              data, options)
     if result.tls_done is not None:
         session.now = result.tls_done

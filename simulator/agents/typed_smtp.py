@@ -108,7 +108,8 @@ def _session(host: Host, server: Host, ip: str, port: int, typed: list[Typed], p
     timing = Timing(t0, rtt, smtpd.cf.seconds("smtpd_timeout"),
                     "\r\n" if program == "telnet" else "\n",
                     smtpd.cf.flag("smtpd_forbid_unauth_pipelining"))
-    result = run_manual(SmtpServer(smtpd, session, smtpd.tls()), typed, timing, piped)
+    result = run_manual(SmtpServer(smtpd, session, smtpd.tls(), smtpd.features()), typed,
+                        timing, piped)
     _server_log(smtpd, session, result)
     record = world.trace.open_session("SMTP", port, host.name, server.name, t0)
     record.lines = result.lines

@@ -15,12 +15,14 @@ from email.parser import BytesParser
 from email.policy import default as default_policy
 
 from ..agents.mta.pickup import Dropped
+from ..agents.mta.queue import Dsn
 from ..model import tok822
 from ..model.message import to_bytes
+from ..protocol.smtp_dsn import notify_mask
 from . import CommandResult, Invocation, command, find
 
 EX_USAGE = 64
-_FLAG_WITH_VALUE = {"-f", "-F", "-o", "-r"}
+_FLAG_WITH_VALUE = {"-f", "-F", "-o", "-r", "-N", "-R", "-V"}
 
 
 @command("sendmail", "/usr/sbin/sendmail", "/usr/lib/sendmail")
@@ -75,7 +77,7 @@ def parse_options(args: list[str]) -> tuple[dict[str, str], list[str]]:
             opts[arg] = args[i + 1]
             i += 2
             continue
-        if arg.startswith(("-f", "-F", "-r")) and len(arg) > 2:
+        if arg.startswith(("-f", "-F", "-r", "-N", "-R", "-V")) and len(arg) > 2:
             opts[arg[:2]] = arg[2:]
         elif arg in ("-oi", "-i"):
             opts["-i"] = ""
@@ -122,9 +124,33 @@ def enqueue(inv: Invocation, args: list[str]) -> CommandResult:
     sender = opts.get("-f", opts.get("-r", inv.user.name))
     full_name = opts.get("-F", inv.user.full_name)
     key = inv.msg or inv.host.world.new_key("cmd")
+    dsn, warnings = dsn_options(opts, len(recipients))
     mta.pickup.postdrop(Dropped(inv.user, sender, tuple(recipients), to_bytes(content), key,
-                                full_name))
-    return CommandResult("", 0)
+                                full_name, dsn=dsn))
+    for text in warnings:  # msg_warn() goes to stderr and to the mail log
+        inv.host.log("postfix/sendmail", f"warning: {text}", fresh=True)
+    return CommandResult("".join(f"sendmail: warning: {t}\n" for t in warnings), 0)
+
+
+def dsn_options(opts: dict[str, str], count: int) -> tuple[Dsn, list[str]]:
+    """-N never|success,delay,failure, -R full|hdrs and -V envid (sendmail.c): a bad value
+    is warned about and ignored, never fatal."""
+    warnings = []
+    notify = notify_mask(opts["-N"]) if "-N" in opts else 0
+    if "-N" in opts and not notify:
+        warnings.append("bad -N option value -- ignored")
+    ret = opts.get("-R", "").upper() or None
+    if ret is not None and ret not in ("FULL", "HDRS"):
+        warnings.append("bad -R option value -- ignored")
+        ret = None
+    envid = opts.get("-V")
+    if envid is not None and len(envid) > 100:
+        warnings.append("too long -V option value -- ignored")
+        envid = None
+    elif envid is not None and not all(32 <= ord(c) < 127 for c in envid):
+        warnings.append("bad syntax in -V option value -- ignored")
+        envid = None
+    return Dsn(ret, envid, [notify] * count), warnings
 
 
 def _header_recipients(content: EmailMessage) -> list[str]:

@@ -136,6 +136,16 @@ CATALOGUE: dict[str, str] = {
                "Delivered-To: added on top; it is delivered like any other mail.",
     "trace": "The result of sendmail -bv is mailed to <{sender}> as a \"Mail Delivery Status "
              "Report\" ({qid}).",
+    "success_notice": "The sender asked for NOTIFY=SUCCESS (RFC 3461): bounce(8) mails a "
+                      "\"Successful Mail Delivery Report\" ({qid}) to <{sender}>.",
+    "dsn_success": "<{rcpt}> has NOTIFY=SUCCESS: the result goes into the trace log "
+                   "for the success report. An alias or .forward reports \"expanded\" and "
+                   "passes NOTIFY on without SUCCESS.",
+    "bounce_suppressed": "The recipient failed, but its DSN NOTIFY (NEVER, or without FAILURE) "
+                         "asks for no non-delivery notice: the mail is logged as bounced and "
+                         "the sender is not told.",
+    "delay_suppressed": "delay_warning_time has passed, but no delayed recipient has NOTIFY "
+                        "with DELAY: no delay warning is sent.",
     "too_many_hops": "The message already carries hopcount_limit ({limit}) Received: headers: "
                      "cleanup refuses it as a probable mail loop (5.4.0 too many hops).",
     "mb2md": "mb2md splits the mbox {source} into one file per message in the Maildir "

@@ -134,6 +134,16 @@ CATALOGUE: dict[str, str] = {
                "Received: と Delivered-To: が付き、ほかのメールと同じように配送されます。",
     "trace": "sendmail -bv の結果が「Mail Delivery Status Report」({qid}) として <{sender}> に"
              "送られます。",
+    "success_notice": "送信者が NOTIFY=SUCCESS (RFC 3461) を求めたので、bounce(8) が「Successful "
+                      "Mail Delivery Report」({qid}) を <{sender}> に送ります。",
+    "dsn_success": "<{rcpt}> には NOTIFY=SUCCESS が付いています。結果が成功報告用の"
+                   "トレースログに入ります。エイリアスや .forward は「expanded」と報告し、"
+                   "転送先には SUCCESS を除いた NOTIFY を引き継ぎます。",
+    "bounce_suppressed": "受信者への配送は失敗しましたが、DSN の NOTIFY (NEVER、または FAILURE "
+                         "なし) がエラー通知を求めていません。ログには bounced と記録され、"
+                         "送信者には知らされません。",
+    "delay_suppressed": "delay_warning_time を過ぎましたが、遅れている受信者のどれも NOTIFY に "
+                        "DELAY を含まないので、遅延通知は送られません。",
     "too_many_hops": "Received: ヘッダーがすでに hopcount_limit ({limit}) 個あります。cleanup "
                      "はメールのループを疑い、受け付けません (5.4.0 too many hops)。",
     "mb2md": "mb2md が mbox {source} をメール 1 通ごとのファイルに分けて Maildir {dest} "

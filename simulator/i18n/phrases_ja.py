@@ -207,6 +207,13 @@ _DETAILS: tuple[tuple[str, str], ...] = (
     (r": delivers to mailbox", ": メールボックスへ配送"),
     (r"\bdelivers to ", "配送先: "),
 
+    # --- DSN (agents/mta/bounce.py, agents/mda/leaves.py) ---------------------------------
+    (r"NOTIFY=SUCCESS: (action=\S+) goes into the trace log for the success report",
+     r"NOTIFY=SUCCESS: \1 を成功報告用のトレースログに記録"),
+    (r"DSN NOTIFY without FAILURE: no non-delivery notice is sent to the sender",
+     "DSN の NOTIFY に FAILURE がないので、送信者にエラー通知は送りません"),
+    (r"DSN NOTIFY without DELAY: no delay warning is sent",
+     "DSN の NOTIFY に DELAY がないので、遅延通知は送りません"),
     # --- outcome and status words ---------------------------------------------------------
     (r"^delivered$", "配送済み"),
     (r"(?<![=\w])delivered\b(?!\))", "配送済み"),

@@ -23,6 +23,11 @@ class Envelope:
 
     sender: str
     recipients: tuple[str, ...]
+    # The DSN request (RFC 3461) as the client passes it on: RET and ENVID of MAIL FROM,
+    # and per recipient (NOTIFY bits, ORCPT "type;addr"); empty: none given
+    dsn_ret: str | None = None
+    dsn_envid: str | None = None
+    rcpt_dsn: tuple[tuple[int, str], ...] = ()
 
 
 def to_bytes(msg: EmailMessage) -> bytes:

@@ -46,10 +46,11 @@ from ..model.status import (
     Reply,
 )
 from .sasl import LOGIN_PASSWORD, LOGIN_USERNAME, MECHANISMS, decode64, encode64, encode_plain
+from .smtp_dsn import MailDsn, RcptDsn, mail_params, rcpt_params
 from .tls import TlsSession
 
-__all__ = ["LOGIN_PASSWORD", "LOGIN_USERNAME", "SmtpServer", "SmtpSession", "TlsOffer",
-           "encode64", "encode_plain"]
+__all__ = ["LOGIN_PASSWORD", "LOGIN_USERNAME", "ServerFeatures", "SmtpServer", "SmtpSession",
+           "TlsOffer", "encode64", "encode_plain"]
 
 # smtpd.c smtpd_cmd_table: the commands with SMTPD_CMD_FLAG_PRE_TLS, allowed before STARTTLS
 # when TLS is enforced (the others get 530 5.7.0 Must issue a STARTTLS command first)
@@ -75,6 +76,8 @@ class SmtpSession:
     recipients: list[str] = field(default_factory=list)
     queue_id: str | None = None
     declared_size: int | None = None  # MAIL FROM:<..> SIZE=n (RFC 1870), for the policy
+    dsn: MailDsn = field(default_factory=MailDsn)  # RET=, ENVID= (RFC 3461, smtp_dsn.py)
+    rcpt_dsn: list[RcptDsn] = field(default_factory=list)  # NOTIFY=, ORCPT= per recipient
     # per verb [successes, attempts], for the disconnect log line (smtpd_format_cmd_stats)
     counts: dict[str, list[int]] = field(default_factory=dict)
 
@@ -83,6 +86,8 @@ class SmtpSession:
         self.recipients = []
         self.queue_id = None
         self.declared_size = None
+        self.dsn = MailDsn()
+        self.rcpt_dsn = []
 
     @property
     def received_protocol(self) -> str:
@@ -103,6 +108,15 @@ class TlsOffer:
     enforce: bool  # only PRE_TLS commands before the handshake (var_smtpd_enforce_tls)
     wrapper: bool  # TLS from the first byte, before the greeting (port 465)
     session: TlsSession | None  # what a handshake agrees; None: no usable protocol
+
+
+@dataclass(frozen=True, slots=True)
+class ServerFeatures:
+    """What the modelled smtpd release and its configuration change in the dialogue."""
+
+    # smtpd.c: "500 5.5.2" from Postfix 3.7 (HISTORY 20210810), "502 5.5.2" before
+    unrecognized: Reply = S500_UNRECOGNIZED
+    dsn: bool = True  # DSN is announced and its parameters taken (smtpd_discard_ehlo_keywords)
 
 
 @dataclass(slots=True)
@@ -172,8 +186,9 @@ class SmtpServer:
     """One SMTP connection on the server side: feed lines in, get reply lines out."""
 
     def __init__(self, policy: SmtpPolicy, session: SmtpSession,
-                 tls: TlsOffer | None = None) -> None:
+                 tls: TlsOffer | None = None, features: ServerFeatures | None = None) -> None:
         self.policy = policy
+        self.features = features or ServerFeatures()
         self.session = session
         self.tls = tls
         self.in_data = False
@@ -204,7 +219,7 @@ class SmtpServer:
         stats = self.session.counts.setdefault(name, [0, 0])
         stats[1] += 1
         if method is None:
-            return [str(S500_UNRECOGNIZED)]
+            return [str(self.features.unrecognized)]
         if self.tls is not None and self.tls.enforce and self.session.tls is None \
                 and verb not in PRE_TLS:
             return [str(S530_STARTTLS_FIRST)]  # smtpd.c L6232-L6238
@@ -360,12 +375,15 @@ class SmtpServer:
         size = _size_parameter(arg)
         if size == "bad":  # smtpd.c mail_cmd(): SIZE= must be all digits
             return [str(S501_SYNTAX.with_text("Bad message size syntax"))]
+        dsn = mail_params(arg.split()[1:], self.features.dsn)
+        if isinstance(dsn, str):
+            return [dsn]
         session.declared_size = size if isinstance(size, int) else None
         refused = self.policy.check_mail(session, sender)
         if refused is not None:
             self.policy.on_reject(session, "MAIL", refused, sender)
             return [str(refused)]
-        session.sender = sender
+        session.sender, session.dsn = sender, dsn
         return [str(S250_MAIL_OK)]
 
     def smtp_RCPT(self, arg: str) -> list[str]:
@@ -377,6 +395,9 @@ class SmtpServer:
             return [str(S501_SYNTAX.with_text("Syntax: RCPT TO:<address>"))]
         if not rcpt:  # RCPT TO:<> or a broken address (REJECT_EMPTY_ADDR)
             return [str(S501_BAD_RCPT)]
+        dsn = rcpt_params(arg.split()[1:], self.features.dsn)
+        if isinstance(dsn, str):
+            return [dsn]
         refused = self.policy.check_rcpt(session, rcpt)
         if refused is not None:
             self.policy.on_reject(session, "RCPT", refused, rcpt)
@@ -386,6 +407,7 @@ class SmtpServer:
             # exists from the first accepted recipient on (postconf(5)).
             session.queue_id = self.policy.open_queue_file(session)
         session.recipients.append(rcpt)
+        session.rcpt_dsn.append(dsn)
         return [str(S250_RCPT_OK)]
 
     def smtp_DATA(self, arg: str) -> list[str]:

@@ -18,6 +18,7 @@ from typing import Literal
 from ..model.message import Envelope
 from .sasl import encode64, encode_plain
 from .smtp import SmtpServer
+from .smtp_dsn import mail_suffix, rcpt_suffix
 from .tls import TlsSession
 
 # What a client reports when it gives up on its own (no server reply to quote)
@@ -222,6 +223,10 @@ def _transaction(dlg: _Dialogue, options: ClientOptions, keywords: tuple[str, ..
     if options.send_size and any(k.split()[0] == "SIZE" for k in keywords):
         mail += f" SIZE={len(data) + data.count(NL)}"
     rcpts = [f"RCPT TO:<{r}>" for r in envelope.recipients]
+    if "DSN" in keywords:  # smtp_proto.c: the DSN request goes on only to a DSN server
+        mail += mail_suffix(envelope.dsn_ret, envelope.dsn_envid)
+        rcpts = [line + rcpt_suffix(*dsn) for line, dsn in zip(rcpts, envelope.rcpt_dsn)] \
+            + rcpts[len(envelope.rcpt_dsn):]
     pipelining = options.pipelining and "PIPELINING" in keywords
     if options.probe:
         return _probe(dlg, mail, rcpts, envelope, pipelining)

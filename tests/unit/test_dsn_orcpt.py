@@ -96,3 +96,24 @@ def test_verify_report_entries_have_the_alias_as_original(tmp_path: Path) -> Non
     assert [b[:2] for b in blocks] == [
         ["Final-Recipient: rfc822; ghost1@example.org", "Original-Recipient: rfc822; staff"],
         ["Final-Recipient: rfc822; alice@example.org", "Original-Recipient: rfc822; alice"]]
+
+
+def test_verify_report_of_a_missing_include_file_is_undeliverable(tmp_path: Path) -> None:
+    """local/include.c: stat_as() fails, "unable to lookup :include: file ..." is logged,
+    and the recipient bounces 5.3.5 "mail system configuration error"; -bv reports it
+    undeliverable, never deliverable."""
+    (tmp_path / "lab.yaml").write_text(LAB.replace("staff: :include:/etc/mail/staff",
+                                                   "staff: bob, :include:/etc/mail/gone"))
+    w = load_scenario(tmp_path / "lab.yaml").build()
+    host = w.hosts["mx.example.org"]
+    run_command(host, host.users["alice"], "sendmail -bv staff")
+    w.run(until="1h")
+    blocks = dsn_blocks(host.fs.read("/var/spool/mail/alice") or b"")
+    assert [b[0] for b in blocks] == ["Final-Recipient: rfc822; bob@example.org",
+                                      "Final-Recipient: rfc822; staff@example.org"]
+    assert blocks[0][2] == "Action: deliverable"
+    assert blocks[1][2:] == ["Action: undeliverable", "Status: 5.3.5",
+                             ("Diagnostic-Code: X-Postfix; delivery via local: mail system "
+                             "configuration error")]
+    assert "warning: unable to lookup :include: file /etc/mail/gone: No such file or " \
+           "directory" in host.maillog()

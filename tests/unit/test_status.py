@@ -71,6 +71,7 @@ POSTFIX_TEXT = {
     "S354_DATA": "354 End data with <CR><LF>.<CR><LF>",
     "S454_RELAY_DENIED": "454 4.7.1 <{}>: Relay access denied",
     "S500_UNRECOGNIZED": "500 5.5.2 Error: command not recognized",
+    "S502_UNRECOGNIZED": "502 5.5.2 Error: command not recognized",
     "S503_NEED_MAIL": "503 5.5.1 Error: need MAIL command",
     # smtpd_check.c smtpd_check_size(); smtpd.c receive_data() with CLEANUP_STAT_SIZE
     "S552_SIZE_LIMIT": "552 5.3.4 Message size exceeds fixed limit",

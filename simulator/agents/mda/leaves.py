@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ...model.status import DeliveryResult
 from ...model.trace import Hop, Outcome
+from ...protocol.smtp_dsn import NOTIFY_SUCCESS, expanded_notify, wants
 from ..mta.delivery_log import Stamps, status_line
 from ..mta.queue import QueueRecipient
 from .expansion import Expansion, Leaf, Step, Warning
@@ -41,6 +42,7 @@ class Leaves:
         self.local, self.qf, self.stamps = local, qf, stamps
         self.host = local.mta.host
         self.cf = local.mta.cf
+        self.notify = 0  # the DSN NOTIFY bits of the leaves of the recipient being applied
 
     def apply(self, rcpt: QueueRecipient,
               walk: Expansion) -> Generator[Any, Any, DeliveryResult]:
@@ -49,6 +51,10 @@ class Leaves:
         forwards: dict[tuple[str, str], list[Leaf]] = {}
         leaves = []
         boot = self.host.boot
+        expanded = any(isinstance(e, Step) and e.action in ("alias", "dotforward")
+                       for e in walk.effects)
+        self.notify = expanded_notify(rcpt.dsn_notify) if expanded and rcpt.dsn_notify \
+            else rcpt.dsn_notify
         for effect in walk.effects:
             if isinstance(effect, Step):
                 self._step(effect)
@@ -67,7 +73,30 @@ class Leaves:
             resubmit(self.local, self.qf, rcpt, walk.prefix, forwards, self.stamps)
         if not self.qf.trace_only and all(x.attr.address != rcpt.address for x in leaves):
             self.host.world.trace.drop_outcome(self.qf.msg, rcpt.address)
-        return self._result(rcpt, leaves)
+        result = self._result(rcpt, leaves)
+        if expanded and result.status == "sent" and not self.qf.trace_only \
+                and wants(rcpt.dsn_notify, NOTIFY_SUCCESS):
+            self._success(rcpt.address, rcpt.orig, rcpt.dsn_orcpt, "expanded", "alias expanded")
+        return result
+
+    def _success(self, address: str, orig: str, orcpt: str, dsn_action: str,
+                 reason: str) -> None:
+        """sent() / alias.c: with NOTIFY=SUCCESS the result goes into the trace logfile
+        that becomes the "Successful Mail Delivery Report" (trace.c: "delivery via local:
+        "); the action is "delivered", or "expanded" for an alias or .forward (SIMPLIFICATION:
+        a list with an owner- alias also reports "expanded", Postfix says "delivered")."""
+        self.qf.trace_log.append(QueueRecipient(address, orig, dsn_action, "2.0.0",
+                                                f"delivery via local: {reason}",
+                                                dsn_orcpt=orcpt))
+        self._trace_hop("dsn_success", "bounce", f"action={dsn_action}",
+                        f"<{address}>: NOTIFY=SUCCESS: action={dsn_action} goes into the trace "
+                        "log for the success report",
+                        address, "", "", (("action", dsn_action),))
+
+    def _delivered(self, leaf: Leaf) -> None:
+        if wants(self.notify, NOTIFY_SUCCESS):
+            self._success(leaf.attr.address, leaf.attr.orig, leaf.attr.dsn_orcpt, "delivered",
+                          leaf.reason)
 
     def _result(self, rcpt: QueueRecipient, leaves: list[Leaf]) -> DeliveryResult:
         now = self.host.world.engine.now
@@ -129,6 +158,7 @@ class Leaves:
             yield self.host.world.engine.env.timeout(WRITE_TIME)
             if self.host.boot == boot:
                 self._log(leaf)
+                self._delivered(leaf)
                 where = self._write(leaf)
                 self._outcome(rcpt, leaf.attr.address, "delivered", where, leaf.dsn)
         return leaf
@@ -150,6 +180,7 @@ class Leaves:
             return leaf
         leaf = replace(leaf, reason=stored.reason)
         self._log(leaf)
+        self._delivered(leaf)
         attr = leaf.attr
         action = "deliver_maildir" if leaf.kind == "maildir" else "deliver_mbox"
         self._trace_hop(action, "mailbox", "status=sent",
@@ -233,7 +264,8 @@ class Leaves:
             self._outcome(rcpt, attr.address, "queued", f"deferred: {leaf.reason}", leaf.dsn)
             return
         entry = QueueRecipient(attr.address, attr.orig, "bounced", leaf.dsn, leaf.reason,
-                               dsn_orcpt=attr.dsn_orcpt, notify=leaf.notify)
+                               dsn_orcpt=attr.dsn_orcpt, notify=leaf.notify,
+                               dsn_notify=self.notify)
         if leaf.notify is not None:  # bounce_one(): told at once, to the owner
             entry.notified = True
             self.local.mta.bounce.notify(self.qf, [entry], to=leaf.notify)

@@ -24,9 +24,11 @@ from typing import TYPE_CHECKING
 
 from ...model import rawmsg
 from ...model.trace import Hop, Outcome
+from ...protocol.smtp_dsn import expanded_notify
 from ..mta import qmail
 from ..mta.delivery_log import Stamps, status_line
 from ..mta.params import mail_date
+from ..mta.queue import Dsn
 
 if TYPE_CHECKING:
     from ..mta.queue import QueueFile, QueueRecipient
@@ -68,11 +70,16 @@ def _one(local: Local, qf: QueueFile, top: QueueRecipient, node: str, delivered:
                                         f"re-queued as {qid}", None,
                                         world.trace.hop_count(qf.msg),
                                         orig=top.orig or top.address))
+    # forward.c forward_send(): the new file keeps ENVID and RET (not when an owner- alias
+    # replaced the sender), each address gets NOTIFY without SUCCESS
+    same = sender == qf.sender
+    dsn = Dsn(qf.dsn_ret if same else None, qf.dsn_envid if same else None,
+              [expanded_notify(top.dsn_notify) if top.dsn_notify else 0] * len(leaves))
     mta.cleanup.commit(qid, qf.msg, sender, addresses, content, received, "local",
                        "postfix/local", add_missing=False,
                        originals=[leaf.attr.orig for leaf in leaves],
                        dsn_orcpts=[leaf.attr.dsn_orcpt for leaf in leaves],
-                       can_bounce=True)
+                       can_bounce=True, dsn=dsn)
     host.log("postfix/local", status_line(qf.qid, top.address, top.orig, "local", stamps,
                                           now, "2.0.0", "sent", f"forwarded as {qid}"))
     return qid

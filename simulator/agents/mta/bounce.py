@@ -16,7 +16,12 @@
 - A failure that an owner-NAME alias takes (local(8) bounce_workaround()) is sent at once to
   that owner instead of the sender.
 - trace(8): the "Mail Delivery Status Report" of a ``sendmail -bv`` probe goes to its
-  sender.
+  sender; with DSN NOTIFY=SUCCESS the "Successful Mail Delivery Report" (headers only).
+- DSN (RFC 3461): a recipient whose NOTIFY lacks FAILURE (NEVER) is left out of the
+  sender's non-delivery notice, one without DELAY out of the delay warning; a notice
+  left with no recipient is not sent (bounce_notify_service.c, bounce_warn_service.c).
+  The postmaster copies ignore NOTIFY (DSN_NOTIFY_OVERRIDE). RET=HDRS returns only the
+  headers of the message.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...model.trace import Hop, Outcome
+from ...protocol.smtp_dsn import NOTIFY_DELAY, NOTIFY_FAILURE, wants
 from .queue import QueueFile, QueueRecipient
 from .report import Notice, build
 
@@ -52,8 +58,7 @@ class Bounce:
                                             world.trace.hop_count(qf.msg), orig=rcpt.orig))
         classes = set(self.mta.cf.list("notify_classes"))
         if to is not None:
-            self._post(qf, bounced, Notice("failure", False, False, to),
-                       "sender non-delivery notification")
+            self._sender_notice(qf, bounced, to)
         elif qf.sender.lower() == self.double_bounce_address().lower():
             host.log("postfix/bounce",
                      f"warning: {qf.qid}: undeliverable postmaster notification discarded")
@@ -68,23 +73,51 @@ class Bounce:
                           "a bounce could not be delivered; notify_classes has neither "
                           "bounce nor 2bounce, so nobody is told")
         else:
-            self._post(qf, bounced, Notice("failure", False, False, qf.sender),
-                       "sender non-delivery notification")
+            self._sender_notice(qf, bounced)
             if "bounce" in classes:
                 self._post(qf, bounced, Notice("failure", True, True, self._to("bounce")),
                            "postmaster non-delivery notification", postmaster="bounce")
 
+    def _sender_notice(self, qf: QueueFile, bounced: list[QueueRecipient],
+                       to: str | None = None) -> None:
+        """The sender's notice lists the recipients whose NOTIFY asks for failures;
+        with none left it is not sent (count == 0), and the trace says why."""
+        told = [r for r in bounced if wants(r.dsn_notify, NOTIFY_FAILURE)]
+        if told:
+            headers_only = qf.dsn_ret == "HDRS"  # DSN_RET_FULL unless the client said HDRS
+            self._post(qf, told, Notice("failure", False, headers_only, to or qf.sender),
+                       "sender non-delivery notification")
+        silent = [r.address for r in bounced if r not in told]
+        if silent:
+            self._bounce_hop(qf, "bounce_suppressed", "no notice",
+                             f"{', '.join(f'<{a}>' for a in silent)}: DSN NOTIFY without "
+                             "FAILURE: no non-delivery notice is sent to the sender")
+
     def trace(self, qf: QueueFile, entries: list[QueueRecipient]) -> None:
-        """trace(8): the "Mail Delivery Status Report" of a sendmail -bv probe, headers
-        only, to the probe's sender (bounce_trace_service.c)."""
-        if entries and qf.sender:
-            self._post(qf, entries, Notice("verify", False, True, qf.sender),
-                       "sender delivery status notification")
+        """trace(8): the "Mail Delivery Status Report" of a sendmail -bv probe, or the
+        "Successful Mail Delivery Report" of NOTIFY=SUCCESS, headers only, to the sender
+        (bounce_trace_service.c; a bounce's successes are not reported)."""
+        if not entries:
+            return
+        if not qf.sender or qf.sender.lower() == self.double_bounce_address().lower():
+            which = "single" if not qf.sender else "double"
+            self.mta.host.log("postfix/bounce", f"{qf.qid}: not sending trace/success "
+                                                f"notification for {which}-bounce message")
+            return
+        kind = "verify" if qf.trace_only else "success"
+        self._post(qf, entries, Notice(kind, False, True, qf.sender),
+                   "sender delivery status notification")
 
     def delay_warning(self, qf: QueueFile, delayed: list[QueueRecipient]) -> None:
-        """delay_warning_time has passed and the mail is still queued: warn once."""
-        self._post(qf, delayed, Notice("delay", False, True, qf.sender),
-                   "sender delay notification")
+        """delay_warning_time has passed and the mail is still queued: warn once (the
+        recipients whose NOTIFY has DELAY, or no NOTIFY at all)."""
+        warned = [r for r in delayed if wants(r.dsn_notify, NOTIFY_DELAY)]
+        if warned:
+            self._post(qf, warned, Notice("delay", False, True, qf.sender),
+                       "sender delay notification")
+        else:
+            self._bounce_hop(qf, "delay_suppressed", "no warning",
+                             "DSN NOTIFY without DELAY: no delay warning is sent")
         if "delay" in self.mta.cf.list("notify_classes"):
             # bounce_warn_service.c: the postmaster copy returns the headers only
             self._post(qf, delayed, Notice("delay", True, True, self._to("delay")),
@@ -108,9 +141,10 @@ class Bounce:
         host.log("postfix/bounce", f"{qf.qid}: {what}: {qid}")
         action = "delay_warning" if notice.kind == "delay" else \
             "trace" if notice.kind == "verify" else \
+            "success_notice" if notice.kind == "success" else \
             "postmaster_notice" if notice.postmaster_copy else "bounce"
         suffix = {"delay_warning": ".delay", "postmaster_notice": ".postmaster",
-                  "trace": ".report"}.get(action, ".bounce")
+                  "trace": ".report", "success_notice": ".success"}.get(action, ".bounce")
         world.trace.add(Hop(world.engine.now, qf.msg, qf.qid, host.name, "qmgr", host.name,
                             "bounce", None, None, action, None,
                             f"{what} {qid} to <{notice.to}>", None,

@@ -19,7 +19,7 @@ from .delivery_log import Stamps, status_line
 from .family import queue_ids
 from .header_rewrite import drop_headers, rewrite_local
 from .params import mail_date
-from .queue import QueueFile, QueueRecipient
+from .queue import Dsn, QueueFile, QueueRecipient
 
 if TYPE_CHECKING:
     from .mta import Mta
@@ -49,11 +49,12 @@ class Cleanup:
                add_missing: bool, from_value: str | None = None,
                originals: list[str] | None = None,
                arrival: float | None = None, *, dsn_orcpts: list[str] | None = None,
-               can_bounce: bool = False, trace_only: bool = False) -> QueueFile:
+               can_bounce: bool = False, trace_only: bool = False,
+               dsn: Dsn | None = None) -> QueueFile:
         """Finish the queue file and place it in the incoming queue; ``originals`` are the
         recipients as submitted (``yuki`` from sendmail), kept for X-Original-To/orig_to
         (the ORCP records; an empty one means the recipient itself), ``dsn_orcpts`` their
-        DSN ORCPT values.
+        DSN ORCPT values, ``dsn`` the message's RET/ENVID and each recipient's NOTIFY.
 
         ``arrival`` keeps an older arrival time (a file requeued by postsuper -r keeps its
         time record, but gets a new creation time: its lifetime starts again).
@@ -76,9 +77,12 @@ class Cleanup:
         message_id = rawmsg.get(content, "Message-Id") or "<>"  # none: "<>"
         world.msg_keys.setdefault(message_id, msg)
         host.log("postfix/cleanup", f"{qid}: message-id={message_id}", fresh=True)
-        qf = QueueFile(qid, msg, sender, self._recipients(recipients, originals, dsn_orcpts),
+        dsn = dsn or Dsn()
+        qf = QueueFile(qid, msg, sender,
+                       self._recipients(recipients, originals, dsn_orcpts, dsn.notify),
                        content, arrival=now if arrival is None else arrival, client=client,
-                       log_program=program, trace_only=trace_only)
+                       log_program=program, trace_only=trace_only, dsn_ret=dsn.ret,
+                       dsn_envid=dsn.envid)
         cf = self.mta.cf
         qf.create, qf.mtime = whole(now), now  # the create_time record; the file's mtime
         qf.warn_time = warn_time(qf.arrival, sender, cf.seconds("delay_warning_time"))
@@ -98,7 +102,8 @@ class Cleanup:
         return qf
 
     def _recipients(self, recipients: list[str], origs: list[str] | None,
-                    dsn_orcpts: list[str] | None) -> list[QueueRecipient]:
+                    dsn_orcpts: list[str] | None,
+                    notify: list[int]) -> list[QueueRecipient]:
         """The envelope recipients, duplicates removed (cleanup_out_recipient.c): with
         enable_original_recipient = yes a recipient is a duplicate only when its DSN
         ORCPT, original and final address all match one already written (case
@@ -112,7 +117,8 @@ class Cleanup:
             key = (f"{dsn}\n{orig}\n{rcpt}" if keep_orig else rcpt).lower()
             if key not in seen:
                 seen.add(key)
-                out.append(QueueRecipient(rcpt, orig, dsn_orcpt=dsn))
+                out.append(QueueRecipient(rcpt, orig, dsn_orcpt=dsn,
+                                          dsn_notify=notify[i] if notify else 0))
         return out
 
     def too_many_hops(self, content: bytes) -> bool:

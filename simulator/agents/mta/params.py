@@ -138,6 +138,9 @@ DEFAULTS: dict[str, str] = {
     # smtpd_forbid_unauth_pipelining with default no)
     "smtpd_timeout": "300s",
     "smtpd_forbid_unauth_pipelining": "no",
+    # EHLO keywords smtpd neither announces nor accepts (postconf(5)); "dsn" also makes
+    # smtpd refuse RET/ENVID/NOTIFY/ORCPT with "501 5.7.1 DSN support is disabled"
+    "smtpd_discard_ehlo_keywords": "",
 }
 
 _REF = re.compile(r"\$(\w+)|\$\{(\w+)\}")

@@ -18,6 +18,7 @@ from ...model import rawmsg
 from .family import LocalFacts, local_received
 from .master import running
 from .params import mail_date
+from .queue import Dsn
 from .resolve import canonical
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class Dropped:
     msg: str  # the scenario message key
     full_name: str | None
     trace_only: bool = False  # sendmail -bv: a probe, reported on and never delivered
+    dsn: Dsn | None = None  # sendmail -N/-R/-V (RFC 3461 DSN request)
 
 
 class Pickup:
@@ -88,7 +90,7 @@ class Pickup:
                            "postfix/pickup", add_missing=True,
                            from_value=from_header(sender, d.full_name),
                            originals=list(d.recipients), can_bounce=True,
-                           trace_only=d.trace_only)
+                           trace_only=d.trace_only, dsn=d.dsn)
 
 
     def requeue(self, qf: QueueFile) -> None:
@@ -114,7 +116,8 @@ class Pickup:
         mta.cleanup.commit(qid, qf.msg, qf.sender, [r.address for r in pending], qf.content,
                            received, "local", "postfix/pickup", add_missing=True,
                            originals=[r.orig for r in pending], arrival=qf.arrival,
-                           dsn_orcpts=[r.dsn_orcpt for r in pending], can_bounce=True)
+                           dsn_orcpts=[r.dsn_orcpt for r in pending], can_bounce=True,
+                           dsn=Dsn(qf.dsn_ret, qf.dsn_envid, [r.dsn_notify for r in pending]))
 
 
 def from_header(sender: str, full_name: str | None) -> str:

@@ -170,7 +170,7 @@ class Qmgr:
         """qmgr_active_done(): bounce, expire, warn, defer or remove."""
         if not self._still_active(qf):
             return
-        if qf.trace_only:  # sendmail -bv: the report goes to the sender (qmgr_active.c)
+        if qf.trace_log:  # sendmail -bv, or DSN NOTIFY=SUCCESS: the report (qmgr_active.c)
             self.mta.bounce.trace(qf, qf.trace_log)
             qf.trace_log = []
         # the bounce logfile: recipients bounced by the agent, and addresses they expanded

@@ -30,6 +30,19 @@ class QueueRecipient:
     defer_reason: str | None = None
     dsn_orcpt: str = ""  # DSN ORCPT: "rfc822;addr" as smtpd records it, "" from pickup
     notify: str | None = None  # send this failure to an owner- address, not the sender
+    # DSN NOTIFY bits (protocol/smtp_dsn.py; 0: not given, which Postfix treats as
+    # FAILURE,DELAY); an alias or .forward expansion inherits them (local(8) deliver_attr)
+    dsn_notify: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Dsn:
+    """The DSN request of a message as smtpd or sendmail hands it to cleanup (RFC 3461):
+    RET (FULL, HDRS or None), ENVID (unquoted) and each recipient's NOTIFY bits."""
+
+    ret: str | None = None
+    envid: str | None = None
+    notify: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -52,6 +65,8 @@ class QueueFile:
     next_try: float | None = None  # the deferred-queue scan that will pick the file up
     forced_expire: bool = False  # postsuper -e: return it to the sender at the next scan
     trace_only: bool = False  # a sendmail -bv probe: report, deliver nothing
+    dsn_ret: str | None = None  # RET=FULL|HDRS of MAIL FROM or sendmail -R (None: not given)
+    dsn_envid: str | None = None  # ENVID= of MAIL FROM or sendmail -V
     # The bounce and trace logfiles (defer/, bounce/, trace/ under the queue directory):
     # failures and -bv results of recipients that a delivery agent expanded, sent with
     # the next notification (bounce(8), trace(8)).

@@ -20,6 +20,7 @@ from ...model.message import Envelope
 from ...model.status import DeliveryResult
 from ...model.trace import Hop
 from ...protocol.smtp_client import NO_STARTTLS, ClientOptions, SmtpClientResult
+from ...protocol.smtp_dsn import NOTIFY_SUCCESS, wants
 from ..session import Caller, smtp_session
 from .delivery_log import Stamps, status_line
 from .queue import QueueFile, QueueRecipient
@@ -93,7 +94,11 @@ class SmtpClient:
     def _transfer(self, qf: QueueFile, rcpts: list[QueueRecipient], conn: Any,
                   stamps: Stamps) -> Generator[Any, Any, SmtpClientResult]:
         stamps.conn_done = self.mta.host.world.engine.now + conn.rtt * 2
-        envelope = Envelope(qf.sender, tuple(r.address for r in rcpts))
+        # smtp_proto.c: to a server that announces DSN, ENVID/RET go on, and each RCPT TO
+        # gets ORCPT (the recorded one, else "rfc822;" and the original address) and NOTIFY
+        envelope = Envelope(qf.sender, tuple(r.address for r in rcpts), qf.dsn_ret,
+                            qf.dsn_envid, tuple((r.dsn_notify, r.dsn_orcpt or (
+                                f"rfc822;{r.orig}" if r.orig else "")) for r in rcpts))
         # smtp_tls_security_level (smtp(8)): may uses STARTTLS when offered, encrypt
         # insists on it; empty or none (the default before Postfix 3.11) never tries
         level = self.mta.cf["smtp_tls_security_level"].strip()
@@ -117,6 +122,7 @@ class SmtpClient:
             if reply.startswith("2"):
                 out.append(self._one(qf, rcpt, "sent", _dsn(reply, "2.0.0"), reply,
                                      f"{label}:25", stamps, when, label.split("[")[0], reply))
+                self._relayed(qf, rcpt, "DSN" in result.keywords, label, reply)
             elif soft and not final:
                 self.mta.host.log("postfix/smtp", f"{qf.qid}: {why}", t=when)
                 kept.append(rcpt)
@@ -130,6 +136,18 @@ class SmtpClient:
                 out.append(DeliveryResult(res.recipient, res.status, res.dsn, res.reason,
                                           res.relay, remote, reply if remote else None, res.at))
         return out, kept
+
+    def _relayed(self, qf: QueueFile, rcpt: QueueRecipient, dsn_server: bool, label: str,
+                 reply: str) -> None:
+        """smtp_rcpt.c smtp_rcpt_done(): a server that announced DSN takes the NOTIFY=SUCCESS
+        duty over (the request went on with RCPT TO); otherwise the success is reported
+        here as "relayed", with the server's reply."""
+        if qf.trace_only or dsn_server or not wants(rcpt.dsn_notify, NOTIFY_SUCCESS):
+            return
+        qf.trace_log.append(QueueRecipient(
+            rcpt.address, rcpt.orig, "relayed", _dsn(reply, "2.0.0"),
+            f"delivery via {label}:25: {reply}", remote_mta=label.split("[")[0],
+            diagnostic=reply, dsn_orcpt=rcpt.dsn_orcpt))
 
     def _results(self, qf: QueueFile, rcpts: list[QueueRecipient], status: str, dsn: str,
                  reason: str, relay: str, stamps: Stamps) -> list[DeliveryResult]:

@@ -61,7 +61,19 @@ Enclosed is the mail delivery report that you requested.
 
                    The mail system"""
 
+# DSN NOTIFY=SUCCESS (bounce_templates.c def_bounce_success_body)
+SUCCESS_TEXT = """\
+This is the mail system at host {myhostname}.
+
+Your message was successfully delivered to the destination(s)
+listed below. If the message was delivered to mailbox you will
+receive no further notifications. Otherwise you may still receive
+notifications of mail delivery errors from other systems.
+
+                   The mail system"""
+
 SUBJECTS = {("verify", False): "Mail Delivery Status Report",
+            ("success", False): "Successful Mail Delivery Report",
             ("failure", False): "Undelivered Mail Returned to Sender",
             ("failure", True): "Postmaster Copy: Undelivered Mail",
             ("delay", False): "Delayed Mail (still being retried)",
@@ -73,7 +85,7 @@ class Notice:
     """Which notice, for whom: the template, a postmaster copy or not, the whole message
     or its headers only (DSN_RET_HDRS), and the To: address."""
 
-    kind: str  # "failure" | "delay" | "verify"
+    kind: str  # "failure" | "delay" | "verify" | "success"
     postmaster_copy: bool
     headers_only: bool
     to: str
@@ -110,8 +122,11 @@ def build(cf: MainCf, clock: Clock, now: float, qf: QueueFile,
     # message/delivery-status gets a CTE only when the original asked for SMTPUTF8
     lines += ["", f"--{boundary}", "Content-Description: Delivery report",
               "Content-Type: message/delivery-status", "",
-              f"Reporting-MTA: dns; {cf['myhostname']}",
-              f"X-{cf['mail_name']}-Queue-ID: {qf.qid}"]
+              f"Reporting-MTA: dns; {cf['myhostname']}"]
+    # bounce_header_dsn(): the client's ENVID, between Reporting-MTA and the queue ID
+    if qf.dsn_envid:
+        lines.append(f"Original-Envelope-Id: {qf.dsn_envid}")
+    lines.append(f"X-{cf['mail_name']}-Queue-ID: {qf.qid}")
     # always there: a bounce's null sender is shown as MAILER-DAEMON (bounce_header_dsn())
     lines.append(f"X-{cf['mail_name']}-Sender: rfc822; {report_sender(qf)}")
     lines.append(f"Arrival-Date: {mail_date(cf, clock.at(qf.arrival))}")
@@ -171,8 +186,9 @@ def report_sender(qf: QueueFile) -> str:
 def _boilerplate(cf: MainCf, kind: str) -> str:
     if kind == "failure":
         return FAILURE_TEXT.format(myhostname=cf["myhostname"])
-    if kind == "verify":
-        return VERIFY_TEXT.format(myhostname=cf["myhostname"])
+    if kind in ("verify", "success"):
+        text = VERIFY_TEXT if kind == "verify" else SUCCESS_TEXT
+        return text.format(myhostname=cf["myhostname"])
     # $delay_warning_time_hours and $maximal_queue_lifetime_days: whole units, rounded
     # down (bounce_template.c bounce_template_lookup())
     return DELAY_TEXT.format(myhostname=cf["myhostname"],

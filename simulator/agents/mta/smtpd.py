@@ -22,16 +22,21 @@ from ...model.address import local_of
 from ...model.status import (
     S250_QUEUED,
     S451_LOOKUP_FAILURE,
+    S500_UNRECOGNIZED,
+    S502_UNRECOGNIZED,
     S550_USER_UNKNOWN,
     S552_FILE_TOO_BIG,
     S552_SIZE_LIMIT,
     S554_TOO_MANY_HOPS,
     Reply,
 )
-from ...protocol.smtp import SmtpSession, TlsOffer
+from ...protocol.smtp import ServerFeatures, SmtpSession, TlsOffer
+from ...protocol.smtp_dsn import RcptDsn
 from ...protocol.tls import negotiate
 from . import family, restrictions
 from .cleanup import hop_warnings
+from .params import version_at_least
+from .queue import Dsn
 
 if TYPE_CHECKING:
     from .mta import Mta
@@ -115,6 +120,15 @@ class Smtpd:
     def tls(self) -> TlsOffer:
         return tls_offer(self.cf)
 
+    def features(self) -> ServerFeatures:
+        """The dialogue's release- and configuration-dependent replies."""
+        return ServerFeatures(S500_UNRECOGNIZED if version_at_least(self.cf, "3.7")
+                              else S502_UNRECOGNIZED, "dsn" not in self._discarded())
+
+    def _discarded(self) -> set[str]:
+        """smtpd_discard_ehlo_keywords, lower-cased (ehlo_mask.c: names in any case)."""
+        return {w.lower() for w in self.cf.list("smtpd_discard_ehlo_keywords")}
+
     # --- SmtpPolicy ------------------------------------------------------------------------
     def banner(self) -> str:
         host = self.mta.host
@@ -150,7 +164,8 @@ class Smtpd:
             words.append(f"AUTH {SASL_MECHANISMS}")
             if self.cf.flag("broken_sasl_auth_clients"):
                 words.append(f"AUTH={SASL_MECHANISMS}")
-        return words + list(EHLO_TAIL)
+        return [w for w in words + list(EHLO_TAIL)
+                if w.split()[0].split("=")[0].lower() not in self._discarded()]
 
     def authenticate(self, session: SmtpSession, user: str, password: str) -> bool:
         if self.mta.host.check_password(user, password):
@@ -242,11 +257,16 @@ class Smtpd:
                 self.mta.host.log("postfix/cleanup", line, t=session.now)
             return S554_TOO_MANY_HOPS
         # smtpd records the RCPT TO address as the DSN ORCPT when the client gave none
-        orcpts = [f"rfc822;{r}" for r in rcpts]
+        # (rcpt_cmd()); NOTIFY, RET and ENVID go into the queue file as given
+        dsns = session.rcpt_dsn or [RcptDsn() for _ in rcpts]
+        orcpts = [d.orcpt or f"rfc822;{r}" for d, r in zip(dsns, rcpts, strict=True)]
+        notify = [d.notify for d in dsns]
+        mail_dsn = session.dsn
 
         def commit() -> None:
             self.mta.cleanup.commit(qid, self.msg or "?", sender, rcpts, content, received,
-                                    client, program, add_missing, dsn_orcpts=orcpts)
+                                    client, program, add_missing, dsn_orcpts=orcpts,
+                                    dsn=Dsn(mail_dsn.ret, mail_dsn.envid, notify))
 
         self.pending.append(commit)
         self.accepted_qids.append(qid)
