@@ -23,9 +23,10 @@ from ...model import rawmsg
 from ...model.status import DeliveryResult
 from ..mta.delivery_log import Stamps
 from . import aliases, recipient
-from .expansion import Facts
+from .expansion import Facts, Leaf
 from .leaves import Leaves
 from .mailbox import DeliveryHeaders, maildir_message, maildir_names, mbox_entry
+from .plain import plain_leaf
 from .store import SPOOL_DEVICE, MailboxStore
 
 if TYPE_CHECKING:
@@ -37,12 +38,22 @@ if TYPE_CHECKING:
 MAX_IDLE = 100.0  # max_idle: an idle local(8) process exits
 # dict_make_registered_name(): local(8) opens alias_maps with these flags (local.c)
 TABLE_FLAGS = "(0,lock|no_regsub|no_proxy|no_unauth|fold_fix|utf8_request)"
+def _delivered_to(content: bytes) -> frozenset[str]:
+    """delivered_hdr.c: the Delivered-To: headers of the primary header block, lower case.
+    A message without the name anywhere in its headers (the usual case) is not parsed."""
+    block = rawmsg.split(content)[0]
+    if b"delivered-to" not in block.lower():
+        return frozenset()
+    return frozenset(value.lower() for name, value in rawmsg.headers(content)
+                     if name.lower() == "delivered-to")
+
+
 # smtpd_check.c: accepted whatever local_recipient_maps says (bounce and qmgr use them)
 ALWAYS_ACCEPTED = ("postmaster", "mailer-daemon", "double-bounce")
 
 
 class Local:
-    __slots__ = ("_idle_since", "_inode", "_opened", "_tables", "mta", "store")
+    __slots__ = ("_detailed", "_idle_since", "_inode", "_opened", "_tables", "mta", "store")
 
     def __init__(self, mta: Mta) -> None:
         self.mta = mta
@@ -53,6 +64,7 @@ class Local:
         # rebuilt database is a new file object with a new mtime)
         self._tables: dict[str, tuple[object, float, aliases.AliasDb]] = {}
         self._idle_since = 0.0
+        self._detailed = mta.host.world.detailed  # MAILSIM_DETAILED: no fast path (plain.py)
 
     # --- smtpd's question ----------------------------------------------------------------
     def knows(self, local_part: str) -> bool | None:
@@ -84,28 +96,40 @@ class Local:
     # --- delivery ------------------------------------------------------------------------
     def deliver(self, qf: QueueFile, route: Route, rcpts: list[QueueRecipient],
                 stamps: Stamps) -> Generator[Any, Any, list[DeliveryResult]]:
-        facts = self._facts(qf)
+        dbs, delivered = self._open(qf)
+        facts: Facts | None = None  # the walk's facts, made for the first non-plain recipient
         node = f"{self.mta.host.name}:{qf.qid}"
         leaves = Leaves(self, qf, stamps)
+        fast = self.mta.host.world.fast_local
         results = []
         boot = self.mta.host.boot
         for i, rcpt in enumerate(rcpts):  # writes take time and may wait for mbox locks
-            walk = recipient.expand(facts, f"{node}:{i}", rcpt.address, rcpt.orig,
-                                    rcpt.dsn_orcpt, qf.sender)
-            result = yield from leaves.apply(rcpt, walk)
+            leaf = "detailed" if self._detailed else \
+                plain_leaf(self, qf, rcpt, f"{node}:{i}", dbs, delivered)
+            if isinstance(leaf, Leaf):  # plain.py: the walk's one mailbox leaf, without it
+                result = yield from leaves.plain(rcpt, leaf)
+            else:
+                fast[f"refused {leaf}"] = fast.get(f"refused {leaf}", 0) + 1
+                facts = facts or self._facts(qf, dbs, delivered)
+                walk = recipient.expand(facts, f"{node}:{i}", rcpt.address, rcpt.orig,
+                                        rcpt.dsn_orcpt, qf.sender)
+                result = yield from leaves.apply(rcpt, walk)
             if self.mta.host.boot != boot:
                 break  # the host went down meanwhile: this one was not written down
             results.append(result)
         self._idle_since = self.mta.host.world.engine.now
         return results
 
-    def _facts(self, qf: QueueFile) -> Facts:
-        host, cf = self.mta.host, self.mta.cf
-        dbs = [self.open_table(n) for n in aliases.map_names(cf, "alias_maps")]
+    def _open(self, qf: QueueFile) -> tuple[list[aliases.AliasDb], frozenset[str]]:
+        """The alias databases (a process start logs its warnings) and the message's
+        Delivered-To: addresses, once per delivery request."""
+        dbs = [self.open_table(n) for n in aliases.map_names(self.mta.cf, "alias_maps")]
         self._process(dbs)
-        # delivered_hdr.c: the Delivered-To: headers of the primary header block
-        delivered = frozenset(value.lower() for name, value in rawmsg.headers(qf.content)
-                              if name.lower() == "delivered-to")
+        return dbs, _delivered_to(qf.content)
+
+    def _facts(self, qf: QueueFile, dbs: list[aliases.AliasDb],
+               delivered: frozenset[str]) -> Facts:
+        host, cf = self.mta.host, self.mta.cf
         clock = host.world.engine.clock
         return Facts(cf, host.users, host.fs, self.mta.local_domains(), dbs, delivered,
                      qf.trace_only, self.mailbox_path, clock.short, self.mta.family)
