@@ -18,6 +18,10 @@ contended mbox lock.
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -102,3 +106,16 @@ def test_env_switch_is_read_at_world_build(monkeypatch: pytest.MonkeyPatch) -> N
     assert not loaded.build(detailed=False).detailed
     monkeypatch.setenv("MAILSIM_DETAILED", "1")
     assert not loaded.build(detailed=False).detailed  # the keyword wins over the env
+
+
+def test_readme_switch_command_prints_what_the_fast_path_prints() -> None:
+    readme = (SCENARIOS.parent / "README.md").read_text(encoding="utf-8")
+    line = next(x for x in readme.splitlines() if x.startswith("MAILSIM_DETAILED=1 mailsim "))
+    argv = shlex.split(line)[2:]
+    runs = [subprocess.run([sys.executable, "-m", "simulator", *argv], cwd=SCENARIOS.parent,
+                           capture_output=True, text=True, timeout=120, check=False,
+                           env=os.environ | {"MAILSIM_DETAILED": value})
+            for value in ("1", "0")]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
+    assert "status=sent (delivered to mailbox)" in runs[0].stdout
+    assert runs[0].stdout == runs[1].stdout
