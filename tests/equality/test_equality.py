@@ -119,3 +119,28 @@ def test_readme_switch_command_prints_what_the_fast_path_prints() -> None:
     assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
     assert "status=sent (delivered to mailbox)" in runs[0].stdout
     assert runs[0].stdout == runs[1].stdout
+
+
+def _holders_while_writing(fast: bool) -> list[tuple[object, ...]]:
+    """The mbox lock's holders 1 ms into a store.deliver(), fast or through poll()."""
+    from simulator.agents.mda.mailbox import DeliveryHeaders
+    from simulator.agents.mda.store import Delivery
+
+    world = load_scenario(SCENARIOS / "01-basic-delivery.yaml").build()
+    host = world.hosts["mx.example.org"]
+    assert host.mta is not None
+    path = "/var/spool/mail/bob"
+    d = Delivery("<m@x>", "4ABC", host.users["bob"], path,
+                 DeliveryHeaders("alice@example.net", "bob@example.org", "bob@example.org"),
+                 b"Subject: hi\n\nhello\n")
+    env = world.engine.env
+    env.process(host.mta.local.store.deliver(d, fast))
+    env.run(until=0.001)
+    return [(h.who, sorted(h.kinds), h.shared, h.since) for h in host.locks[path].holders]
+
+
+def test_fast_lock_take_holds_what_poll_holds() -> None:
+    """A reader arriving mid-write must meet the same lock either way (shared? which kinds?)."""
+    held = _holders_while_writing(fast=True)
+    assert held == _holders_while_writing(fast=False)
+    assert held and held[0][2] is False and "dotlock" in held[0][1]
