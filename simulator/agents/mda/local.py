@@ -38,16 +38,6 @@ if TYPE_CHECKING:
 MAX_IDLE = 100.0  # max_idle: an idle local(8) process exits
 # dict_make_registered_name(): local(8) opens alias_maps with these flags (local.c)
 TABLE_FLAGS = "(0,lock|no_regsub|no_proxy|no_unauth|fold_fix|utf8_request)"
-def _delivered_to(content: bytes) -> frozenset[str]:
-    """delivered_hdr.c: the Delivered-To: headers of the primary header block, lower case.
-    A message without the name anywhere in its headers (the usual case) is not parsed."""
-    block = rawmsg.split(content)[0]
-    if b"delivered-to" not in block.lower():
-        return frozenset()
-    return frozenset(value.lower() for name, value in rawmsg.headers(content)
-                     if name.lower() == "delivered-to")
-
-
 # smtpd_check.c: accepted whatever local_recipient_maps says (bounce and qmgr use them)
 ALWAYS_ACCEPTED = ("postmaster", "mailer-daemon", "double-bounce")
 
@@ -96,8 +86,7 @@ class Local:
     # --- delivery ------------------------------------------------------------------------
     def deliver(self, qf: QueueFile, route: Route, rcpts: list[QueueRecipient],
                 stamps: Stamps) -> Generator[Any, Any, list[DeliveryResult]]:
-        dbs, delivered = self._open(qf)
-        facts: Facts | None = None  # the walk's facts, made for the first non-plain recipient
+        facts = self._facts(qf)
         node = f"{self.mta.host.name}:{qf.qid}"
         leaves = Leaves(self, qf, stamps)
         fast = self.mta.host.world.fast_local
@@ -105,12 +94,11 @@ class Local:
         boot = self.mta.host.boot
         for i, rcpt in enumerate(rcpts):  # writes take time and may wait for mbox locks
             leaf = "detailed" if self._detailed else \
-                plain_leaf(self, qf, rcpt, f"{node}:{i}", dbs, delivered)
+                plain_leaf(facts, rcpt, qf.sender, f"{node}:{i}")
             if isinstance(leaf, Leaf):  # plain.py: the walk's one mailbox leaf, without it
                 result = yield from leaves.plain(rcpt, leaf)
             else:
                 fast[f"refused {leaf}"] = fast.get(f"refused {leaf}", 0) + 1
-                facts = facts or self._facts(qf, dbs, delivered)
                 walk = recipient.expand(facts, f"{node}:{i}", rcpt.address, rcpt.orig,
                                         rcpt.dsn_orcpt, qf.sender)
                 result = yield from leaves.apply(rcpt, walk)
@@ -120,19 +108,14 @@ class Local:
         self._idle_since = self.mta.host.world.engine.now
         return results
 
-    def _open(self, qf: QueueFile) -> tuple[list[aliases.AliasDb], frozenset[str]]:
-        """The alias databases (a process start logs its warnings) and the message's
-        Delivered-To: addresses, once per delivery request."""
-        dbs = [self.open_table(n) for n in aliases.map_names(self.mta.cf, "alias_maps")]
-        self._process(dbs)
-        return dbs, _delivered_to(qf.content)
-
-    def _facts(self, qf: QueueFile, dbs: list[aliases.AliasDb],
-               delivered: frozenset[str]) -> Facts:
+    def _facts(self, qf: QueueFile) -> Facts:
         host, cf = self.mta.host, self.mta.cf
+        dbs = [self.open_table(n) for n in aliases.map_names(cf, "alias_maps")]
+        self._process(dbs)
         clock = host.world.engine.clock
-        return Facts(cf, host.users, host.fs, self.mta.local_domains(), dbs, delivered,
-                     qf.trace_only, self.mailbox_path, clock.short, self.mta.family)
+        return Facts(cf, host.users, host.fs, self.mta.local_domains(), dbs,
+                     _delivered_to(qf.content), qf.trace_only, self.mailbox_path,
+                     clock.short, self.mta.family)
 
     def open_table(self, name: aliases.MapName) -> aliases.AliasDb:
         vf = self.mta.host.fs.stat(name.db_path)
@@ -209,3 +192,13 @@ class Local:
                               SPOOL_DEVICE, self._inode, moment.microsecond, host.hostname)
         host.fs.write(names.tmp, maildir_message(headers, qf.content), owner, 0o600, now)
         host.fs.rename(names.tmp, names.new)
+
+
+def _delivered_to(content: bytes) -> frozenset[str]:
+    """delivered_hdr.c: the Delivered-To: headers of the primary header block, lower case.
+    A message without the name anywhere in its headers (the usual case) is not parsed."""
+    block = rawmsg.split(content)[0]
+    if b"delivered-to" not in block.lower():
+        return frozenset()
+    return frozenset(value.lower() for name, value in rawmsg.headers(content)
+                     if name.lower() == "delivered-to")

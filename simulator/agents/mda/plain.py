@@ -24,51 +24,48 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .expansion import Attr, Leaf, Rights
+from .expansion import Attr, Facts, Leaf, Rights
 from .forward import find_in
 
 if TYPE_CHECKING:
-    from ..mta.queue import QueueFile, QueueRecipient
-    from .aliases import AliasDb
-    from .local import Local
+    from ..mta.queue import QueueRecipient
 
 # deliver_recipient (1) -> deliver_switch (2) -> deliver_mailbox (3): state.level there
 MAILBOX_LEVEL = 3
 
 
-def plain_leaf(local: Local, qf: QueueFile, rcpt: QueueRecipient, prefix: str,
-               dbs: list[AliasDb], delivered_to: frozenset[str]) -> Leaf | str:
-    """The mailbox leaf of a plain recipient, or why the recipient is not plain."""
-    mta = local.mta
+def plain_leaf(facts: Facts, rcpt: QueueRecipient, sender: str, prefix: str) -> Leaf | str:
+    """The mailbox leaf of a plain recipient, or why the recipient is not plain. Reads
+    the same facts as the walk (recipient.py), taken once per delivery request."""
     address = rcpt.address
     folded = address.lower()
-    if mta.family == "qmail":
+    if facts.family == "qmail":
         return "qmail"
-    if qf.trace_only:
+    if facts.trace_only:
         return "verify"
-    if folded in delivered_to:
+    if folded in facts.delivered_to:
         return "loop"
     name, at, domain = folded.rpartition("@")
     if not at or not name or address.startswith("\\"):
         return "syntax"
-    cf = mta.cf
+    cf = facts.cf
     delims = cf["recipient_delimiter"]
     if delims and any(c in delims for c in name[1:]):  # recipient.py _split_extension()
         return "extension"
-    if any(db.table is None or db.get(name) is not None for db in dbs):
+    if any(db.table is None or db.get(name) is not None for db in facts.dbs):
         return "alias"
-    user = mta.host.users.get(name)
+    user = facts.users.get(name)
     if user is None:
         return "unknown"
     if cf["mailbox_command"]:
         return "mailbox_command"
     # the walk's attributes at deliver_mailbox(): Delivered-To: is the recipient itself
-    attr = Attr(MAILBOX_LEVEL, address, rcpt.orig, rcpt.dsn_orcpt, qf.sender, prefix,
+    attr = Attr(MAILBOX_LEVEL, address, rcpt.orig, rcpt.dsn_orcpt, sender, prefix,
                 delivered=address, local=name, user=name, domain=domain)
     rights = Rights(user.uid, user.name, user.home)
-    if cf.raw("forward_path").strip() and find_in(cf, mta.host.fs, attr, rights):
+    if cf.raw("forward_path").strip() and find_in(cf, facts.fs, attr, rights):
         return "forward"
-    path = local.mailbox_path(user)
+    path = facts.mailbox_path(user)
     kind = "maildir" if path.endswith("/") else "mailbox"
     return Leaf(kind, attr, f"{prefix}.1", "sent", "2.0.0", f"delivered to {kind}", path,
                 rights)
