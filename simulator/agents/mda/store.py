@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ...model.trace import Hop
@@ -157,6 +158,7 @@ class MailboxStore:
                       fast=fast)  # Maildir takes no lock: nothing to refuse
 
 
+@lru_cache(maxsize=4096)  # one text per (lock kinds, mailbox): computed once a run
 def _kinds_text(kinds: frozenset[str], path: str) -> str:
     order = [k for k in ("dotlock", "flock", "fcntl") if k in kinds]
     return " + ".join(f"dotlock ({path}.lock)" if k == "dotlock" else k for k in order) or "none"
