@@ -353,10 +353,11 @@ class LoadedScenario:
     def __init__(self, path: Path, spec: Scenario, lines: LineMap) -> None:
         self.path, self.spec, self.lines = path, spec, lines
 
-    def build(self, seed: int | None = None) -> World:
+    def build(self, seed: int | None = None, detailed: bool | None = None) -> World:
+        """detailed=True: no local(8) fast path (None: as MAILSIM_DETAILED says)."""
         from .world import World
 
-        return World(self.spec, seed=seed, source=str(self.path))
+        return World(self.spec, seed=seed, source=str(self.path), detailed=detailed)
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:

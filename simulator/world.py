@@ -8,6 +8,7 @@ host's port) and ``lookup_a`` (a DNS query), both of which cost simulated time.
 from __future__ import annotations
 
 import ipaddress
+import os
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,9 +48,20 @@ class Connected:
     blocked: Any = None  # (Op25b rule, dynamic block, one-way latency to the router)
 
 
+def detailed_from_env() -> bool:
+    """MAILSIM_DETAILED=1 (any value but empty or 0): every local delivery takes the
+    detailed path of agents/mda/recipient.py, never the plain-recipient fast path."""
+    return os.environ.get("MAILSIM_DETAILED", "") not in ("", "0")
+
+
 class World:
-    def __init__(self, spec: Scenario, seed: int | None = None, source: str = "") -> None:
+    def __init__(self, spec: Scenario, seed: int | None = None, source: str = "",
+                 detailed: bool | None = None) -> None:
         self.spec, self.source = spec, source
+        # read once, here: local(8)'s fast path for plain recipients (agents/mda/plain.py)
+        # is on unless the caller or MAILSIM_DETAILED asks for the detailed path everywhere
+        self.detailed = detailed_from_env() if detailed is None else detailed
+        self.fast_local: dict[str, int] = {}  # "taken" / "refused <why>" -> deliveries
         tz = ZoneInfo(spec.timezone)
         start = spec.start.replace(tzinfo=tz) if spec.start.tzinfo is None else spec.start.astimezone(tz)
         self.engine = Engine(start, spec.seed if seed is None else seed)

@@ -87,12 +87,13 @@ def _records(world) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
     return out
 
 
-def dump(lab: Path) -> dict[str, bytes]:
-    """Every observable of one lab's run (as ``mailsim run LAB`` builds and runs it)."""
+def dump(lab: Path, detailed: bool | None = None) -> dict[str, bytes]:
+    """Every observable of one lab's run (as ``mailsim run LAB`` builds and runs it);
+    ``detailed=True``: with local(8)'s fast path off (MAILSIM_DETAILED)."""
     from simulator.render import console as render
     from simulator.scenario import load_scenario
 
-    world = load_scenario(lab).build().run()
+    world = load_scenario(lab).build(detailed=detailed).run()
     out = {"view/transcript": _printed(render.transcript_lines(world), soft_wrap=True),
            "view/log": _printed(render.log_lines(world), soft_wrap=True),
            "html/en": _html(world)}

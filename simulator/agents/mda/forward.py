@@ -22,8 +22,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .expansion import EXPAND_FWD, NOBODY, Attr, Expansion, Rights, level_up, may_read, uid_of
+
+if TYPE_CHECKING:
+    from ...model.fs import VirtualFS
+    from ..mta.params import MainCf
 
 TokenLine = Callable[[Expansion, Attr, Rights, str], int]
 _NAME = re.compile(r"\$\{(\w+)(?:([?:])(\{[^}]*\}|[^}]*))?\}|\$(\w+)")
@@ -32,10 +38,16 @@ _NAME = re.compile(r"\$\{(\w+)(?:([?:])(\{[^}]*\}|[^}]*))?\}|\$(\w+)")
 def local_expand(template: str, attr: Attr, rights: Rights, delimiter: str) -> str | None:
     """$name expansion of forward_path (local_expand.c); None when a plain $name is
     undefined, which makes local(8) skip that file name."""
-    values = {"user": attr.user, "home": rights.home, "domain": attr.domain,
-              "local": attr.local, "mailbox": attr.local, "recipient": attr.address,
-              "extension": attr.extension,
-              "recipient_delimiter": (attr.local[len(attr.user):len(attr.user) + 1]
+    return _expand(template, attr.user, rights.home, attr.domain, attr.local, attr.address,
+                   attr.extension, delimiter)
+
+
+@lru_cache(maxsize=4096)  # a pure function of its strings: each user's names, once a run
+def _expand(template: str, user: str, home: str | None, domain: str, local: str,
+            address: str, extension: str | None, delimiter: str) -> str | None:
+    values = {"user": user, "home": home, "domain": domain, "local": local,
+              "mailbox": local, "recipient": address, "extension": extension,
+              "recipient_delimiter": (local[len(user):len(user) + 1]
                                       or delimiter[:1]) or None}
     undefined = False
 
@@ -57,13 +69,22 @@ def local_expand(template: str, attr: Attr, rights: Rights, delimiter: str) -> s
 
 
 def find(exp: Expansion, attr: Attr, rights: Rights) -> str | None:
-    cf = exp.facts.cf
-    for template in re.split(r"[\s,]+", cf.raw("forward_path")):
-        path = local_expand(template, attr, rights, cf["recipient_delimiter"]) \
-            if template else None
-        if path and exp.facts.fs.exists(path):
+    return find_in(exp.facts.cf, exp.facts.fs, attr, rights)
+
+
+def find_in(cf: MainCf, fs: VirtualFS, attr: Attr, rights: Rights) -> str | None:
+    """The first forward_path file that exists (also asked by local(8)'s fast path)."""
+    delimiter = cf["recipient_delimiter"]
+    for template in _templates(cf.raw("forward_path")):
+        path = local_expand(template, attr, rights, delimiter)
+        if path and fs.exists(path):
             return path
     return None
+
+
+@lru_cache(maxsize=16)
+def _templates(forward_path: str) -> tuple[str, ...]:
+    return tuple(t for t in re.split(r"[\s,]+", forward_path) if t)
 
 
 def deliver_dotforward(exp: Expansion, attr: Attr, rights: Rights,

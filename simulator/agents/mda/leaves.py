@@ -98,6 +98,17 @@ class Leaves:
             self._success(leaf.attr.address, leaf.attr.orig, leaf.attr.dsn_orcpt, "delivered",
                           leaf.reason)
 
+    def plain(self, rcpt: QueueRecipient, leaf: Leaf) -> Generator[Any, Any, DeliveryResult]:
+        """The fast path (plain.py): what apply() does with a walk whose only effect is
+        this mailbox leaf, minus the steps that cannot happen for it (no forwards to
+        re-queue; the leaf is the recipient itself, so its outcome stays)."""
+        boot = self.host.boot
+        leaf = yield from self._mailbox(rcpt, leaf, fast=True)
+        if self.host.boot != boot:
+            return DeliveryResult(rcpt.address, "deferred", "4.3.0",
+                                  "the host went down during delivery", "local")
+        return self._result(rcpt, [leaf])
+
     def _result(self, rcpt: QueueRecipient, leaves: list[Leaf]) -> DeliveryResult:
         now = self.host.world.engine.now
         deferred = next((x for x in leaves if x.status == "deferred"), None)
@@ -163,13 +174,19 @@ class Leaves:
                 self._outcome(rcpt, leaf.attr.address, "delivered", where, leaf.dsn)
         return leaf
 
-    def _mailbox(self, rcpt: QueueRecipient, leaf: Leaf) -> Generator[Any, Any, Leaf]:
-        """The user's mailbox, through the mailbox store (locks, Maildir tmp/ and new/)."""
+    def _mailbox(self, rcpt: QueueRecipient, leaf: Leaf,
+                 fast: bool = False) -> Generator[Any, Any, Leaf]:
+        """The user's mailbox, through the mailbox store (locks, Maildir tmp/ and new/).
+        ``fast``: a plain recipient (plain.py); the store may skip polling a free lock."""
         user = self.host.users[leaf.rights.name or ""]
         boot = self.host.boot
         stored = yield from self.local.store.deliver(Delivery(
             self.qf.msg, self.qf.qid, user, leaf.target, self._headers(leaf, "file"),
-            self.qf.content))
+            self.qf.content), fast)
+        if fast:
+            why = "taken" if stored.fast else "refused lock"
+            counts = self.host.world.fast_local
+            counts[why] = counts.get(why, 0) + 1
         if self.host.boot != boot:
             return leaf  # nothing was written down; apply() stops here
         if stored.deferred:  # mbox lock not obtained: 4.2.0, tried again later (mailbox.c)
@@ -283,3 +300,4 @@ class Leaves:
         self._trace_hop("verify", "local", f"status={leaf.status}",
                   f"<{attr.address}>: {leaf.reason}", attr.address, leaf.node, attr.node,
                         (("reason", leaf.reason), ("status", leaf.status)))
+

@@ -23,9 +23,10 @@ from ...model import rawmsg
 from ...model.status import DeliveryResult
 from ..mta.delivery_log import Stamps
 from . import aliases, recipient
-from .expansion import Facts
+from .expansion import Facts, Leaf
 from .leaves import Leaves
 from .mailbox import DeliveryHeaders, maildir_message, maildir_names, mbox_entry
+from .plain import plain_leaf
 from .store import SPOOL_DEVICE, MailboxStore
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ ALWAYS_ACCEPTED = ("postmaster", "mailer-daemon", "double-bounce")
 
 
 class Local:
-    __slots__ = ("_idle_since", "_inode", "_opened", "_tables", "mta", "store")
+    __slots__ = ("_detailed", "_idle_since", "_inode", "_opened", "_tables", "mta", "store")
 
     def __init__(self, mta: Mta) -> None:
         self.mta = mta
@@ -53,6 +54,7 @@ class Local:
         # rebuilt database is a new file object with a new mtime)
         self._tables: dict[str, tuple[object, float, aliases.AliasDb]] = {}
         self._idle_since = 0.0
+        self._detailed = mta.host.world.detailed  # MAILSIM_DETAILED: no fast path (plain.py)
 
     # --- smtpd's question ----------------------------------------------------------------
     def knows(self, local_part: str) -> bool | None:
@@ -87,12 +89,19 @@ class Local:
         facts = self._facts(qf)
         node = f"{self.mta.host.name}:{qf.qid}"
         leaves = Leaves(self, qf, stamps)
+        fast = self.mta.host.world.fast_local
         results = []
         boot = self.mta.host.boot
         for i, rcpt in enumerate(rcpts):  # writes take time and may wait for mbox locks
-            walk = recipient.expand(facts, f"{node}:{i}", rcpt.address, rcpt.orig,
-                                    rcpt.dsn_orcpt, qf.sender)
-            result = yield from leaves.apply(rcpt, walk)
+            leaf = "detailed" if self._detailed else \
+                plain_leaf(facts, rcpt, qf.sender, f"{node}:{i}")
+            if isinstance(leaf, Leaf):  # plain.py: the walk's one mailbox leaf, without it
+                result = yield from leaves.plain(rcpt, leaf)
+            else:
+                fast[f"refused {leaf}"] = fast.get(f"refused {leaf}", 0) + 1
+                walk = recipient.expand(facts, f"{node}:{i}", rcpt.address, rcpt.orig,
+                                        rcpt.dsn_orcpt, qf.sender)
+                result = yield from leaves.apply(rcpt, walk)
             if self.mta.host.boot != boot:
                 break  # the host went down meanwhile: this one was not written down
             results.append(result)
@@ -103,12 +112,10 @@ class Local:
         host, cf = self.mta.host, self.mta.cf
         dbs = [self.open_table(n) for n in aliases.map_names(cf, "alias_maps")]
         self._process(dbs)
-        # delivered_hdr.c: the Delivered-To: headers of the primary header block
-        delivered = frozenset(value.lower() for name, value in rawmsg.headers(qf.content)
-                              if name.lower() == "delivered-to")
         clock = host.world.engine.clock
-        return Facts(cf, host.users, host.fs, self.mta.local_domains(), dbs, delivered,
-                     qf.trace_only, self.mailbox_path, clock.short, self.mta.family)
+        return Facts(cf, host.users, host.fs, self.mta.local_domains(), dbs,
+                     _delivered_to(qf.content), qf.trace_only, self.mailbox_path,
+                     clock.short, self.mta.family)
 
     def open_table(self, name: aliases.MapName) -> aliases.AliasDb:
         vf = self.mta.host.fs.stat(name.db_path)
@@ -185,3 +192,13 @@ class Local:
                               SPOOL_DEVICE, self._inode, moment.microsecond, host.hostname)
         host.fs.write(names.tmp, maildir_message(headers, qf.content), owner, 0o600, now)
         host.fs.rename(names.tmp, names.new)
+
+
+def _delivered_to(content: bytes) -> frozenset[str]:
+    """delivered_hdr.c: the Delivered-To: headers of the primary header block, lower case.
+    A message without the name anywhere in its headers (the usual case) is not parsed."""
+    block = rawmsg.split(content)[0]
+    if b"delivered-to" not in block.lower():
+        return frozenset()
+    return frozenset(value.lower() for name, value in rawmsg.headers(content)
+                     if name.lower() == "delivered-to")
