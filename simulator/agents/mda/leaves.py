@@ -102,6 +102,7 @@ class Leaves:
         """The fast path (plain.py): what apply() does with a walk whose only effect is
         this mailbox leaf, minus the steps that cannot happen for it (no forwards to
         re-queue; the leaf is the recipient itself, so its outcome stays)."""
+        self.notify = rcpt.dsn_notify  # not expanded: the request applies to it unchanged
         boot = self.host.boot
         leaf = yield from self._mailbox(rcpt, leaf, fast=True)
         if self.host.boot != boot:
