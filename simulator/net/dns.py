@@ -22,6 +22,8 @@ import random
 import re
 from dataclasses import dataclass
 
+from .addr import ipv4_text, reverse_pointer
+
 SUPPORTED_TYPES = ("A", "MX", "PTR", "CNAME", "TXT", "NS", "SOA")
 _MAX_TTL = 2**31 - 1  # RFC 2181 §8
 _MAX_CNAME_CHAIN = 8  # resolvers give up on long chains or loops with SERVFAIL
@@ -291,6 +293,8 @@ class DNS:
 
     SIMPLIFICATION: no delegation, recursion, caching or TTL expiry; wildcards are not
     supported; a name exists if it, or a name below it, owns a record (RFC 8020).
+    (The answers are memoised for speed, and forgotten at every change of the zone or of
+    its injected failures, so a query always sees the zone as it is now.)
     """
 
     def __init__(self) -> None:
@@ -298,6 +302,7 @@ class DNS:
         self._types: dict[str, set[str]] = {}  # owner name -> its record types
         self._names: set[str] = set()  # owners and the names above them (RFC 8020)
         self._failures: dict[tuple[str, str | None], str] = {}
+        self._answers: dict[tuple[str, str], Answer] = {}  # (name, type) as asked -> answer
 
     @classmethod
     def from_text(cls, text: str, default_ttl: int = 3600) -> DNS:
@@ -337,6 +342,7 @@ class DNS:
             # RFC 1034 §3.6.2, RFC 2181 §10.1: an alias owns its one CNAME and nothing else.
             raise _Bad(f"{record.name} cannot have a CNAME and other records")
         types.add(record.rtype)
+        self._answers.clear()
         self._rrsets[(record.name, record.rtype)] = [*rrset, record]
         labels = record.name.split(".")
         self._names.update(".".join(labels[i:]) or "." for i in range(len(labels)))
@@ -345,6 +351,13 @@ class DNS:
 
     def query(self, name: str, rtype: str) -> Answer:
         """Answer one query, following CNAMEs as a recursive resolver does."""
+        try:
+            return self._answers[(name, rtype)]
+        except KeyError:
+            answer = self._answers[(name, rtype)] = self._lookup(name, rtype)
+            return answer
+
+    def _lookup(self, name: str, rtype: str) -> Answer:
         qname, qtype = _fqdn(name), rtype.upper()
         chain: list[Record] = []
         current = qname
@@ -367,15 +380,17 @@ class DNS:
         if rcode not in ("SERVFAIL", "NXDOMAIN"):
             raise ValueError(f"rcode {rcode!r}: expected 'SERVFAIL' or 'NXDOMAIN'")
         self._failures[(_fqdn(name), rtype.upper() if rtype else None)] = rcode
+        self._answers.clear()
 
     def clear_failure(self, name: str, rtype: str | None = None) -> None:
         self._failures.pop((_fqdn(name), rtype.upper() if rtype else None), None)
+        self._answers.clear()
 
     # --- reverse DNS ---
 
     def reverse_name(self, ip: str) -> str | None:
         """The first PTR name of ip, without the trailing dot, or None (ValueError: not IPv4)."""
-        qname = ipaddress.IPv4Address(ip).reverse_pointer  # RFC 1035 §3.5 in-addr.arpa
+        qname = reverse_pointer(ip)  # RFC 1035 §3.5 in-addr.arpa
         ptrs = self.query(qname, "PTR").rrset
         return _bare(ptrs[0].data) if ptrs else None
 
@@ -389,7 +404,7 @@ class DNS:
         if name is None or re.fullmatch(r"[0-9.]+", name):
             return "unknown"
         addresses = {r.data for r in self.query(name, "A").rrset}
-        return name if str(ipaddress.IPv4Address(ip)) in addresses else "unknown"
+        return name if ipv4_text(ip) in addresses else "unknown"
 
     # --- the MX walk of Postfix smtp/smtp_addr.c smtp_domain_addr() ---
 

@@ -384,3 +384,15 @@ def test_verified_client_name_unknown_when_a_does_not_list_the_ip() -> None:
 
 def test_verified_client_name_unknown_without_ptr(dns: DNS) -> None:
     assert dns.verified_client_name("203.0.113.5") == "unknown"
+
+
+def test_a_change_of_the_zone_after_a_query_is_seen_by_the_next_query(dns: DNS) -> None:
+    assert dns.query("new.example.org", "A").rcode == "NXDOMAIN"
+    assert dns.query("example.org", "MX").rcode == "NOERROR"
+    dns.add(Record("new.example.org.", 300, "A", "192.0.2.9"))
+    dns.set_failure("example.org", "MX", "SERVFAIL")  # a fault injected mid-run (events.py)
+    assert [r.data for r in dns.query("new.example.org", "A").rrset] == ["192.0.2.9"]
+    assert dns.query("example.org", "MX").rcode == "SERVFAIL"
+    assert dns.resolve_mx("example.org", rng()).temporary
+    dns.clear_failure("example.org", "MX")
+    assert dns.query("example.org", "MX").rcode == "NOERROR"
