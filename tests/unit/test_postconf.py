@@ -135,3 +135,14 @@ def test_a_list_handed_out_cannot_change_the_kept_one() -> None:
     cf = host(mydestination="a.example").mta.cf
     cf.list("mydestination").append("evil.example")
     assert cf.list("mydestination") == ["a.example"]
+
+
+def test_what_a_daemon_derives_from_main_cf_is_computed_again_after_reload() -> None:
+    from simulator.agents.mta.smtpd import tls_offer
+
+    h = host(smtpd_tls_security_level="none")
+    assert not tls_offer(h.mta.cf).use
+    run(h, "postconf -e smtpd_tls_security_level=may")
+    assert not tls_offer(h.mta.cf).use  # until postfix reload
+    assert run(h, "postfix reload").status == 0
+    assert tls_offer(h.mta.cf).use and not tls_offer(h.mta.cf).enforce

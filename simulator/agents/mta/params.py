@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
+from typing import Any, TypeVar
 
 from ...model.duration import MAX_DAYS, MAX_SECONDS, parse_duration
 
@@ -140,6 +143,7 @@ DEFAULTS: dict[str, str] = {
     "smtpd_forbid_unauth_pipelining": "no",
 }
 
+T = TypeVar("T")
 _REF = re.compile(r"\$(\w+)|\$\{(\w+)\}")
 _LIST_SEP = re.compile(r"[\s,]+")  # postconf(5): list items are separated by commas and/or space
 
@@ -203,9 +207,14 @@ def parse_version(value: str) -> tuple[int, int, int]:
     return int(major), int(minor), int(patch or 0)
 
 
+@lru_cache(maxsize=64)
+def _version(value: str) -> tuple[int, int, int]:
+    return parse_version(value)
+
+
 def version_at_least(cf: MainCf, wanted: str) -> bool:
     """Is the modelled release (main.cf mail_version) ``wanted`` or later?"""
-    return parse_version(cf["mail_version"]) >= parse_version(wanted)
+    return _version(cf["mail_version"]) >= _version(wanted)
 
 
 def mail_date(cf: MainCf, moment: datetime) -> str:
@@ -320,7 +329,7 @@ class MainCf:
     parsed (list, flag, time, number) once and kept; ``set`` and ``replace`` (a reload)
     forget what was kept."""
 
-    __slots__ = ("_cache", "_flags", "_ints", "_lists", "_seconds", "values")
+    __slots__ = ("_cache", "_derived", "_flags", "_ints", "_lists", "_seconds", "values")
 
     def __init__(self, hostname: str, ip: str | None, overrides: dict[str, str],
                  os_defaults: dict[str, str] | None = None) -> None:
@@ -337,6 +346,17 @@ class MainCf:
         self._flags: dict[str, bool] = {}
         self._seconds: dict[str, float] = {}
         self._ints: dict[str, int] = {}
+        self._derived: dict[str, Any] = {}
+
+    def derived(self, key: str, compute: Callable[[MainCf], T]) -> T:
+        """What a daemon computes from its configuration at start (smtpd's TLS offer ...):
+        ``compute(self)`` once per running configuration; ``compute`` must read only this
+        main.cf and return an immutable value."""
+        try:
+            value: T = self._derived[key]
+        except KeyError:
+            value = self._derived[key] = compute(self)
+        return value
 
     def __getitem__(self, name: str) -> str:
         try:
