@@ -303,6 +303,7 @@ class DNS:
         self._names: set[str] = set()  # owners and the names above them (RFC 8020)
         self._failures: dict[tuple[str, str | None], str] = {}
         self._answers: dict[tuple[str, str], Answer] = {}  # (name, type) as asked -> answer
+        self._walks: dict[tuple[str, frozenset[str]], MXResult] = {}  # MX walks without a draw
 
     @classmethod
     def from_text(cls, text: str, default_ttl: int = 3600) -> DNS:
@@ -342,7 +343,7 @@ class DNS:
             # RFC 1034 §3.6.2, RFC 2181 §10.1: an alias owns its one CNAME and nothing else.
             raise _Bad(f"{record.name} cannot have a CNAME and other records")
         types.add(record.rtype)
-        self._answers.clear()
+        self._forget()
         self._rrsets[(record.name, record.rtype)] = [*rrset, record]
         labels = record.name.split(".")
         self._names.update(".".join(labels[i:]) or "." for i in range(len(labels)))
@@ -380,11 +381,16 @@ class DNS:
         if rcode not in ("SERVFAIL", "NXDOMAIN"):
             raise ValueError(f"rcode {rcode!r}: expected 'SERVFAIL' or 'NXDOMAIN'")
         self._failures[(_fqdn(name), rtype.upper() if rtype else None)] = rcode
-        self._answers.clear()
+        self._forget()
 
     def clear_failure(self, name: str, rtype: str | None = None) -> None:
         self._failures.pop((_fqdn(name), rtype.upper() if rtype else None), None)
+        self._forget()
+
+    def _forget(self) -> None:
+        """The zone or its failures changed: every kept answer may be wrong now."""
         self._answers.clear()
+        self._walks.clear()
 
     # --- reverse DNS ---
 
@@ -414,21 +420,35 @@ class DNS:
 
         my_names holds the local host's names and IP addresses: Postfix spots itself by
         address (smtp_find_self()), RFC 5321 §5.1 by name; either matches here.
+        A walk that drew nothing from rng (no two MX hosts of one preference) is kept until
+        the zone changes; one that shuffled a tie is walked again each time.
         """
+        walk = self._walks.get((domain, my_names))
+        if walk is not None:
+            return walk
+        walk, drawn = self._resolve_mx(domain, rng, my_names)
+        if not drawn:
+            self._walks[(domain, my_names)] = walk
+        return walk
+
+    def _resolve_mx(self, domain: str, rng: random.Random,
+                    my_names: frozenset[str]) -> tuple[MXResult, bool]:
+        """The walk, and whether it used rng."""
         name, mine = _bare(domain), frozenset(_bare(n) for n in my_names)
         mx = self.query(name, "MX")
         if mx.rcode == "SERVFAIL":  # without smtp_ignore_mx_lookup_error, no A fallback
-            return MXResult(name, "servfail", (), (mx,), _ns_error(name, "MX", "SERVFAIL"))
+            return MXResult(name, "servfail", (), (mx,), _ns_error(name, "MX", "SERVFAIL")), False
         exchanges = [(int(pref), host) for pref, host in (r.data.split() for r in mx.rrset)]
         if any(host == "." for _, host in exchanges):
             # dns/dns_lookup.c: any MX whose exchange is the root makes the lookup DNS_NULLMX.
             detail = f"Domain {name} does not accept mail (nullMX)"
-            return MXResult(name, "null_mx", (), (mx,), detail)
+            return MXResult(name, "null_mx", (), (mx,), detail), False
         if not exchanges:
             # dns_lookup() returns DNS_NOTFOUND for NXDOMAIN and NODATA alike, and
             # smtp_domain_addr() then looks up the domain's address (RFC 5321 §5.1 implicit MX).
-            return self._implicit_mx(name, mx, mine)
-        return self._mx_hosts(name, exchanges, mx, rng, mine)
+            return self._implicit_mx(name, mx, mine), False
+        drawn = len({pref for pref, _ in exchanges}) < len(exchanges)  # a tie is shuffled
+        return self._mx_hosts(name, exchanges, mx, rng, mine), drawn
 
     def resolve_host(self, hostname: str) -> MXResult:
         """A ``[host]`` next hop (transport(5), relayhost): no MX lookup, its A records only."""

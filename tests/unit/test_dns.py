@@ -396,3 +396,18 @@ def test_a_change_of_the_zone_after_a_query_is_seen_by_the_next_query(dns: DNS) 
     assert dns.resolve_mx("example.org", rng()).temporary
     dns.clear_failure("example.org", "MX")
     assert dns.query("example.org", "MX").rcode == "NOERROR"
+
+
+def test_an_mx_walk_is_kept_until_the_zone_changes_and_a_tie_is_drawn_each_time() -> None:
+    dns = DNS.from_text(ZONE + "tie.example. MX 10 mx1.example.org.\n"
+                               "tie.example. MX 10 mx2.example.org.\n")
+    r = rng()
+    first = dns.resolve_mx("example.org", r)
+    state = r.getstate()
+    assert dns.resolve_mx("example.org", r) == first and r.getstate() == state  # no draw
+    orders = {tuple(h.hostname for h in dns.resolve_mx("tie.example", r).hosts)
+              for _ in range(20)}
+    assert len(orders) == 2 and r.getstate() != state  # RFC 5321 §5.1: shuffled every walk
+    dns.set_failure("mx1.example.org", "A", "SERVFAIL")
+    assert [h.hostname for h in dns.resolve_mx("example.org", r).hosts] == [
+        "mx2.example.org", "backup.example.net"]

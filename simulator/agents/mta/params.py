@@ -351,7 +351,8 @@ class MainCf:
     def derived(self, key: str, compute: Callable[[MainCf], T]) -> T:
         """What a daemon computes from its configuration at start (smtpd's TLS offer ...):
         ``compute(self)`` once per running configuration; ``compute`` must read only this
-        main.cf and return an immutable value."""
+        main.cf and return an immutable value (or a memo of its own, such as a dict that
+        only it fills)."""
         try:
             value: T = self._derived[key]
         except KeyError:
