@@ -7,7 +7,6 @@ host's port) and ``lookup_a`` (a DNS query), both of which cost simulated time.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from .model.address import Address
 from .model.duration import parse_duration
 from .model.fs import export_path
 from .model.trace import Hop, TraceLog
+from .net.addr import ipv4_text
 from .net.dns import DNS
 from .net.topology import Link, Network
 from .scenario import cf_text
@@ -245,7 +245,7 @@ class World:
                  name: str) -> Generator[Any, Any, str | None]:
         """The address of ``name`` (an IP literal is its own answer), as a resolver finds it."""
         try:
-            return str(ipaddress.IPv4Address(name.strip("[]")))
+            return ipv4_text(name.strip("[]"))
         except ValueError:
             pass
         answer = self.dns.query(name, "A")

@@ -8,6 +8,7 @@ directory the user names.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -35,6 +36,7 @@ def normalise(path: str) -> str:
     return resolve("/", path)
 
 
+@lru_cache(maxsize=8192)  # a pure function of its texts; mailbox paths recur every delivery
 def resolve(cwd: str, path: str) -> str:
     """What the kernel makes of ``path`` typed in directory ``cwd``: relative to cwd,
     ``.`` dropped, ``..`` up one directory but never above ``/`` (path_resolution(7);

@@ -8,6 +8,8 @@ each MTA hop to a few byte operations.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 
 def split(data: bytes) -> tuple[bytes, bytes]:
     """(header block with its final newline, the rest from the blank line on)."""
@@ -32,6 +34,17 @@ def fields(block: bytes) -> list[bytes]:
 
 def headers(data: bytes) -> list[tuple[str, str]]:
     """(name, unfolded value) of every header, in order (RFC 5322 §2.2.3 unfolding)."""
+    if isinstance(data, bytes):
+        return list(_kept_headers(data))
+    return list(_parse_headers(data))
+
+
+@lru_cache(maxsize=64)  # one message is asked several times in a row (its hops, its MDA)
+def _kept_headers(data: bytes) -> tuple[tuple[str, str], ...]:
+    return _parse_headers(data)
+
+
+def _parse_headers(data: bytes) -> tuple[tuple[str, str], ...]:
     block, _ = split(data)
     out: list[tuple[str, str]] = []
     for line in block.decode("utf-8", "replace").split("\n"):
@@ -43,7 +56,7 @@ def headers(data: bytes) -> list[tuple[str, str]]:
         elif ":" in line:
             name, _, value = line.partition(":")
             out.append((name.strip(), value.strip()))
-    return out
+    return tuple(out)
 
 
 def get(data: bytes, name: str) -> str | None:

@@ -22,6 +22,8 @@ import random
 import re
 from dataclasses import dataclass
 
+from .addr import ipv4_text, reverse_pointer
+
 SUPPORTED_TYPES = ("A", "MX", "PTR", "CNAME", "TXT", "NS", "SOA")
 _MAX_TTL = 2**31 - 1  # RFC 2181 §8
 _MAX_CNAME_CHAIN = 8  # resolvers give up on long chains or loops with SERVFAIL
@@ -291,6 +293,8 @@ class DNS:
 
     SIMPLIFICATION: no delegation, recursion, caching or TTL expiry; wildcards are not
     supported; a name exists if it, or a name below it, owns a record (RFC 8020).
+    (The answers are memoised for speed, and forgotten at every change of the zone or of
+    its injected failures, so a query always sees the zone as it is now.)
     """
 
     def __init__(self) -> None:
@@ -298,6 +302,8 @@ class DNS:
         self._types: dict[str, set[str]] = {}  # owner name -> its record types
         self._names: set[str] = set()  # owners and the names above them (RFC 8020)
         self._failures: dict[tuple[str, str | None], str] = {}
+        self._answers: dict[tuple[str, str], Answer] = {}  # (name, type) as asked -> answer
+        self._walks: dict[tuple[str, frozenset[str]], MXResult] = {}  # MX walks without a draw
 
     @classmethod
     def from_text(cls, text: str, default_ttl: int = 3600) -> DNS:
@@ -337,6 +343,7 @@ class DNS:
             # RFC 1034 §3.6.2, RFC 2181 §10.1: an alias owns its one CNAME and nothing else.
             raise _Bad(f"{record.name} cannot have a CNAME and other records")
         types.add(record.rtype)
+        self._forget()
         self._rrsets[(record.name, record.rtype)] = [*rrset, record]
         labels = record.name.split(".")
         self._names.update(".".join(labels[i:]) or "." for i in range(len(labels)))
@@ -345,6 +352,13 @@ class DNS:
 
     def query(self, name: str, rtype: str) -> Answer:
         """Answer one query, following CNAMEs as a recursive resolver does."""
+        try:
+            return self._answers[(name, rtype)]
+        except KeyError:
+            answer = self._answers[(name, rtype)] = self._lookup(name, rtype)
+            return answer
+
+    def _lookup(self, name: str, rtype: str) -> Answer:
         qname, qtype = _fqdn(name), rtype.upper()
         chain: list[Record] = []
         current = qname
@@ -367,15 +381,22 @@ class DNS:
         if rcode not in ("SERVFAIL", "NXDOMAIN"):
             raise ValueError(f"rcode {rcode!r}: expected 'SERVFAIL' or 'NXDOMAIN'")
         self._failures[(_fqdn(name), rtype.upper() if rtype else None)] = rcode
+        self._forget()
 
     def clear_failure(self, name: str, rtype: str | None = None) -> None:
         self._failures.pop((_fqdn(name), rtype.upper() if rtype else None), None)
+        self._forget()
+
+    def _forget(self) -> None:
+        """The zone or its failures changed: every kept answer may be wrong now."""
+        self._answers.clear()
+        self._walks.clear()
 
     # --- reverse DNS ---
 
     def reverse_name(self, ip: str) -> str | None:
         """The first PTR name of ip, without the trailing dot, or None (ValueError: not IPv4)."""
-        qname = ipaddress.IPv4Address(ip).reverse_pointer  # RFC 1035 §3.5 in-addr.arpa
+        qname = reverse_pointer(ip)  # RFC 1035 §3.5 in-addr.arpa
         ptrs = self.query(qname, "PTR").rrset
         return _bare(ptrs[0].data) if ptrs else None
 
@@ -389,7 +410,7 @@ class DNS:
         if name is None or re.fullmatch(r"[0-9.]+", name):
             return "unknown"
         addresses = {r.data for r in self.query(name, "A").rrset}
-        return name if str(ipaddress.IPv4Address(ip)) in addresses else "unknown"
+        return name if ipv4_text(ip) in addresses else "unknown"
 
     # --- the MX walk of Postfix smtp/smtp_addr.c smtp_domain_addr() ---
 
@@ -399,21 +420,35 @@ class DNS:
 
         my_names holds the local host's names and IP addresses: Postfix spots itself by
         address (smtp_find_self()), RFC 5321 §5.1 by name; either matches here.
+        A walk that drew nothing from rng (no two MX hosts of one preference) is kept until
+        the zone changes; one that shuffled a tie is walked again each time.
         """
+        walk = self._walks.get((domain, my_names))
+        if walk is not None:
+            return walk
+        walk, drawn = self._resolve_mx(domain, rng, my_names)
+        if not drawn:
+            self._walks[(domain, my_names)] = walk
+        return walk
+
+    def _resolve_mx(self, domain: str, rng: random.Random,
+                    my_names: frozenset[str]) -> tuple[MXResult, bool]:
+        """The walk, and whether it used rng."""
         name, mine = _bare(domain), frozenset(_bare(n) for n in my_names)
         mx = self.query(name, "MX")
         if mx.rcode == "SERVFAIL":  # without smtp_ignore_mx_lookup_error, no A fallback
-            return MXResult(name, "servfail", (), (mx,), _ns_error(name, "MX", "SERVFAIL"))
+            return MXResult(name, "servfail", (), (mx,), _ns_error(name, "MX", "SERVFAIL")), False
         exchanges = [(int(pref), host) for pref, host in (r.data.split() for r in mx.rrset)]
         if any(host == "." for _, host in exchanges):
             # dns/dns_lookup.c: any MX whose exchange is the root makes the lookup DNS_NULLMX.
             detail = f"Domain {name} does not accept mail (nullMX)"
-            return MXResult(name, "null_mx", (), (mx,), detail)
+            return MXResult(name, "null_mx", (), (mx,), detail), False
         if not exchanges:
             # dns_lookup() returns DNS_NOTFOUND for NXDOMAIN and NODATA alike, and
             # smtp_domain_addr() then looks up the domain's address (RFC 5321 §5.1 implicit MX).
-            return self._implicit_mx(name, mx, mine)
-        return self._mx_hosts(name, exchanges, mx, rng, mine)
+            return self._implicit_mx(name, mx, mine), False
+        drawn = len({pref for pref, _ in exchanges}) < len(exchanges)  # a tie is shuffled
+        return self._mx_hosts(name, exchanges, mx, rng, mine), drawn
 
     def resolve_host(self, hostname: str) -> MXResult:
         """A ``[host]`` next hop (transport(5), relayhost): no MX lookup, its A records only."""

@@ -12,8 +12,9 @@ the ISP's network, and port 25 from the ISP's own (static) servers.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
+
+from .addr import ip_address, ip_network
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +28,9 @@ class Op25b:
         """The dynamic block the client is in, when this connection is blocked; else None."""
         if port != 25 or (self.network is not None and dst_network == self.network):
             return None
-        addr = ipaddress.ip_address(client_ip)
+        addr = ip_address(client_ip)
         for block in self.dynamic:
-            if addr in ipaddress.ip_network(block, strict=False):
+            if addr in ip_network(block):
                 return block
         return None
 

@@ -230,7 +230,7 @@ class SmtpServer:
 
     def data_line(self, line: bytes) -> list[str]:
         """A line of message content after 354; the lone "." ends it (RFC 5321 §4.1.1.4)."""
-        if line.rstrip(b"\r\n") != b".":
+        if line[:1] != b"." or line.rstrip(b"\r\n") != b".":
             self._data.append(line)
             return []
         self.in_data = False

@@ -384,3 +384,30 @@ def test_verified_client_name_unknown_when_a_does_not_list_the_ip() -> None:
 
 def test_verified_client_name_unknown_without_ptr(dns: DNS) -> None:
     assert dns.verified_client_name("203.0.113.5") == "unknown"
+
+
+def test_a_change_of_the_zone_after_a_query_is_seen_by_the_next_query(dns: DNS) -> None:
+    assert dns.query("new.example.org", "A").rcode == "NXDOMAIN"
+    assert dns.query("example.org", "MX").rcode == "NOERROR"
+    dns.add(Record("new.example.org.", 300, "A", "192.0.2.9"))
+    dns.set_failure("example.org", "MX", "SERVFAIL")  # a fault injected mid-run (events.py)
+    assert [r.data for r in dns.query("new.example.org", "A").rrset] == ["192.0.2.9"]
+    assert dns.query("example.org", "MX").rcode == "SERVFAIL"
+    assert dns.resolve_mx("example.org", rng()).temporary
+    dns.clear_failure("example.org", "MX")
+    assert dns.query("example.org", "MX").rcode == "NOERROR"
+
+
+def test_an_mx_walk_is_kept_until_the_zone_changes_and_a_tie_is_drawn_each_time() -> None:
+    dns = DNS.from_text(ZONE + "tie.example. MX 10 mx1.example.org.\n"
+                               "tie.example. MX 10 mx2.example.org.\n")
+    r = rng()
+    first = dns.resolve_mx("example.org", r)
+    state = r.getstate()
+    assert dns.resolve_mx("example.org", r) == first and r.getstate() == state  # no draw
+    orders = {tuple(h.hostname for h in dns.resolve_mx("tie.example", r).hosts)
+              for _ in range(20)}
+    assert len(orders) == 2 and r.getstate() != state  # RFC 5321 §5.1: shuffled every walk
+    dns.set_failure("mx1.example.org", "A", "SERVFAIL")
+    assert [h.hostname for h in dns.resolve_mx("example.org", r).hosts] == [
+        "mx2.example.org", "backup.example.net"]

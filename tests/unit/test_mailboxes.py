@@ -94,6 +94,29 @@ def test_read_locks_are_shared_and_writers_block() -> None:
     assert times == [3]
 
 
+def test_the_blocker_named_is_the_first_holder_to_come_not_the_first_to_lock() -> None:
+    env = simpy.Environment()
+    lock, out = MboxLock(env, "/m"), []
+    env.process(_poll(env, lock, out, kinds=frozenset({"dotlock"}), hold=5.0))
+    env.step()  # the poller has its place (and its dotlock) before the reader comes
+    early = lock.holders[0]
+    reader = lock.take("dovecot/pop3", DOVECOT_READ, shared=True)
+    assert lock.blocker(DOVECOT_WRITE, shared=False) is early
+    assert lock.blocker(DOVECOT_WRITE, shared=False, me=early) is reader
+    lock.release(reader)
+    assert lock.blocker(DOVECOT_READ, shared=True) is None and lock.holders == [early]
+
+
+def test_a_queue_of_waiting_deliveries_is_served_and_left_empty() -> None:
+    env = simpy.Environment()
+    lock, out = MboxLock(env, "/m"), []
+    for _ in range(50):
+        env.process(_poll(env, lock, out, attempts=200))
+    env.run()
+    assert [w.holder is not None for w in out] == [True] * 50 and lock.holders == []
+    assert sum(w.waited == 0 for w in out) == 1
+
+
 def test_lock_kinds_are_checked() -> None:
     assert parse_kinds("fcntl, dotlock") == POSTFIX
     with pytest.raises(ValueError, match="unknown lock method 'lockf'"):

@@ -114,3 +114,35 @@ def test_reload_refuses_a_bad_number() -> None:
     assert (bad.output, bad.status) == (
         "postfix: fatal: bad numerical configuration: hopcount_limit = many\n", 1)
     assert h.cf["hopcount_limit"] == "50"
+
+
+def test_parsed_values_are_kept_until_reload_not_after_postconf_e() -> None:
+    h = host(mydestination="a.example, b.example", smtpd_helo_required="no")
+    cf = h.mta.cf
+    assert cf.list("mydestination") == ["a.example", "b.example"]
+    assert (cf.flag("smtpd_helo_required"), cf.seconds("queue_run_delay")) == (False, 300.0)
+    run(h, "postconf -e 'mydestination = c.example' smtpd_helo_required=yes "
+           "queue_run_delay=10s")
+    # the file changed, the running daemons did not (postconf(1) -e, then postfix reload)
+    assert cf.list("mydestination") == ["a.example", "b.example"]
+    assert (cf.flag("smtpd_helo_required"), cf.seconds("queue_run_delay")) == (False, 300.0)
+    assert run(h, "postfix reload").status == 0
+    assert cf.list("mydestination") == ["c.example"] and cf["mydestination"] == "c.example"
+    assert (cf.flag("smtpd_helo_required"), cf.seconds("queue_run_delay")) == (True, 10.0)
+
+
+def test_a_list_handed_out_cannot_change_the_kept_one() -> None:
+    cf = host(mydestination="a.example").mta.cf
+    cf.list("mydestination").append("evil.example")
+    assert cf.list("mydestination") == ["a.example"]
+
+
+def test_what_a_daemon_derives_from_main_cf_is_computed_again_after_reload() -> None:
+    from simulator.agents.mta.smtpd import tls_offer
+
+    h = host(smtpd_tls_security_level="none")
+    assert not tls_offer(h.mta.cf).use
+    run(h, "postconf -e smtpd_tls_security_level=may")
+    assert not tls_offer(h.mta.cf).use  # until postfix reload
+    assert run(h, "postfix reload").status == 0
+    assert tls_offer(h.mta.cf).use and not tls_offer(h.mta.cf).enforce

@@ -72,35 +72,53 @@ class Waited:
 
 
 class MboxLock:
-    """Every lock currently held on one mbox file."""
+    """Every lock currently held on one mbox file.
 
-    __slots__ = ("_released", "_waiting", "env", "holders", "path")
+    Deliveries that queue on a busy mbox (each poller is a holder with no kind yet, while
+    it sleeps between tries) are kept apart from the holders that really hold a kind: a
+    conflict check looks only at the latter, which are few (a dotlock is exclusive), so a
+    long queue of waiting deliveries costs O(1) per try, not O(queue)."""
+
+    __slots__ = ("_active", "_order", "_released", "_seq", "_waiting", "env", "path")
 
     def __init__(self, env: simpy.Environment, path: str) -> None:
         self.env, self.path = env, path
-        self.holders: list[Holder] = []
+        self._order: dict[int, tuple[int, Holder]] = {}  # id -> (seq, holder), as they came
+        self._active: dict[int, tuple[int, Holder]] = {}  # the part that holds some kind
+        self._seq = 0
         self._released = env.event()
         self._waiting = 0  # processes blocked in wait(): only they need the wake-up event
 
+    @property
+    def holders(self) -> list[Holder]:
+        """Every holder (with or without a kind yet), in the order they came."""
+        return [h for _, h in self._order.values()]
+
     def blocker(self, kinds: frozenset[str] | set[str], shared: bool,
                 me: Holder | None = None) -> Holder | None:
-        """The first holder whose lock conflicts with taking ``kinds``."""
-        for h in self.holders:
-            common = set(kinds) & h.kinds
-            if h is me or not common:
+        """The first holder (in the order they came) whose lock conflicts with ``kinds``."""
+        best: tuple[int, Holder] | None = None
+        for seq, h in self._active.values():
+            if h is me or (best is not None and seq > best[0]):
                 continue
-            if "dotlock" in common or not (shared and h.shared):
-                return h
-        return None
+            common = kinds & h.kinds
+            if common and ("dotlock" in common or not (shared and h.shared)):
+                best = (seq, h)
+        return None if best is None else best[1]
 
-    def take(self, who: str, kinds: frozenset[str], shared: bool) -> Holder:
-        holder = Holder(who, set(kinds), shared, self.env.now)
-        self.holders.append(holder)
+    def _add(self, holder: Holder) -> Holder:
+        self._seq += 1
+        self._order[id(holder)] = (self._seq, holder)
+        if holder.kinds:  # a poller comes with none: it keeps its place until it gets one
+            self._active[id(holder)] = self._order[id(holder)]
         return holder
 
+    def take(self, who: str, kinds: frozenset[str], shared: bool) -> Holder:
+        return self._add(Holder(who, set(kinds), shared, self.env.now))
+
     def release(self, holder: Holder) -> None:
-        if holder in self.holders:
-            self.holders.remove(holder)
+        self._order.pop(id(holder), None)
+        self._active.pop(id(holder), None)
         if self._waiting:  # no SimPy event at all when nobody blocks (the usual case)
             released, self._released = self._released, self.env.event()
             released.succeed()
@@ -125,8 +143,7 @@ class MboxLock:
         SIMPLIFICATION: no dotlock lives past stale_lock_time (500s) here, so dot_lockfile()
         never has a stale lock to break."""
         start = self.env.now
-        holder = Holder(who, set(), False, start)
-        self.holders.append(holder)
+        holder = self._add(Holder(who, set(), False, start))
         first: str | None = None
         tries = 1  # the first try, then one more after each sleep
         for step in (kinds & {"dotlock"}, kinds - {"dotlock"}):
@@ -151,6 +168,7 @@ class MboxLock:
             b = self.blocker(kinds, False, me=holder)
             if b is None:
                 holder.kinds |= kinds
+                self._active[id(holder)] = self._order[id(holder)]
                 return True, attempt, first
             first = first or b.who
             if attempt < attempts:

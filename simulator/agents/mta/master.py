@@ -164,6 +164,5 @@ def apply_main_cf(mta: Mta) -> None:
     settings = {k: v for k, v in maincf.read(host.fs).items() if k in DEFAULTS}
     values = host_defaults(host.name, host.ip, host.distro.defaults) | settings
     if values != mta.cf.values:
-        mta.cf.values = values
-        mta.cf._cache.clear()
+        mta.cf.replace(values)
         mta.forget_config()

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
+from typing import Any, TypeVar
 
 from ...model.duration import MAX_DAYS, MAX_SECONDS, parse_duration
 
@@ -143,7 +146,9 @@ DEFAULTS: dict[str, str] = {
     "smtpd_discard_ehlo_keywords": "",
 }
 
+T = TypeVar("T")
 _REF = re.compile(r"\$(\w+)|\$\{(\w+)\}")
+_LIST_SEP = re.compile(r"[\s,]+")  # postconf(5): list items are separated by commas and/or space
 
 # The value type of each parameter that is not free text (postconf(5)).
 TIME = {"queue_run_delay", "minimal_backoff_time", "maximal_backoff_time",
@@ -205,9 +210,14 @@ def parse_version(value: str) -> tuple[int, int, int]:
     return int(major), int(minor), int(patch or 0)
 
 
+@lru_cache(maxsize=64)
+def _version(value: str) -> tuple[int, int, int]:
+    return parse_version(value)
+
+
 def version_at_least(cf: MainCf, wanted: str) -> bool:
     """Is the modelled release (main.cf mail_version) ``wanted`` or later?"""
-    return parse_version(cf["mail_version"]) >= parse_version(wanted)
+    return _version(cf["mail_version"]) >= _version(wanted)
 
 
 def mail_date(cf: MainCf, moment: datetime) -> str:
@@ -315,18 +325,48 @@ def host_defaults(hostname: str, ip: str | None,
 
 
 class MainCf:
-    """One host's main.cf: defaults, the scenario's overrides, and ``$name`` expansion."""
+    """One host's main.cf: defaults, the scenario's overrides, and ``$name`` expansion.
 
-    __slots__ = ("_cache", "values")
+    Like a running Postfix daemon, which reads main.cf once at start (mail_conf.c) and
+    again only when master(8) replaces it at ``postfix reload``, each value is expanded and
+    parsed (list, flag, time, number) once and kept; ``set`` and ``replace`` (a reload)
+    forget what was kept."""
+
+    __slots__ = ("_cache", "_derived", "_flags", "_ints", "_lists", "_seconds", "values")
 
     def __init__(self, hostname: str, ip: str | None, overrides: dict[str, str],
                  os_defaults: dict[str, str] | None = None) -> None:
-        self.values = host_defaults(hostname, ip, os_defaults)
-        self.values.update(overrides)
+        self.replace(host_defaults(hostname, ip, os_defaults) | overrides)
+
+    def replace(self, values: dict[str, str]) -> None:
+        """The running configuration becomes ``values`` (master(8) at ``postfix reload``)."""
+        self.values = values
+        self._forget()
+
+    def _forget(self) -> None:
         self._cache: dict[str, str] = {}
+        self._lists: dict[str, tuple[str, ...]] = {}
+        self._flags: dict[str, bool] = {}
+        self._seconds: dict[str, float] = {}
+        self._ints: dict[str, int] = {}
+        self._derived: dict[str, Any] = {}
+
+    def derived(self, key: str, compute: Callable[[MainCf], T]) -> T:
+        """What a daemon computes from its configuration at start (smtpd's TLS offer ...):
+        ``compute(self)`` once per running configuration; ``compute`` must read only this
+        main.cf and return an immutable value (or a memo of its own, such as a dict that
+        only it fills)."""
+        try:
+            value: T = self._derived[key]
+        except KeyError:
+            value = self._derived[key] = compute(self)
+        return value
 
     def __getitem__(self, name: str) -> str:
-        return self._get(name, depth=0)
+        try:
+            return self._cache[name]
+        except KeyError:
+            return self._get(name, depth=0)
 
     def _get(self, name: str, depth: int) -> str:
         # Each name is expanded once and remembered, so "$a$a" with a = "$b$b" ... costs
@@ -355,24 +395,39 @@ class MainCf:
 
     def list(self, name: str) -> list[str]:
         """A list parameter: separated by commas and/or white space (postconf(5))."""
-        return [item for item in re.split(r"[\s,]+", self[name]) if item]
+        try:
+            return list(self._lists[name])
+        except KeyError:
+            items = self._lists[name] = tuple(i for i in _LIST_SEP.split(self[name]) if i)
+            return list(items)
 
     def seconds(self, name: str) -> float:
-        return parse_duration(self[name])
+        try:
+            return self._seconds[name]
+        except KeyError:
+            value = self._seconds[name] = parse_duration(self[name])
+            return value
 
     def flag(self, name: str) -> bool:
-        return self[name].strip().lower() in ("yes", "true", "1")
+        try:
+            return self._flags[name]
+        except KeyError:
+            value = self._flags[name] = self[name].strip().lower() in ("yes", "true", "1")
+            return value
 
     def integer(self, name: str) -> int:
-        return int(self[name])
+        try:
+            return self._ints[name]
+        except KeyError:
+            value = self._ints[name] = int(self[name])
+            return value
 
     def derive(self, overrides: dict[str, str]) -> MainCf:
         """A copy with master.cf ``-o name=value`` overrides (they win over main.cf)."""
         child = MainCf.__new__(MainCf)
-        child.values = dict(self.values) | overrides
-        child._cache = {}
+        child.replace(dict(self.values) | overrides)
         return child
 
     def set(self, name: str, value: str) -> None:
         self.values[name] = value
-        self._cache.clear()
+        self._forget()

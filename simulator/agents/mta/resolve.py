@@ -30,7 +30,23 @@ def canonical(cf: MainCf, address: str) -> str:
 
 
 def resolve(cf: MainCf, local_domains: frozenset[str], address: str) -> Route:
+    """trivial-rewrite(8)'s answer for a recipient. It depends only on the recipient's
+    domain and the running configuration, so it is worked out once per domain and
+    configuration (a reload forgets it, as trivial-rewrite restarts then)."""
     domain = domain_of(address)
+    routes: dict[tuple[frozenset[str], str], Route] = cf.derived("resolve.routes", _no_routes)
+    key = (local_domains, domain)
+    route = routes.get(key)
+    if route is None:
+        route = routes[key] = _resolve(cf, local_domains, domain)
+    return route
+
+
+def _no_routes(cf: MainCf) -> dict[tuple[frozenset[str], str], Route]:
+    return {}
+
+
+def _resolve(cf: MainCf, local_domains: frozenset[str], domain: str) -> Route:
     if domain in local_domains:
         return Route("local", cf["myhostname"], "local")
     relay_domains = {d.lower() for d in cf.list("relay_domains")}

@@ -10,13 +10,14 @@ relaying for a client address.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ...model.address import domain_of
 from ...model.status import S454_RELAY_DENIED, S554_RELAY_DENIED, Reply
+from ...net.addr import ip_address, ip_network
 
 # A table lookup: (table "type:name", key) -> the value, None when the key is absent.
 # It raises TableError when the table cannot be read (smtpd_check.c: maps->error).
@@ -76,15 +77,15 @@ def check_list(value: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # a pure function of (address, list): asked once per connection
 def in_networks(ip: str, networks: tuple[str, ...]) -> bool:
     """mynetworks matching (postconf(5)): CIDR blocks, bracketed IPv6 ``[::1]/128``, single
     addresses; the first pattern that matches decides, and ``!pattern`` excludes."""
-    addr = ipaddress.ip_address(ip)
+    addr = ip_address(ip)
     for item in networks:
         negate = item.startswith("!")
         try:
-            net = ipaddress.ip_network(item.lstrip("!").replace("[", "").replace("]", ""),
-                                       strict=False)
+            net = ip_network(item.lstrip("!").replace("[", "").replace("]", ""))
         except ValueError:
             continue
         if addr.version == net.version and addr in net:

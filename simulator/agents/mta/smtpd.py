@@ -88,6 +88,11 @@ SERVICES = {s.name: s for s in (SMTP, SUBMISSION, SUBMISSIONS)}
 
 
 def tls_offer(cf: MainCf) -> TlsOffer:
+    """The TLS offer of a service, computed once per running configuration."""
+    return cf.derived("smtpd.tls_offer", _tls_offer)
+
+
+def _tls_offer(cf: MainCf) -> TlsOffer:
     """smtpd.c L6627-L6662: the security level sets use/enforce unless in wrapper mode;
     wrapper mode implies enforce, enforce implies use (and smtpd_tls_auth_only)."""
     wrapper = cf.flag("smtpd_tls_wrappermode")
