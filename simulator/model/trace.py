@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from .dialogue import Dialogue
+
 
 class Hop(NamedTuple):
     """One step of a message's path: who handed what to whom, when, and how it went."""
@@ -29,19 +31,43 @@ class Hop(NamedTuple):
     args: tuple[tuple[str, str], ...] = ()  # values for the explanation template
 
 
-@dataclass(slots=True)
 class Session:
     """One network connection's dialogue: (time, side, line) in order. The side is "C" or
-    "S"; "TLS-C"/"TLS-S" are handshake messages and "TLS" the agreed session."""
+    "S"; "TLS-C"/"TLS-S" are handshake messages and "TLS" the agreed session.
 
-    sid: int
-    proto: str
-    port: int
-    client_host: str
-    server_host: str
-    start: float
-    lines: list[tuple[float, str, str]] = field(default_factory=list)
-    encrypted_from: int | None = None  # lines from this index on travelled under TLS
+    An SMTP client's session keeps the facts of its dialogue (``dialogue``,
+    model/dialogue.py) and ``lines`` renders them when a view asks; other sessions (POP3,
+    IMAP, a typed SMTP session) store their lines. Under ``--trace compact`` neither is
+    kept (``kept`` is False): the views say so instead of showing an empty dialogue.
+    """
+
+    __slots__ = ("_lines", "client_host", "dialogue", "encrypted_from", "kept", "port", "proto",
+                 "server_host", "sid", "start")
+
+    def __init__(self, sid: int, proto: str, port: int, client_host: str, server_host: str,
+                 start: float, kept: bool = True) -> None:
+        self.sid, self.proto, self.port, self.start = sid, proto, port, start
+        self.client_host, self.server_host = client_host, server_host
+        self._lines: list[tuple[float, str, str]] | None = None
+        self.dialogue: Dialogue | None = None
+        self.encrypted_from: int | None = None  # lines from this index on travelled under TLS
+        self.kept = kept
+
+    @property
+    def lines(self) -> list[tuple[float, str, str]]:
+        if self.dialogue is not None:
+            return self.dialogue.lines()
+        return self._lines if self._lines is not None else []
+
+    @lines.setter
+    def lines(self, value: list[tuple[float, str, str]]) -> None:
+        self._lines = value if self.kept else None
+
+    def __repr__(self) -> str:
+        return (f"Session(sid={self.sid!r}, proto={self.proto!r}, port={self.port!r}, "
+                f"client_host={self.client_host!r}, server_host={self.server_host!r}, "
+                f"start={self.start!r}, lines={self.lines!r}, "
+                f"encrypted_from={self.encrypted_from!r})")
 
 
 @dataclass(slots=True)

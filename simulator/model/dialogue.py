@@ -1,0 +1,79 @@
+"""The facts of one computed SMTP dialogue, and its lines rebuilt from them on demand.
+
+A session used to keep every line it exchanged as a ``(time, side, text)`` tuple, the
+message itself copied line by line into the DATA part: most of the memory of a run
+(issue 12). Here a dialogue keeps what happened instead:
+
+- an *exchange*: the commands the client sent at one moment and the server's reply to
+  each, half a round trip later (one command, or a PIPELINING batch, RFC 2920);
+- the *data*: a reference to the message bytes the client sent after DATA (the same
+  bytes object the queue file holds), dot-stuffed only when the lines are rendered
+  (RFC 5321 §4.5.2);
+- a single *line* (the greeting, a TLS flight, the TLS summary).
+
+``lines()`` renders the ``(time, side, text)`` list exactly as it used to be stored.
+Reply lines are interned (``sys.intern``): the EHLO keywords and ``250 2.1.0 Ok`` of
+thousands of sessions are one string each.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+
+Line = tuple[float, str, str]
+
+# the kinds of part, the first element of each part's tuple
+LINE, EXCHANGE, DATA = 0, 1, 2
+
+
+def _interned(lines: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sys.intern(x) for x in lines)
+
+
+class Dialogue:
+    """What was said in one SMTP session, in order, as facts (see the module docstring)."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[object, ...]] = []
+
+    def line(self, t: float, side: str, text: str) -> None:
+        self.parts.append((LINE, t, side, text))
+
+    def exchange(self, sent: float, answered: float, commands: Sequence[str],
+                 replies: Sequence[Sequence[str]]) -> None:
+        """``commands`` sent at ``sent``; the reply lines of each at ``answered``."""
+        self.parts.append((EXCHANGE, sent, answered, tuple(commands),
+                           tuple(_interned(r) for r in replies)))
+
+    def data(self, t: float, data: bytes) -> None:
+        """The message after DATA, sent at ``t`` (its final "." is an exchange)."""
+        self.parts.append((DATA, t, data))
+
+    def lines(self) -> list[Line]:
+        """The dialogue as ``(time, side, text)`` lines, side "C", "S", "TLS-C" ..."""
+        out: list[Line] = []
+        for part in self.parts:
+            kind = part[0]
+            if kind == LINE:
+                out.append(part[1:])  # type: ignore[arg-type]
+            elif kind == EXCHANGE:
+                _, sent, answered, commands, replies = part
+                out.extend((sent, "C", c) for c in commands)  # type: ignore[attr-defined, misc]
+                out.extend((answered, "S", r) for reply in replies  # type: ignore[attr-defined, misc]
+                           for r in reply)
+            else:
+                out.extend(data_lines(part[1], part[2]))  # type: ignore[arg-type]
+        return out
+
+    def __len__(self) -> int:
+        return len(self.lines())
+
+
+def data_lines(t: float, data: bytes) -> list[Line]:
+    """The client's DATA lines, dot-stuffed (RFC 5321 §4.5.2: a line that starts with "."
+    gets one more), decoded as the transcript shows them."""
+    return [(t, "C", (b"." + raw if raw.startswith(b".") else raw).decode("utf-8", "replace"))
+            for raw in data.splitlines(keepends=False)]
