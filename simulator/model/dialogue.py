@@ -27,8 +27,20 @@ Line = tuple[float, str, str]
 LINE, EXCHANGE, DATA = 0, 1, 2
 
 
-def _interned(lines: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sys.intern(x) for x in lines)
+# Multi-line replies seen before (EHLO's keyword list): one shared tuple each. Bounded, so
+# a long run or many runs in one process never grow it without limit.
+_SHARED: dict[tuple[str, ...], tuple[str, ...]] = {}
+_SHARED_MAX = 4096
+
+
+def _interned(replies: Iterable[Sequence[str]]) -> tuple[str, ...]:
+    """Every reply line of one exchange, in order, as one tuple of interned strings."""
+    flat = tuple(sys.intern(x) for reply in replies for x in reply)
+    if len(flat) < 2:
+        return flat
+    if len(_SHARED) >= _SHARED_MAX:
+        _SHARED.clear()
+    return _SHARED.setdefault(flat, flat)
 
 
 class Dialogue:
@@ -45,8 +57,7 @@ class Dialogue:
     def exchange(self, sent: float, answered: float, commands: Sequence[str],
                  replies: Sequence[Sequence[str]]) -> None:
         """``commands`` sent at ``sent``; the reply lines of each at ``answered``."""
-        self.parts.append((EXCHANGE, sent, answered, tuple(commands),
-                           tuple(_interned(r) for r in replies)))
+        self.parts.append((EXCHANGE, sent, answered, tuple(commands), _interned(replies)))
 
     def data(self, t: float, data: bytes) -> None:
         """The message after DATA, sent at ``t`` (its final "." is an exchange)."""
@@ -62,8 +73,7 @@ class Dialogue:
             elif kind == EXCHANGE:
                 _, sent, answered, commands, replies = part
                 out.extend((sent, "C", c) for c in commands)  # type: ignore[attr-defined, misc]
-                out.extend((answered, "S", r) for reply in replies  # type: ignore[attr-defined, misc]
-                           for r in reply)
+                out.extend((answered, "S", r) for r in replies)  # type: ignore[attr-defined, misc]
             else:
                 out.extend(data_lines(part[1], part[2]))  # type: ignore[arg-type]
         return out
