@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 Line = tuple[float, str, str]
 
@@ -44,20 +45,26 @@ def _interned(replies: Iterable[Sequence[str]]) -> tuple[str, ...]:
 
 
 class Dialogue:
-    """What was said in one SMTP session, in order, as facts (see the module docstring)."""
+    """What was said in one SMTP session, in order, as facts (see the module docstring).
 
-    __slots__ = ("parts",)
+    Every exchange is answered half a round trip (``rtt / 2``) after it was sent, so only
+    the moment it was sent is kept; one command is kept as its string, a batch as a tuple.
+    """
 
-    def __init__(self) -> None:
-        self.parts: list[tuple[object, ...]] = []
+    __slots__ = ("parts", "rtt")
+
+    def __init__(self, rtt: float = 0.0) -> None:
+        self.parts: list[tuple[Any, ...]] = []
+        self.rtt = rtt
 
     def line(self, t: float, side: str, text: str) -> None:
         self.parts.append((LINE, t, side, text))
 
-    def exchange(self, sent: float, answered: float, commands: Sequence[str],
+    def exchange(self, sent: float, commands: Sequence[str],
                  replies: Sequence[Sequence[str]]) -> None:
-        """``commands`` sent at ``sent``; the reply lines of each at ``answered``."""
-        self.parts.append((EXCHANGE, sent, answered, tuple(commands), _interned(replies)))
+        """``commands`` sent at ``sent``; the reply lines of each half a round trip later."""
+        said = commands[0] if len(commands) == 1 else tuple(commands)
+        self.parts.append((EXCHANGE, sent, said, _interned(replies)))
 
     def data(self, t: float, data: bytes) -> None:
         """The message after DATA, sent at ``t`` (its final "." is an exchange)."""
@@ -69,13 +76,14 @@ class Dialogue:
         for part in self.parts:
             kind = part[0]
             if kind == LINE:
-                out.append(part[1:])  # type: ignore[arg-type]
+                out.append(part[1:])
             elif kind == EXCHANGE:
-                _, sent, answered, commands, replies = part
-                out.extend((sent, "C", c) for c in commands)  # type: ignore[attr-defined, misc]
-                out.extend((answered, "S", r) for r in replies)  # type: ignore[attr-defined, misc]
+                _, sent, said, replies = part
+                answered = sent + self.rtt / 2
+                out.extend((sent, "C", c) for c in ((said,) if isinstance(said, str) else said))
+                out.extend((answered, "S", r) for r in replies)
             else:
-                out.extend(data_lines(part[1], part[2]))  # type: ignore[arg-type]
+                out.extend(data_lines(part[1], part[2]))
         return out
 
     def __len__(self) -> int:

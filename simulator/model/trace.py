@@ -95,8 +95,11 @@ class Outcome:
 class LogSource(Protocol):
     """What a log line needs of its host to be formatted (host.Host)."""
 
-    name: str
-    short_name: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def short_name(self) -> str: ...
 
     def syslog_stamp(self, t: float) -> str: ...
 

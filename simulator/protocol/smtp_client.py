@@ -79,12 +79,12 @@ class _Dialogue:
 
     def __init__(self, server: SmtpServer, t: float, rtt: float) -> None:
         self.server, self.t, self.rtt = server, t, rtt
-        self.result = SmtpClientResult()
+        self.result = SmtpClientResult(dialogue=Dialogue(rtt))
 
     def send(self, commands: list[str]) -> list[list[str]]:
         self.server.session.now = self.t + self.rtt / 2
         replies = [self.server.handle(cmd) for cmd in commands]
-        self.result.dialogue.exchange(self.t, self.t + self.rtt / 2, commands, replies)
+        self.result.dialogue.exchange(self.t, commands, replies)
         self.t += self.rtt
         return replies
 
@@ -98,7 +98,7 @@ class _Dialogue:
         commands, replies = [".", "QUIT"] if quit_too else ["."], [reply[:1]]
         if quit_too:
             replies.append(self.server.handle("QUIT"))
-        self.result.dialogue.exchange(self.t, self.t + self.rtt / 2, commands, replies)
+        self.result.dialogue.exchange(self.t, commands, replies)
         self.result.commit_at = self.t + self.rtt / 2
         self.result.data_done = self.t + self.rtt
         self.t += self.rtt
