@@ -22,3 +22,13 @@ DEFAULT: TraceLevel = "full"
 def keeps_text(level: str) -> bool:
     """Whether session dialogues and maillog lines are kept (only under ``full``)."""
     return level == "full"
+
+
+def not_kept(level: str, what: str, lang: str = "en") -> str | None:
+    """The one line a view or an export prints when the data it needs was not kept under
+    ``level``; None when it was. ``what``: transcript, log, export, html."""
+    if keeps_text(level):
+        return None
+    from .i18n import ui
+
+    return ui("trace.not_kept", lang, what=ui(f"trace.what.{what}", lang), level=level)

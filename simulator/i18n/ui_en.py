@@ -72,4 +72,11 @@ UI: dict[str, str] = {
     "generate.done": "wrote {path}: {messages} messages",
     "help.shell": "A shell on a simulated host: run its commands (mailq, mail, newaliases ...) "
                   "and move the clock yourself (step, run 5m, status, events).",
+    "trace.not_kept": "{what}: not kept, this run used --trace {level} (every hop and "
+                      "outcome, but no SMTP/POP3/IMAP dialogues and no maillog lines); run "
+                      "again with --trace full (the default) to see them.",
+    "trace.what.transcript": "the dialogues",
+    "trace.what.log": "/var/log/maillog",
+    "trace.what.export": "--export: the maillog files",
+    "trace.what.html": "--html: the dialogues of the report",
 }

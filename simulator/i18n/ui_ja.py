@@ -67,4 +67,11 @@ UI: dict[str, str] = {
     "generate.done": "{path} を書き出しました: {messages} 通",
     "help.shell": "模擬ホストのシェル: コマンド (mailq、mail、newaliases など) を実行し、"
                   "時刻を自分で進める (step、run 5m、status、events)。",
+    "trace.not_kept": "{what}: 記録していません。この実行は --trace {level} です (各ホップと"
+                      "結果は残しますが、SMTP/POP3/IMAP の対話と maillog の行は残しません)。"
+                      "見るには --trace full (既定) でもう一度実行してください。",
+    "trace.what.transcript": "対話",
+    "trace.what.log": "/var/log/maillog",
+    "trace.what.export": "--export: maillog ファイル",
+    "trace.what.html": "--html: レポートの対話",
 }

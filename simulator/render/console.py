@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..i18n import explain, phrases, ui
+from ..trace_level import not_kept
 from .records import ordered_hops, outcomes
 
 if TYPE_CHECKING:
@@ -82,7 +83,10 @@ def outcome_lines(world: World, lang: str = "en") -> list[Text]:
     return lines
 
 
-def transcript_lines(world: World) -> list[Text]:
+def transcript_lines(world: World, lang: str = "en") -> list[Text]:
+    notice = not_kept(world.trace.level, "transcript", lang)
+    if notice is not None:  # --trace compact: the dialogues were not kept
+        return [Text(notice)]
     out: list[Text] = []
     clock = world.engine.clock
     now = world.engine.now
@@ -100,7 +104,10 @@ def transcript_lines(world: World) -> list[Text]:
     return out
 
 
-def log_lines(world: World) -> list[Text]:
+def log_lines(world: World, lang: str = "en") -> list[Text]:
+    notice = not_kept(world.trace.level, "log", lang)
+    if notice is not None:  # --trace compact: the maillog lines were not kept
+        return [Text(notice)]
     out: list[Text] = []
     for host in world.hosts.values():
         log = host.maillog()
