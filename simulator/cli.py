@@ -167,7 +167,7 @@ def _show(world, view: View, lang: str, width: int | None,  # type: ignore[no-un
         # mailq's own layout, unwrapped; in the compact view a line too long for the
         # terminal folds at its edge, as the terminal itself would fold it
         out.print(line, soft_wrap=not compact, overflow="fold")
-    for line in render.check_lines(check(world), lang):
+    for line in render.check_lines(check(world), lang) + render.unchecked_lines(world, lang):
         out.print(line)
 
 

@@ -79,4 +79,5 @@ UI: dict[str, str] = {
     "trace.what.log": "/var/log/maillog",
     "trace.what.export": "--export: the maillog files",
     "trace.what.html": "--html: the dialogues of the report",
+    "trace.what.checks": "the expectations on server replies and maillog lines (not checked)",
 }

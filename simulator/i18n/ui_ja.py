@@ -74,4 +74,5 @@ UI: dict[str, str] = {
     "trace.what.log": "/var/log/maillog",
     "trace.what.export": "--export: maillog ファイル",
     "trace.what.html": "--html: レポートの対話",
+    "trace.what.checks": "サーバーの応答と maillog の行についての期待 (確認していません)",
 }

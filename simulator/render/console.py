@@ -118,6 +118,13 @@ def log_lines(world: World, lang: str = "en") -> list[Text]:
     return out
 
 
+def unchecked_lines(world: World, lang: str = "en") -> list[Text]:
+    """One line when the lab expects replies or maillog lines the trace did not keep."""
+    notice = not_kept(world.trace.level, "checks", lang)
+    wanted = world.spec.expect.replies or world.spec.expect.log
+    return [Text(notice, style="yellow")] if notice is not None and wanted else []
+
+
 def check_lines(checks: list[Check], lang: str = "en") -> list[Text]:
     out = []
     for check in checks:
