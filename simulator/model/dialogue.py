@@ -58,12 +58,14 @@ class Dialogue:
         self.rtt = rtt
 
     def line(self, t: float, side: str, text: str) -> None:
-        self.parts.append((LINE, t, side, text))
+        """One line on its own (the greeting, a TLS flight or summary: the same text in
+        every session with that server, so interned)."""
+        self.parts.append((LINE, t, sys.intern(side), sys.intern(text)))
 
     def exchange(self, sent: float, commands: Sequence[str],
                  replies: Sequence[Sequence[str]]) -> None:
         """``commands`` sent at ``sent``; the reply lines of each half a round trip later."""
-        said = commands[0] if len(commands) == 1 else tuple(commands)
+        said = sys.intern(commands[0]) if len(commands) == 1 else tuple(commands)
         self.parts.append((EXCHANGE, sent, said, _interned(replies)))
 
     def data(self, t: float, data: bytes) -> None:
