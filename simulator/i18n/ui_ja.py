@@ -71,7 +71,7 @@ UI: dict[str, str] = {
                       "結果は残しますが、SMTP/POP3/IMAP の対話と maillog の行は残しません)。"
                       "見るには --trace full (既定) でもう一度実行してください。",
     "trace.what.transcript": "対話",
-    "trace.what.log": "/var/log/maillog",
+    "trace.what.log": "ログ /var/log/maillog",
     "trace.what.export": "--export: maillog ファイル",
     "trace.what.html": "--html: レポートの対話",
     "trace.what.checks": "サーバーの応答と maillog の行についての期待 (確認していません)",
