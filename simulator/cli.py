@@ -44,6 +44,12 @@ class View(str, Enum):
     timeline = "timeline"
 
 
+class Trace(str, Enum):  # the names of trace_level.py's TraceLevel
+    full = "full"
+    compact = "compact"
+    summary = "summary"
+
+
 class Lang(str, Enum):
     en = "en"
     ja = "ja"
@@ -99,16 +105,21 @@ def run(
     follow: Annotated[bool, typer.Option("--follow", help="Show the hops as the simulated "
                                          "clock reaches them, under a bar of simulated time "
                                          "(on stderr, on a terminal)")] = False,
+    trace: Annotated[Trace, typer.Option(help="What the trace keeps: full (everything), "
+                                              "compact (every hop, no dialogues or maillog "
+                                              "text), summary (outcomes and statistics)")] = Trace.full,
 ) -> None:
     """Run a scenario and show every hop of every message, then each recipient's outcome."""
     loaded = _load(scenario, lang.value)
     if step or follow:  # the hops printed as the clock moves; a stopped run ends here
+        if trace is not Trace.full:
+            _fail(ui("err.play_trace", lang.value, trace=trace.value))
         world, stopped = _play(loaded, seed, until, lang.value, width, msg, view, json, step,
                                follow)
         if stopped:
             return
     else:
-        world = _run(loaded, seed, until, lang.value)
+        world = _run(loaded, seed, until, lang.value, trace.value)
     if msg is not None and msg not in world.trace.messages():
         _fail(ui("err.msg", lang.value, msg=msg,
                  known=", ".join(world.trace.messages()) or ui("err.none", lang.value)))
@@ -129,7 +140,7 @@ def run(
         _html(world, html, lang.value)
 
 
-def _run(loaded, seed, until, lang="en"):  # type: ignore[no-untyped-def]
+def _run(loaded, seed, until, lang="en", trace="full"):  # type: ignore[no-untyped-def]
     from .model.duration import parse_duration
 
     world = loaded.build(seed=seed)
@@ -138,7 +149,7 @@ def _run(loaded, seed, until, lang="en"):  # type: ignore[no-untyped-def]
             parse_duration(until)
         except ValueError as exc:
             _fail(ui("err.until", lang, error=exc, value=until))
-    return world.run(until)
+    return world.run(until, trace=trace)
 
 
 def _play(loaded, seed, until, lang: str, width: int | None,  # type: ignore[no-untyped-def]
@@ -177,7 +188,7 @@ def _show(world, view: View, lang: str, width: int | None,  # type: ignore[no-un
         for key in [msg] if msg else messages(world):
             out.print(render.timeline_table(world, key, lang))
     else:  # dialogues and logs are shown line for line, never wrapped
-        lines = render.transcript_lines(world) if view is View.transcript else render.log_lines(world)
+        lines = (render.transcript_lines if view is View.transcript else render.log_lines)(world, lang)
         for line in lines:
             out.print(line, soft_wrap=True)
     render.summary(world, out, lang, compact)
@@ -186,6 +197,7 @@ def _show(world, view: View, lang: str, width: int | None,  # type: ignore[no-un
 def _export(world, directory: Path, lang: str = "en") -> None:  # type: ignore[no-untyped-def]
     from .model.fs import FsError
 
+    _not_kept(world, "export", lang)
     try:
         written = world.export(directory)
     except FsError as exc:
@@ -198,11 +210,20 @@ def _export(world, directory: Path, lang: str = "en") -> None:  # type: ignore[n
 def _html(world, path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
     from .render.html import write_report
 
+    _not_kept(world, "html", lang)
     try:
         write_report(world, path, lang)
     except OSError as exc:
         _fail(ui("err.html_os", lang, path=path, error=exc.strerror or exc))
     typer.echo(ui("html.done", lang, path=path), err=True)
+
+
+def _not_kept(world, what: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    from .trace_level import not_kept
+
+    notice = not_kept(world.trace.level, what, lang)
+    if notice is not None:
+        typer.echo(notice, err=True)
 
 
 @app.command(help=_help("shell"))

@@ -30,6 +30,14 @@ def check(world: World) -> list[Check]:
     checks += [_fetched(world, f) for f in spec.fetched]
     checks += [_command(world, c) for c in spec.commands]
     checks += [_action(world, a) for a in spec.actions]
+    if world.trace.keeps_sessions:  # --trace compact kept no dialogue or maillog text
+        checks += _text_checks(world)
+    return checks
+
+
+def _text_checks(world: World) -> list[Check]:
+    """The expectations read from the dialogues' replies and the maillog lines."""
+    spec, checks = world.spec.expect, list[Check]()
     now = world.engine.now
     lines = [line for s in world.trace.sessions for t, side, line in s.lines
              if side == "S" and t <= now]

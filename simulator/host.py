@@ -108,16 +108,23 @@ class Host:
         """Make ``pid`` the process of ``program`` that logs next (one of several running)."""
         self._pids[program] = pid
 
-    def log(self, program: str, text: str, fresh: bool = False, t: float | None = None) -> None:
-        """A syslog line of /var/log/maillog; ``t`` when it happens inside a computed dialogue.
+    def log(self, program: str, text: str, fresh: bool = False, t: float | None = None,
+            args: tuple[object, ...] = ()) -> None:
+        """A syslog line of /var/log/maillog; ``t`` when it happens inside a computed dialogue;
+        ``args`` fill a %-template ``text`` when the line is read.
 
-        The file itself is assembled from the trace in time order (``maillog()``), since a
-        dialogue computed at once logs lines stamped a little ahead of the clock.
+        The line is kept as facts (model/trace.py LogLine) and formatted when read. The file
+        itself is assembled from the trace in time order (``maillog()``), since a dialogue
+        computed at once logs lines stamped a little ahead of the clock.
         """
-        when = self.world.engine.now if t is None else t
-        stamp = self.world.engine.clock.syslog(when)
-        line = f"{stamp} {self.short_name} {program}[{self.pid(program, fresh)}]: {text}"
-        self.world.trace.logs.append(LogLine(when, self.name, line))
+        trace = self.world.trace
+        pid = self.pid(program, fresh)  # a new process gets its PID even if nothing is kept
+        if trace.keeps_logs:
+            when = self.world.engine.now if t is None else t
+            trace.logs.append(LogLine(when, self, program, pid, text, args))
+
+    def syslog_stamp(self, t: float) -> str:
+        return self.world.engine.clock.syslog(t)
 
     def maillog(self) -> str:
         """/var/log/maillog as it reads at the end of the run."""

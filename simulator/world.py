@@ -28,6 +28,7 @@ from .net.addr import ipv4_text
 from .net.dns import DNS
 from .net.topology import Link, Network
 from .scenario import cf_text
+from .trace_level import TraceLevel
 
 if TYPE_CHECKING:
     from .scenario import HostSpec, Scenario
@@ -257,8 +258,11 @@ class World:
         return answer.rrset[0].data if answer.rrset else None
 
     # --- running -------------------------------------------------------------------------
-    def run(self, until: str | float | None = None) -> World:
-        """Run to ``until`` (a duration like "2h" from the start), or until nothing is left."""
+    def run(self, until: str | float | None = None, trace: TraceLevel | None = None) -> World:
+        """Run to ``until`` (a duration like "2h" from the start), or until nothing is left;
+        ``trace`` chooses what the trace keeps from now on (trace_level.py; default full)."""
+        if trace is not None:
+            self.trace.set_level(trace)
         limit = self.spec.until if until is None else parse_duration(until)
         if limit is None:
             self.engine.env.run()

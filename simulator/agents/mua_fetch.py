@@ -73,8 +73,8 @@ def fetch_pop3(mua: Mua, spec: FetchSpec) -> Generator[Any, Any, None]:
                               mua.seen_uids())
     record = world.trace.open_session("POP3", incoming.port, mua.host.name, conn.server.name,
                                       start)
-    record.lines = timed(result.transcript, start + rtt, rtt, hold_at=2, hold=waited)
-    login = next((t for t, side, line in record.lines if side == "S" and line == OK_LOGGED_IN),
+    record.lines = lines = timed(result.transcript, start + rtt, rtt, hold_at=2, hold=waited)
+    login = next((t for t, side, line in lines if side == "S" and line == OK_LOGGED_IN),
                  None)
     if login is not None and mua.host.ip is not None:  # POP before SMTP (DRAC)
         pop3d.logged_in(mua.host.ip, login)

@@ -52,7 +52,8 @@ def smtp_session(caller: Caller, conn: Connected, envelope: Envelope, data: byte
     smtpd.log_disconnect(session)
     record = world.trace.open_session("SMTP", conn.service.port, caller.host.name,
                                       server_host.name, now)
-    record.lines, record.encrypted_from = result.lines, result.encrypted_from
+    if record.kept:  # the facts of the dialogue; its lines are rendered when a view asks
+        record.dialogue, record.encrypted_from = result.dialogue, result.encrypted_from
     commit_at = result.commit_at if result.commit_at is not None else result.end
     boots = (caller.host.boot, server_host.boot)
     yield env.timeout(commit_at - now)

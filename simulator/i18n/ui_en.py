@@ -102,4 +102,13 @@ UI: dict[str, str] = {
                      "use --view hops or --view compact (got --view {view})",
     "progress.clock": "simulated time {t}",
     "progress.total": "of {t}",
+    "trace.not_kept": "{what}: not kept, this run used --trace {level} (every hop and "
+                      "outcome, but no SMTP/POP3/IMAP dialogues and no maillog lines); run "
+                      "again with --trace full (the default) to see them.",
+    "trace.what.transcript": "the dialogues",
+    "trace.what.log": "/var/log/maillog",
+    "trace.what.export": "--export: the maillog files",
+    "trace.what.html": "--html: the dialogues of the report",
+    "trace.what.checks": "the expectations on server replies and maillog lines (not checked)",
+    "err.play_trace": "--step and --follow keep the full trace: not with --trace {trace}",
 }

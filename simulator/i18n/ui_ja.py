@@ -97,4 +97,13 @@ UI: dict[str, str] = {
                      "--view hops か --view compact を指定してください (指定: --view {view})",
     "progress.clock": "模擬時刻 {t}",
     "progress.total": "終了 {t}",
+    "trace.not_kept": "{what}: 記録していません。この実行は --trace {level} です (各ホップと"
+                      "結果は残しますが、SMTP/POP3/IMAP の対話と maillog の行は残しません)。"
+                      "見るには --trace full (既定) でもう一度実行してください。",
+    "trace.what.transcript": "対話",
+    "trace.what.log": "ログ /var/log/maillog",
+    "trace.what.export": "--export: maillog ファイル",
+    "trace.what.html": "--html: レポートの対話",
+    "trace.what.checks": "サーバーの応答と maillog の行についての期待 (確認していません)",
+    "err.play_trace": "--step と --follow は完全なトレースを使います: --trace {trace} とは併用できません",
 }

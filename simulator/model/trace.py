@@ -6,8 +6,11 @@ Views (tables, paths, sequence diagrams, JSON) are computed from these records i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple, Protocol
+
+from ..trace_level import keeps_text
+from .dialogue import Dialogue
 
 
 class Hop(NamedTuple):
@@ -29,19 +32,43 @@ class Hop(NamedTuple):
     args: tuple[tuple[str, str], ...] = ()  # values for the explanation template
 
 
-@dataclass(slots=True)
 class Session:
     """One network connection's dialogue: (time, side, line) in order. The side is "C" or
-    "S"; "TLS-C"/"TLS-S" are handshake messages and "TLS" the agreed session."""
+    "S"; "TLS-C"/"TLS-S" are handshake messages and "TLS" the agreed session.
 
-    sid: int
-    proto: str
-    port: int
-    client_host: str
-    server_host: str
-    start: float
-    lines: list[tuple[float, str, str]] = field(default_factory=list)
-    encrypted_from: int | None = None  # lines from this index on travelled under TLS
+    An SMTP client's session keeps the facts of its dialogue (``dialogue``,
+    model/dialogue.py) and ``lines`` renders them when a view asks; other sessions (POP3,
+    IMAP, a typed SMTP session) store their lines. Under ``--trace compact`` neither is
+    kept (``kept`` is False): the views say so instead of showing an empty dialogue.
+    """
+
+    __slots__ = ("_lines", "client_host", "dialogue", "encrypted_from", "kept", "port", "proto",
+                 "server_host", "sid", "start")
+
+    def __init__(self, sid: int, proto: str, port: int, client_host: str, server_host: str,
+                 start: float, kept: bool = True) -> None:
+        self.sid, self.proto, self.port, self.start = sid, proto, port, start
+        self.client_host, self.server_host = client_host, server_host
+        self._lines: list[tuple[float, str, str]] | None = None
+        self.dialogue: Dialogue | None = None
+        self.encrypted_from: int | None = None  # lines from this index on travelled under TLS
+        self.kept = kept
+
+    @property
+    def lines(self) -> list[tuple[float, str, str]]:
+        if self.dialogue is not None:
+            return self.dialogue.lines()
+        return self._lines if self._lines is not None else []
+
+    @lines.setter
+    def lines(self, value: list[tuple[float, str, str]]) -> None:
+        self._lines = value if self.kept else None
+
+    def __repr__(self) -> str:
+        return (f"Session(sid={self.sid!r}, proto={self.proto!r}, port={self.port!r}, "
+                f"client_host={self.client_host!r}, server_host={self.server_host!r}, "
+                f"start={self.start!r}, lines={self.lines!r}, "
+                f"encrypted_from={self.encrypted_from!r})")
 
 
 @dataclass(slots=True)
@@ -65,19 +92,57 @@ class Outcome:
     orig: str | None = None
 
 
-@dataclass(slots=True)
+class LogSource(Protocol):
+    """What a log line needs of its host to be formatted (host.Host)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def short_name(self) -> str: ...
+
+    def syslog_stamp(self, t: float) -> str: ...
+
+
 class LogLine:
-    t: float
-    host: str
-    line: str
+    """One /var/log/maillog line kept as facts: when, on which host, which program and PID
+    said what (a %-template and its ``args`` when the caller gave some). ``line`` formats
+    it, ``Nov 23 09:00:01 mx postfix/qmgr[1234]: text``, only when a view, a command or an
+    expectation reads it."""
+
+    __slots__ = ("args", "pid", "program", "source", "t", "text")
+
+    def __init__(self, t: float, source: LogSource, program: str, pid: int, text: str,
+                 args: tuple[object, ...] = ()) -> None:
+        self.t, self.source, self.program, self.pid = t, source, program, pid
+        self.text, self.args = text, args
+
+    @property
+    def host(self) -> str:
+        return self.source.name
+
+    @property
+    def message(self) -> str:
+        """What the program said, after ``program[pid]: ``."""
+        return self.text % self.args if self.args else self.text
+
+    @property
+    def line(self) -> str:
+        return (f"{self.source.syslog_stamp(self.t)} {self.source.short_name} "
+                f"{self.program}[{self.pid}]: {self.message}")
+
+    def __repr__(self) -> str:
+        return f"LogLine(t={self.t!r}, host={self.host!r}, line={self.line!r})"
 
 
 class TraceLog:
     """All records of one run, in the order they happened."""
 
-    __slots__ = ("_per_msg", "commands", "fetches", "hops", "logs", "outcomes", "sessions")
+    __slots__ = ("_per_msg", "commands", "fetches", "hops", "keeps_logs", "keeps_sessions",
+                 "level", "logs", "outcomes", "sessions")
 
-    def __init__(self) -> None:
+    def __init__(self, level: str = "full") -> None:
+        self.set_level(level)
         self.hops: list[Hop] = []
         self.sessions: list[Session] = []
         self.outcomes: dict[tuple[str, str], Outcome] = {}
@@ -86,12 +151,19 @@ class TraceLog:
         self.commands: list[Any] = []  # commands.CommandRun records, in order
         self._per_msg: dict[str | None, int] = {}  # hops recorded per message key
 
+    def set_level(self, level: str) -> None:
+        """What is kept from now on (simulator/trace_level.py): "full" keeps dialogues and
+        maillog lines, "compact" and "summary" do not."""
+        self.level = level
+        self.keeps_sessions = self.keeps_logs = keeps_text(level)
+
     def add(self, hop: Hop) -> None:
         self.hops.append(hop)
         self._per_msg[hop.msg] = self._per_msg.get(hop.msg, 0) + 1
 
     def open_session(self, proto: str, port: int, client: str, server: str, start: float) -> Session:
-        session = Session(len(self.sessions), proto, port, client, server, start)
+        session = Session(len(self.sessions), proto, port, client, server, start,
+                          kept=self.keeps_sessions)
         self.sessions.append(session)
         return session
 

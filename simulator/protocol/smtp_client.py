@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..model.dialogue import Dialogue, Line
 from ..model.message import Envelope
 from .sasl import encode64, encode_plain
 from .smtp import SmtpServer
@@ -29,7 +30,7 @@ TLS_FAILED = "TLS handshake failed"
 
 @dataclass(slots=True)
 class SmtpClientResult:
-    lines: list[tuple[float, str, str]] = field(default_factory=list)
+    dialogue: Dialogue = field(default_factory=Dialogue)  # facts; ``lines`` renders them
     rcpt_replies: dict[str, str] = field(default_factory=dict)
     data_reply: str | None = None
     commit_at: float | None = None  # when the server sent its end-of-data reply
@@ -41,6 +42,11 @@ class SmtpClientResult:
     tls: TlsSession | None = None
     tls_done: float | None = None  # when the handshake was complete (client side)
     encrypted_from: int | None = None  # index of the first line sent under TLS
+
+    @property
+    def lines(self) -> list[Line]:
+        """The dialogue as (time, side, text) lines, rebuilt from its facts."""
+        return self.dialogue.lines()
 
     @property
     def accepted(self) -> list[str]:
@@ -74,35 +80,26 @@ class _Dialogue:
 
     def __init__(self, server: SmtpServer, t: float, rtt: float) -> None:
         self.server, self.t, self.rtt = server, t, rtt
-        self.result = SmtpClientResult()
+        self.result = SmtpClientResult(dialogue=Dialogue(rtt))
 
     def send(self, commands: list[str]) -> list[list[str]]:
-        replies = []
-        for cmd in commands:
-            self.result.lines.append((self.t, "C", cmd))
         self.server.session.now = self.t + self.rtt / 2
-        for cmd in commands:
-            reply = self.server.handle(cmd)
-            replies.append(reply)
-            for line in reply:
-                self.result.lines.append((self.t + self.rtt / 2, "S", line))
+        replies = [self.server.handle(cmd) for cmd in commands]
+        self.result.dialogue.exchange(self.t, commands, replies)
         self.t += self.rtt
         return replies
 
     def send_data(self, data: bytes, quit_too: bool = False) -> str:
         for raw in data.splitlines(keepends=False):
             stuffed = b"." + raw if raw.startswith(b".") else raw  # RFC 5321 §4.5.2
-            self.result.lines.append((self.t, "C", stuffed.decode("utf-8", "replace")))
             self.server.data_line(stuffed + b"\n")
-        self.result.lines.append((self.t, "C", "."))
-        if quit_too:
-            self.result.lines.append((self.t, "C", "QUIT"))
+        self.result.dialogue.data(self.t, data)  # the lines are rendered from the bytes
         self.server.session.now = self.t + self.rtt / 2
         reply = self.server.data_line(b".\n")
-        self.result.lines.append((self.t + self.rtt / 2, "S", reply[0]))
+        commands, replies = [".", "QUIT"] if quit_too else ["."], [reply[:1]]
         if quit_too:
-            self.result.lines.extend((self.t + self.rtt / 2, "S", r)
-                                     for r in self.server.handle("QUIT"))
+            replies.append(self.server.handle("QUIT"))
+        self.result.dialogue.exchange(self.t, commands, replies)
         self.result.commit_at = self.t + self.rtt / 2
         self.result.data_done = self.t + self.rtt
         self.t += self.rtt
@@ -115,11 +112,11 @@ class _Dialogue:
         The client may speak again after ``tls.rtts`` round trips (tls.py)."""
         start = self.t
         for i, (side, names) in enumerate(tls.flights()):
-            self.result.lines.append((start + i * self.rtt / 2, f"TLS-{side}", names))
+            self.result.dialogue.line(start + i * self.rtt / 2, f"TLS-{side}", names)
         done = start + (len(tls.flights()) - 1) * self.rtt / 2
         summary = f"{tls.summary()}; the lines below travel encrypted (C~, S~)"
-        self.result.lines.append((done, "TLS", summary))
-        self.result.encrypted_from = len(self.result.lines)
+        self.result.dialogue.line(done, "TLS", summary)
+        self.result.encrypted_from = len(self.result.dialogue)
         self.server.start_tls()
         self.result.tls, self.result.tls_done = tls, done
         self.t = start + tls.rtts * self.rtt
@@ -160,7 +157,7 @@ def run_smtp_client(server: SmtpServer, t0: float, rtt: float, envelope: Envelop
     if wrapped is not None:
         dlg.handshake(wrapped, wrapper=True)
     greeting = server.greeting()
-    dlg.result.lines.append((dlg.t, "S", greeting[0]))
+    dlg.result.dialogue.line(dlg.t, "S", greeting[0])
     dlg.t += rtt / 2
     if not greeting[0].startswith("2"):
         return dlg.fail(greeting[0], "initial greeting")

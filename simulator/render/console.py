@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..i18n import explain, phrases, ui
+from ..trace_level import not_kept
 from .records import ordered_hops, outcomes
 
 if TYPE_CHECKING:
@@ -82,7 +83,10 @@ def outcome_lines(world: World, lang: str = "en") -> list[Text]:
     return lines
 
 
-def transcript_lines(world: World) -> list[Text]:
+def transcript_lines(world: World, lang: str = "en") -> list[Text]:
+    notice = not_kept(world.trace.level, "transcript", lang)
+    if notice is not None:  # --trace compact: the dialogues were not kept
+        return [Text(notice)]
     out: list[Text] = []
     clock = world.engine.clock
     now = world.engine.now
@@ -100,7 +104,10 @@ def transcript_lines(world: World) -> list[Text]:
     return out
 
 
-def log_lines(world: World) -> list[Text]:
+def log_lines(world: World, lang: str = "en") -> list[Text]:
+    notice = not_kept(world.trace.level, "log", lang)
+    if notice is not None:  # --trace compact: the maillog lines were not kept
+        return [Text(notice)]
     out: list[Text] = []
     for host in world.hosts.values():
         log = host.maillog()
@@ -109,6 +116,13 @@ def log_lines(world: World) -> list[Text]:
             out.extend(Text(line) for line in log.splitlines())
             out.append(Text(""))
     return out
+
+
+def unchecked_lines(world: World, lang: str = "en") -> list[Text]:
+    """One line when the lab expects replies or maillog lines the trace did not keep."""
+    notice = not_kept(world.trace.level, "checks", lang)
+    wanted = world.spec.expect.replies or world.spec.expect.log
+    return [Text(notice, style="yellow")] if notice is not None and wanted else []
 
 
 def check_lines(checks: list[Check], lang: str = "en") -> list[Text]:
@@ -133,7 +147,7 @@ def summary(world: World, out: Console, lang: str, compact: bool) -> None:
         # mailq's own layout, unwrapped; in the compact view a line too long for the
         # terminal folds at its edge, as the terminal itself would fold it
         out.print(line, soft_wrap=not compact, overflow="fold")
-    for line in check_lines(check(world), lang):
+    for line in check_lines(check(world), lang) + unchecked_lines(world, lang):
         out.print(line)
 
 

@@ -14,7 +14,7 @@ from simulator.world import World
 LAB = "scenarios/01-basic-delivery.yaml"
 
 
-def _boom(self: World, until: object = None) -> World:
+def _boom(self: World, until: object = None, trace: object = None) -> World:
     raise KeyError("a bug planted by the test")
 
 
