@@ -34,7 +34,7 @@ RELAY_SESSION = """\
 09:00:00.275 S: 250-SMTPUTF8
 09:00:00.275 S: 250 CHUNKING
 09:00:00.298 C: MAIL FROM:<alice@example.net> SIZE=564
-09:00:00.298 C: RCPT TO:<bob@example.org>
+09:00:00.298 C: RCPT TO:<bob@example.org> ORCPT=rfc822;bob@example.org
 09:00:00.298 C: DATA
 09:00:00.321 S: 250 2.1.0 Ok
 09:00:00.321 S: 250 2.1.5 Ok
