@@ -16,6 +16,7 @@ with Postfix's replies (the texts differ: MAIL's lack the ``Error:`` that RCPT's
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # global/dsn_mask.h: the NOTIFY bits
@@ -88,15 +89,20 @@ class RcptDsn:
     orcpt: str | None = None  # "type;address", address unquoted
 
 
+def _named(words: list[str], keys: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """(KEY, value) of each ``KEY=value`` word whose key (any case) is one of ``keys``;
+    the other parameters are left to the caller."""
+    for word in words:
+        key, eq, value = word.partition("=")
+        if eq and key.upper() in keys:
+            yield key.upper(), value
+
+
 def mail_params(words: list[str], dsn_enabled: bool) -> MailDsn | str:
     """RET= and ENVID= of MAIL FROM (other parameters are left to the caller); the
     error reply line on failure."""
     out = MailDsn()
-    for word in words:
-        key, _, value = word.partition("=")
-        key = key.upper()
-        if key not in ("RET", "ENVID") or "=" not in word:
-            continue
+    for key, value in _named(words, ("RET", "ENVID")):
         if not dsn_enabled:
             return DSN_DISABLED
         if key == "RET":
@@ -117,11 +123,7 @@ def rcpt_params(words: list[str], dsn_enabled: bool) -> RcptDsn | str:
     """NOTIFY= and ORCPT= of RCPT TO; the error reply line on failure."""
     out = RcptDsn()
     seen_orcpt = False
-    for word in words:
-        key, _, value = word.partition("=")
-        key = key.upper()
-        if key not in ("NOTIFY", "ORCPT") or "=" not in word:
-            continue
+    for key, value in _named(words, ("NOTIFY", "ORCPT")):
         if not dsn_enabled:
             return DSN_DISABLED
         if key == "NOTIFY":
