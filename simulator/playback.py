@@ -88,7 +88,7 @@ class Playhead:
             return INF
         # closed: its last line is past, and nothing more is due at that moment
         self._open = [s for s in self._open
-                      if not (_end(s) < self.now or (_end(s) <= self.now and due > self.now))]
+                      if not ((end := s.end) < self.now or (end <= self.now and due > self.now))]
         return min((s.start for s in self._open), default=INF)
 
     def _take(self) -> Hop:
@@ -156,7 +156,3 @@ class Playhead:
         if queue and queue[0][1] < 0 and not queue[0][3].callbacks:
             heapq.heappop(queue)
 
-
-def _end(session: Session) -> float:
-    """When a connection's dialogue ends: its last line (its start, if it has none)."""
-    return session.lines[-1][0] if session.lines else session.start

@@ -88,6 +88,17 @@ class Dialogue:
                 out.extend(data_lines(part[1], part[2]))
         return out
 
+    def end(self) -> float | None:
+        """When the last line of ``lines()`` was said, without rendering them (None: no line)."""
+        for part in reversed(self.parts):
+            if part[0] == LINE:
+                return part[1]
+            if part[0] == EXCHANGE:
+                return part[1] + self.rtt / 2 if part[3] else part[1]
+            if part[2].splitlines():  # DATA: its lines, if it has any, are all at its moment
+                return part[1]
+        return None
+
     def __len__(self) -> int:
         return len(self.lines())
 

@@ -64,6 +64,16 @@ class Session:
     def lines(self, value: list[tuple[float, str, str]]) -> None:
         self._lines = value if self.kept else None
 
+    @property
+    def end(self) -> float:
+        """When its dialogue ends: its last line (its start, if it has none), read from the
+        facts without rendering the lines."""
+        if self.dialogue is not None:
+            end = self.dialogue.end()
+            return self.start if end is None else end
+        lines = self.lines
+        return lines[-1][0] if lines else self.start
+
     def __repr__(self) -> str:
         return (f"Session(sid={self.sid!r}, proto={self.proto!r}, port={self.port!r}, "
                 f"client_host={self.client_host!r}, server_host={self.server_host!r}, "

@@ -146,3 +146,12 @@ def test_logline_template_and_args_are_formatted_when_read() -> None:
     assert line.host == "mx.example.org"
     plain = LogLine(7.0, _Host(), "postfix/qmgr", 42, "100% literal")
     assert plain.line == "Apr  1 09:00:07 mx postfix/qmgr[42]: 100% literal"
+
+
+@pytest.mark.parametrize("lab", ["01-basic-delivery", "11-pop3-vs-imap", "57-dsn"])
+def test_session_end_read_from_facts_is_its_last_rendered_line(lab: str) -> None:
+    path = Path(__file__).resolve().parents[2] / "scenarios" / f"{lab}.yaml"
+    world = load_scenario(path).build().run()
+    assert world.trace.sessions
+    for s in world.trace.sessions:
+        assert s.end == (s.lines[-1][0] if s.lines else s.start), s.sid
