@@ -8,7 +8,8 @@ host's port) and ``lookup_a`` (a DNS query), both of which cost simulated time.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Generator
+import math
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -23,13 +24,16 @@ from .host import Host, User
 from .model.address import Address
 from .model.duration import parse_duration
 from .model.fs import export_path
+from .model.runstats import RunStats
 from .model.trace import Hop, TraceLog
 from .net.dns import DNS
 from .net.topology import Link, Network
 from .scenario import cf_text
+from .scenario_workload import WorkloadFeed, message_spec
 
 if TYPE_CHECKING:
     from .scenario import HostSpec, Scenario
+    from .scenario_workload import Arrival
 
 PORTS = {"smtp": 25, "submission": 587, "submissions": 465, "pop3": 110, "imap": 143}
 
@@ -48,12 +52,15 @@ class Connected:
 
 
 class World:
-    def __init__(self, spec: Scenario, seed: int | None = None, source: str = "") -> None:
-        self.spec, self.source = spec, source
+    def __init__(self, spec: Scenario, seed: int | None = None, source: str = "",
+                 trace: str = "full") -> None:
+        self.spec, self.source, self.trace_level = spec, source, str(getattr(trace, "value", trace))
         tz = ZoneInfo(spec.timezone)
         start = spec.start.replace(tzinfo=tz) if spec.start.tzinfo is None else spec.start.astimezone(tz)
         self.engine = Engine(start, spec.seed if seed is None else seed)
-        self.trace = TraceLog()
+        self.feed = WorkloadFeed(spec) if spec.workload is not None else None
+        self._listed = {spec.message_key(i): m.at for i, m in enumerate(spec.messages)}
+        self.trace = TraceLog(self.trace_level == "summary", RunStats(self.arrival))
         self.dns = DNS.from_text(spec.dns)
         self.dns_rtt = float(spec.dns_latency)
         self.net = Network(list(spec.hosts), [Link(l.between[0], l.between[1], l.latency)
@@ -83,6 +90,7 @@ class World:
         if hs.role == "server":
             cf = MainCf(name, hs.ip, settings, distro(hs.os).defaults)
         host = Host(self, name, hs.ip, hs.role, hs.network, cf, hs.os, hs.hostname)
+        host.fs.keep_appended = self.trace_level != "summary"
         self.hosts[name] = host
         if hs.ip:
             self.by_ip[hs.ip] = host
@@ -136,6 +144,8 @@ class World:
             mua = accounts[msg.account] if msg.account is not None else next(
                 m for m in accounts.values() if m.account.address == sender)
             self._later(msg.at, partial(mua.submit, self.spec.message_key(i), msg))
+        if self.feed is not None:
+            self.engine.env.process(self._feed(iter(self.feed)))
         for fetch in self.spec.fetches:
             mua = self.hosts[fetch.client].accounts[fetch.account]
             self._later(fetch.at, partial(mua.fetch, fetch))
@@ -143,6 +153,28 @@ class World:
             self._later(cmd.at, partial(self._command, cmd))
         for event in self.spec.events:
             self._later(event.at, partial(self._event, event))
+
+    def _feed(self, arrivals: Iterator[Arrival]) -> Generator[Any, Any, None]:
+        """The workload's messages, drawn one at a time as the clock reaches each."""
+        env = self.engine.env
+        assert self.spec.workload is not None
+        by_address: dict[str, Any] = {}
+        for mua in self.hosts[self.spec.workload.client].accounts.values():
+            by_address.setdefault(mua.account.address, mua)  # the first, as _schedule picks
+        for arrival in arrivals:
+            if arrival.at > env.now:
+                yield env.timeout(_exact_delay(env.now, arrival.at))
+            mua = by_address[arrival.sender]
+            env.process(mua.submit(arrival.key, message_spec(self.spec, arrival)))
+
+    def arrival(self, key: str) -> float | None:
+        """When the scenario message ``key`` arrives (listed or fed), in seconds."""
+        found = self._listed.get(key)
+        if found is None and self.feed is not None and key[1:].isdigit():
+            n = int(key[1:])
+            if n - self.feed.first in range(len(self.feed)):
+                return self.feed.arrival_of(n)
+        return found
 
     def _command(self, cmd: Any) -> Generator[Any, Any, None]:
         from .commands import run_command
@@ -284,6 +316,17 @@ class World:
                 target.write_text(log)
                 written.append(target)
         return written
+
+
+def _exact_delay(now: float, at: float) -> float:
+    """The delay that makes ``now + delay`` exactly ``at`` (what a timeout of ``at`` from
+    the start gives), rounding errors of the subtraction undone."""
+    delay = at - now
+    while now + delay < at:
+        delay = math.nextafter(delay, math.inf)
+    while now + delay > at:
+        delay = math.nextafter(delay, -math.inf)
+    return delay
 
 
 def _listening(server: Host, port: int, ip: str) -> bool:

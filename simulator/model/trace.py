@@ -6,8 +6,11 @@ Views (tables, paths, sequence diagrams, JSON) are computed from these records i
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
+
+from .runstats import RunStats
 
 
 class Hop(NamedTuple):
@@ -72,26 +75,48 @@ class LogLine:
     line: str
 
 
+class Discard(list):  # type: ignore[type-arg]
+    """A list that keeps nothing: what ``--trace summary`` gives hops, logs and dialogues."""
+
+    __slots__ = ()
+
+    def append(self, item: Any) -> None:
+        pass
+
+    def extend(self, items: Any) -> None:
+        pass
+
+
 class TraceLog:
-    """All records of one run, in the order they happened."""
+    """All records of one run, in the order they happened. ``summary`` keeps only the
+    outcomes and the run statistics (``stats``, counted in every mode)."""
 
-    __slots__ = ("_per_msg", "commands", "fetches", "hops", "logs", "outcomes", "sessions")
+    __slots__ = ("_per_msg", "_sids", "commands", "fetches", "hops", "logs", "outcomes",
+                 "sessions", "stats", "summary")
 
-    def __init__(self) -> None:
-        self.hops: list[Hop] = []
-        self.sessions: list[Session] = []
+    def __init__(self, summary: bool = False, stats: RunStats | None = None) -> None:
+        self.summary = summary
+        self.stats = stats or RunStats()
+        self.hops: list[Hop] = Discard() if summary else []
+        self.sessions: list[Session] = Discard() if summary else []
         self.outcomes: dict[tuple[str, str], Outcome] = {}
-        self.logs: list[LogLine] = []
+        self.logs: list[LogLine] = Discard() if summary else []
         self.fetches: list[Fetch] = []
         self.commands: list[Any] = []  # commands.CommandRun records, in order
         self._per_msg: dict[str | None, int] = {}  # hops recorded per message key
+        self._sids = 0
 
     def add(self, hop: Hop) -> None:
+        if self.summary:
+            return
         self.hops.append(hop)
         self._per_msg[hop.msg] = self._per_msg.get(hop.msg, 0) + 1
 
     def open_session(self, proto: str, port: int, client: str, server: str, start: float) -> Session:
-        session = Session(len(self.sessions), proto, port, client, server, start)
+        session = Session(self._sids, proto, port, client, server, start)
+        self._sids += 1
+        if self.summary:  # the dialogue is not kept: its lines go nowhere
+            session.lines = Discard()
         self.sessions.append(session)
         return session
 
@@ -111,7 +136,12 @@ class TraceLog:
             outcome.orig = old.orig
         if not outcome.orig or outcome.orig.lower() == outcome.recipient.lower():
             outcome.orig = None
+        if self.summary:  # the same few mailbox paths and reasons, shared
+            outcome.where = sys.intern(outcome.where)
         self.outcomes[(outcome.msg, outcome.recipient)] = outcome
+        self.stats.change(outcome.t, old.status if old else None, outcome.status, outcome.msg,
+                          outcome.recipient, outcome.status == "queued" and outcome.next_try
+                          is not None)
 
     def outcome(self, msg: str, recipient: str) -> Outcome | None:
         """Where ``recipient`` of ``msg`` stands: by its final address, or else by the
@@ -125,7 +155,9 @@ class TraceLog:
 
     def drop_outcome(self, msg: str, recipient: str) -> None:
         """A recipient that expanded into others (an alias, a .forward) ends as them."""
-        self.outcomes.pop((msg, recipient), None)
+        old = self.outcomes.pop((msg, recipient), None)
+        if old is not None:
+            self.stats.change(old.t, old.status, None, msg, recipient)
 
     def messages(self) -> list[str]:
         seen: dict[str, None] = {}
