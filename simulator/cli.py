@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from .i18n import ui
+from .trace_level import TraceLevel
 
 # MAILSIM_LANG=ja: Japanese --help summaries, and ja as every --lang default
 ENV_LANG = "ja" if os.environ.get("MAILSIM_LANG", "").startswith("ja") else "en"
@@ -42,6 +43,7 @@ class View(str, Enum):
     transcript = "transcript"
     log = "log"
     timeline = "timeline"
+    summary = "summary"
 
 
 class Lang(str, Enum):
@@ -94,17 +96,23 @@ def run(
     width: Annotated[int | None, typer.Option(min=40, help="Terminal width for the tables (at least 40)")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Also write the run as one "
                                                              "self-contained HTML page to this file")] = None,
+    trace: Annotated[TraceLevel, typer.Option("--trace", help="What the run keeps: full (every "
+                                              "hop, dialogue and log line), compact, or "
+                                              "summary (outcomes and statistics only, for "
+                                              "very large runs; shows the summary view)")] = TraceLevel.full,
 ) -> None:
     """Run a scenario and show every hop of every message, then each recipient's outcome."""
     loaded = _load(scenario, lang.value)
-    world = _run(loaded, seed, until, lang.value)
+    world = _run(loaded, seed, until, lang.value, trace)
+    if trace is TraceLevel.summary:
+        view = View.summary  # nothing else was kept
     if msg is not None and msg not in world.trace.messages():
         _fail(ui("err.msg", lang.value, msg=msg,
                  known=", ".join(world.trace.messages()) or ui("err.none", lang.value)))
     if json:
         from .render.records import jsonl
 
-        for line in jsonl(world, lang.value):
+        for line in jsonl(world, lang.value, view is View.summary):
             sys.stdout.write(line + "\n")
     else:
         _show(world, view, lang.value, width, msg)
@@ -114,10 +122,10 @@ def run(
         _html(world, html, lang.value)
 
 
-def _run(loaded, seed, until, lang="en"):  # type: ignore[no-untyped-def]
+def _run(loaded, seed, until, lang="en", trace=TraceLevel.full):  # type: ignore[no-untyped-def]
     from .model.duration import parse_duration
 
-    world = loaded.build(seed=seed)
+    world = loaded.build(seed=seed, trace=trace.value)
     if until is not None:
         try:
             parse_duration(until)
@@ -134,6 +142,9 @@ def _show(world, view: View, lang: str, width: int | None,  # type: ignore[no-un
     from .render.timeline import messages
 
     out = render.make_console(width)
+    if view is View.summary:
+        _summary(world, out, lang)
+        return
     compact = view is View.compact or (view is View.hops and out.width < TABLE_FROM)
     if compact:
         for line in compact_lines(world, lang, msg, out.width):
@@ -158,6 +169,19 @@ def _show(world, view: View, lang: str, width: int | None,  # type: ignore[no-un
         # mailq's own layout, unwrapped; in the compact view a line too long for the
         # terminal folds at its edge, as the terminal itself would fold it
         out.print(line, soft_wrap=not compact, overflow="fold")
+    for line in render.check_lines(check(world), lang):
+        out.print(line)
+
+
+def _summary(world, out, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """The summary view: counts, delays, the queue; mailq of what is left; the checks."""
+    from .expect import check
+    from .render import console as render
+    from .render.summary import summary_table
+
+    out.print(summary_table(world, lang, out.width))
+    for line in render.queue_lines(world, lang):
+        out.print(line, soft_wrap=True)
     for line in render.check_lines(check(world), lang):
         out.print(line)
 

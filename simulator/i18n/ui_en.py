@@ -72,4 +72,17 @@ UI: dict[str, str] = {
     "generate.done": "wrote {path}: {messages} messages",
     "help.shell": "A shell on a simulated host: run its commands (mailq, mail, newaliases ...) "
                   "and move the clock yourself (step, run 5m, status, events).",
+    # the summary view (render/summary.py)
+    "sum.title": "Run summary: {n} messages (trace: {trace})",
+    "sum.delivered": "recipients delivered",
+    "sum.bounced": "recipients bounced",
+    "sum.deferred": "recipients deferred at least once",
+    "sum.queued": "recipients still queued",
+    "sum.rejected": "recipients rejected at submission",
+    "sum.deleted": "recipients deleted (postsuper -d)",
+    "sum.delay": "delay to delivery ({n})",
+    "sum.peak": "most recipients queued at once",
+    "sum.queue": "queue size over time",
+    "sum.kept": "--trace summary: no hops, dialogues or maillog were kept, and delivered "
+                "mail's bytes are not in the mailboxes (their sizes were counted).",
 }

@@ -67,4 +67,17 @@ UI: dict[str, str] = {
     "generate.done": "{path} を書き出しました: {messages} 通",
     "help.shell": "模擬ホストのシェル: コマンド (mailq、mail、newaliases など) を実行し、"
                   "時刻を自分で進める (step、run 5m、status、events)。",
+    # the summary view (render/summary.py)
+    "sum.title": "実行のまとめ: {n} 通 (trace: {trace})",
+    "sum.delivered": "配送された受信者",
+    "sum.bounced": "バウンスした受信者",
+    "sum.deferred": "一度でも遅延 (deferred) した受信者",
+    "sum.queued": "まだキューにある受信者",
+    "sum.rejected": "投稿時に拒否された受信者",
+    "sum.deleted": "削除された受信者 (postsuper -d)",
+    "sum.delay": "配送までの遅延 ({n} 件)",
+    "sum.peak": "同時にキューにあった受信者の最大数",
+    "sum.queue": "キューの大きさの推移",
+    "sum.kept": "--trace summary: ホップ、対話、maillog は保持せず、配送済みメールの"
+                "バイトもメールボックスに残していません (サイズだけ数えました)。",
 }
