@@ -83,7 +83,7 @@ def plot_queue(world: World, ax: Axes | None = None, lang: str = "en") -> Axes:
     if ax is None:
         _, ax = _pyplot().subplots(figsize=(9, 3))
     samples = summary_data(world)["queue"]
-    ax.step([t / 3600 for t, _ in samples], [n for _, n in samples], where="post",
+    ax.plot([t / 3600 for t, _ in samples], [n for _, n in samples], drawstyle="steps-post",
             color="#23395d")
     words = QUEUE_AXIS.get(lang, QUEUE_AXIS["en"])
     ax.set_xlabel(words[0])
