@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from simulator.generate import Workload, generate, parse_outage
 from simulator.scenario import LoadedScenario, load_scenario
+from simulator.scenario_workload import WorkloadFeed
 
 OUTAGE = "10:00-12:00"
 HOPS = 10  # hops of a first-time delivery in the bare model (mailsim records ~13)
@@ -66,8 +67,8 @@ def run_bare(loaded: LoadedScenario) -> list[tuple[Any, ...]]:
     trace: list[tuple[Any, ...]] = []
     down_from, down_to = parse_outage(OUTAGE)
 
-    def message(i: int, at: float, rcpt: str):  # type: ignore[no-untyped-def]
-        yield env.timeout(at)
+    def message(i: int, rcpt: str):  # type: ignore[no-untyped-def]
+        at = env.now
         for hop in range(HOPS // 2):  # MUA → MSA → cleanup → qmgr → smtp
             yield env.timeout(HOP_TIME)
             trace.append((env.now, i, hop, "msa", "pass"))
@@ -82,8 +83,14 @@ def run_bare(loaded: LoadedScenario) -> list[tuple[Any, ...]]:
                 yield env.timeout(HOP_TIME)
                 trace.append((env.now, i, hop, "bounce", "pass"))
 
-    for i, m in enumerate(loaded.spec.messages):
-        env.process(message(i, m.at, m.to[0]))
+    def feed():  # type: ignore[no-untyped-def]
+        # drawn one at a time as the clock reaches each, as mailsim's workload feed does
+        for i, a in enumerate(WorkloadFeed(loaded.spec)):
+            if a.at > env.now:
+                yield env.timeout(a.at - env.now)
+            env.process(message(i, a.rcpt))
+
+    env.process(feed())
     env.run()
     return trace
 

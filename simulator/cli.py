@@ -42,12 +42,13 @@ class View(str, Enum):
     transcript = "transcript"
     log = "log"
     timeline = "timeline"
+    summary = "summary"
 
 
 class Trace(str, Enum):  # the names of trace_level.py's TraceLevel
     full = "full"
     compact = "compact"
-    # summary (trace_level.py) is offered once its summary view lands (branch issue-12f)
+    summary = "summary"
 
 
 class Lang(str, Enum):
@@ -107,7 +108,9 @@ def run(
                                          "(on stderr, on a terminal)")] = False,
     trace: Annotated[Trace, typer.Option(help="What the trace keeps: full (everything), "
                                               "compact (every hop, no dialogues or maillog "
-                                              "text)")] = Trace.full,
+                                              "text), or summary (outcomes and statistics "
+                                              "only, for very large runs; shows the summary "
+                                              "view)")] = Trace.full,
 ) -> None:
     """Run a scenario and show every hop of every message, then each recipient's outcome."""
     loaded = _load(scenario, lang.value)
@@ -120,13 +123,15 @@ def run(
             return
     else:
         world = _run(loaded, seed, until, lang.value, trace.value)
+        if trace is Trace.summary:
+            view = View.summary  # nothing else was kept
     if msg is not None and msg not in world.trace.messages():
         _fail(ui("err.msg", lang.value, msg=msg,
                  known=", ".join(world.trace.messages()) or ui("err.none", lang.value)))
     if json:
         from .render.records import jsonl
 
-        for line in jsonl(world, lang.value):
+        for line in jsonl(world, lang.value, view is View.summary):
             sys.stdout.write(line + "\n")
     elif step or follow:
         from .render.console import make_console, summary
@@ -143,13 +148,13 @@ def run(
 def _run(loaded, seed, until, lang="en", trace="full"):  # type: ignore[no-untyped-def]
     from .model.duration import parse_duration
 
-    world = loaded.build(seed=seed)
+    world = loaded.build(seed=seed, trace=trace)
     if until is not None:
         try:
             parse_duration(until)
         except ValueError as exc:
             _fail(ui("err.until", lang, error=exc, value=until))
-    return world.run(until, trace=trace)
+    return world.run(until)
 
 
 def _play(loaded, seed, until, lang: str, width: int | None,  # type: ignore[no-untyped-def]
@@ -173,6 +178,9 @@ def _show(world, view: View, lang: str, width: int | None,  # type: ignore[no-un
     from .render.timeline import messages
 
     out = render.make_console(width)
+    if view is View.summary:
+        _summary(world, out, lang)
+        return
     compact = view is View.compact or (view is View.hops and out.width < TABLE_FROM)
     if compact:
         for line in compact_lines(world, lang, msg, out.width):
@@ -192,6 +200,19 @@ def _show(world, view: View, lang: str, width: int | None,  # type: ignore[no-un
         for line in lines:
             out.print(line, soft_wrap=True)
     render.summary(world, out, lang, compact)
+
+
+def _summary(world, out, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """The summary view: counts, delays, the queue; mailq of what is left; the checks."""
+    from .expect import check
+    from .render import console as render
+    from .render.summary import summary_table
+
+    out.print(summary_table(world, lang, out.width))
+    for line in render.queue_lines(world, lang):
+        out.print(line, soft_wrap=True)
+    for line in render.unchecked_lines(world, lang) + render.check_lines(check(world), lang):
+        out.print(line)
 
 
 def _export(world, directory: Path, lang: str = "en") -> None:  # type: ignore[no-untyped-def]

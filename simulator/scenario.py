@@ -43,10 +43,11 @@ from .scenario_types import (
 from .scenario_types import (
     Text as PlainText,
 )
-from .scenario_workload import WorkloadSpec, check_workload, expand
+from .scenario_workload import WorkloadSpec, check_workload, workload_keys
 from .yamlsource import LineMap, Problem, ScenarioError, errors_from_validation, load_yaml
 
 if TYPE_CHECKING:
+    from .trace_level import TraceLevel
     from .world import World
 
 
@@ -324,7 +325,7 @@ class Scenario(Strict):
     links: list[LinkSpec]
     dns: PlainText = ""
     messages: list[MessageSpec] = []
-    workload: WorkloadSpec | None = None  # many messages, expanded at load (scenario_workload)
+    workload: WorkloadSpec | None = None  # many messages, fed lazily (scenario_workload)
     fetches: list[FetchSpec] = []
     commands: list[CommandSpec] = []
     events: list[Event] = []
@@ -346,6 +347,12 @@ class Scenario(Strict):
     def message_key(self, index: int) -> str:
         return self.messages[index].id or f"m{index + 1}"
 
+    def is_message_key(self, key: str, keys: set[str]) -> bool:
+        """``key`` names a listed message (in ``keys``) or one the workload feeds (mN)."""
+        number = key[1:]
+        return key in keys or (key[:1] == "m" and number.isdigit() and number[:1] != "0"
+                               and int(number) in workload_keys(self))
+
 
 class LoadedScenario:
     """A validated scenario and the file it came from; ``build()`` makes a runnable world."""
@@ -353,11 +360,14 @@ class LoadedScenario:
     def __init__(self, path: Path, spec: Scenario, lines: LineMap) -> None:
         self.path, self.spec, self.lines = path, spec, lines
 
-    def build(self, seed: int | None = None, detailed: bool | None = None) -> World:
-        """detailed=True: no local(8) fast path (None: as MAILSIM_DETAILED says)."""
+    def build(self, seed: int | None = None, detailed: bool | None = None,
+              trace: TraceLevel = "full") -> World:
+        """detailed=True: no local(8) fast path (None: as MAILSIM_DETAILED says).
+        ``trace``: full, compact or summary (trace_level.py): how much the run keeps."""
         from .world import World
 
-        return World(self.spec, seed=seed, source=str(self.path), detailed=detailed)
+        return World(self.spec, seed=seed, source=str(self.path), detailed=detailed,
+                     trace=trace)
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:
@@ -375,8 +385,6 @@ def scenario_from_data(path: str | Path, data: Any, lines: LineMap | None = None
     except ValidationError as exc:
         raise errors_from_validation(file, exc, lines, Scenario) from None
     problems = check_workload(spec, lines)
-    if spec.workload is not None and not problems:
-        spec = spec.model_copy(update={"messages": [*spec.messages, *expand(spec)]})
     problems += _cross_check(spec, lines)
     if problems:
         raise ScenarioError(file, sorted(problems, key=lambda p: p.line or 0))
@@ -424,7 +432,7 @@ def _check_expectations(spec: Scenario, lines: LineMap) -> list[Problem]:
     keys |= {c.id for c in spec.commands if c.id}
     for i, rcpt in enumerate(spec.expect.recipients):
         base = (rcpt.msg or "").split(".", 1)[0]
-        if rcpt.msg is not None and base not in keys:
+        if rcpt.msg is not None and not spec.is_message_key(base, keys):
             out.append(lines.problem(("expect", "recipients", i, "msg"),
                                      f"unknown message {rcpt.msg!r} (expected one of: "
                                      f"{', '.join(sorted(keys)) or 'none'}, or KEY.bounce)"))
@@ -434,7 +442,7 @@ def _check_expectations(spec: Scenario, lines: LineMap) -> list[Problem]:
         for field, value in (("from", act.from_), ("to", act.to)):
             if value is not None and value not in spec.hosts and value != "dns":
                 out.append(lines.problem(("expect", "actions", i, field), f"unknown host {value!r}"))
-        if act.msg is not None and act.msg.split(".", 1)[0] not in keys:
+        if act.msg is not None and not spec.is_message_key(act.msg.split(".", 1)[0], keys):
             out.append(lines.problem(("expect", "actions", i, "msg"), f"unknown message {act.msg!r}"))
     for section in ("mailboxes", "fetched", "commands", "actions"):
         for i, item in enumerate(getattr(spec.expect, section)):

@@ -35,7 +35,7 @@ def _check_fetch_actions(spec: Scenario, lines: LineMap) -> list[Problem]:
                                      "read/delete are IMAP actions; this account uses POP3, "
                                      "which downloads every message"))
         for j, key in enumerate(fetch.delete):
-            if key not in keys:
+            if not spec.is_message_key(key, keys):
                 out.append(lines.problem(("fetches", i, "delete", j),
                                          f"unknown message {key!r} (expected one of: "
                                          f"{', '.join(sorted(keys)) or 'none'})"))

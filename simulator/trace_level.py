@@ -5,7 +5,9 @@
 - ``compact``: every hop's facts and every outcome, but no session dialogues and no
   maillog lines, for large runs. The transcript and log views, ``/var/log/maillog`` in an
   export and the expectations that read them say in one line that they were not kept.
-- ``summary``: per-message outcomes and run statistics only (added by issue 12f).
+- ``summary``: only each recipient's outcome and the run statistics (model/runstats.py);
+  no hops, no dialogues, no maillog, and delivered mail's bytes are not kept in the
+  mailboxes (their sizes are counted). For runs of 10^5 to 10^6 messages.
 
 One small module, so the CLI, the world and the trace share the names.
 """
@@ -31,4 +33,5 @@ def not_kept(level: str, what: str, lang: str = "en") -> str | None:
         return None
     from .i18n import ui
 
-    return ui("trace.not_kept", lang, what=ui(f"trace.what.{what}", lang), level=level)
+    key = "trace.not_kept.summary" if level == "summary" else "trace.not_kept.compact"
+    return ui(key, lang, what=ui(f"trace.what.{what}", lang), level=level)

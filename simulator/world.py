@@ -7,8 +7,9 @@ host's port) and ``lookup_a`` (a DNS query), both of which cost simulated time.
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -23,15 +24,18 @@ from .host import Host, User
 from .model.address import Address
 from .model.duration import parse_duration
 from .model.fs import export_path
+from .model.runstats import RunStats
 from .model.trace import Hop, TraceLog
 from .net.addr import ipv4_text
 from .net.dns import DNS
 from .net.topology import Link, Network
 from .scenario import cf_text
+from .scenario_workload import WorkloadFeed, message_spec
 from .trace_level import TraceLevel
 
 if TYPE_CHECKING:
     from .scenario import HostSpec, Scenario
+    from .scenario_workload import Arrival
 
 PORTS = {"smtp": 25, "submission": 587, "submissions": 465, "pop3": 110, "imap": 143}
 
@@ -57,8 +61,9 @@ def detailed_from_env() -> bool:
 
 class World:
     def __init__(self, spec: Scenario, seed: int | None = None, source: str = "",
-                 detailed: bool | None = None) -> None:
+                 detailed: bool | None = None, trace: TraceLevel = "full") -> None:
         self.spec, self.source = spec, source
+        self.trace_level: TraceLevel = trace
         # read once, here: local(8)'s fast path for plain recipients (agents/mda/plain.py)
         # is on unless the caller or MAILSIM_DETAILED asks for the detailed path everywhere
         self.detailed = detailed_from_env() if detailed is None else detailed
@@ -66,7 +71,10 @@ class World:
         tz = ZoneInfo(spec.timezone)
         start = spec.start.replace(tzinfo=tz) if spec.start.tzinfo is None else spec.start.astimezone(tz)
         self.engine = Engine(start, spec.seed if seed is None else seed)
-        self.trace = TraceLog()
+        self.feed = WorkloadFeed(spec) if spec.workload is not None else None
+        self._listed = {spec.message_key(i): m.at for i, m in enumerate(spec.messages)}
+        self.trace = TraceLog(trace, RunStats(self.arrival))
+        self._keep_what_is_read()
         self.dns = DNS.from_text(spec.dns)
         self.dns_rtt = float(spec.dns_latency)
         self.net = Network(list(spec.hosts), [Link(l.between[0], l.between[1], l.latency)
@@ -96,6 +104,7 @@ class World:
         if hs.role == "server":
             cf = MainCf(name, hs.ip, settings, distro(hs.os).defaults)
         host = Host(self, name, hs.ip, hs.role, hs.network, cf, hs.os, hs.hostname)
+        host.fs.keep_appended = self.keeps_mail_bytes
         self.hosts[name] = host
         if hs.ip:
             self.by_ip[hs.ip] = host
@@ -149,6 +158,8 @@ class World:
             mua = accounts[msg.account] if msg.account is not None else next(
                 m for m in accounts.values() if m.account.address == sender)
             self._later(msg.at, partial(mua.submit, self.spec.message_key(i), msg))
+        if self.feed is not None:
+            self.engine.env.process(self._feed(iter(self.feed)))
         for fetch in self.spec.fetches:
             mua = self.hosts[fetch.client].accounts[fetch.account]
             self._later(fetch.at, partial(mua.fetch, fetch))
@@ -156,6 +167,45 @@ class World:
             self._later(cmd.at, partial(self._command, cmd))
         for event in self.spec.events:
             self._later(event.at, partial(self._event, event))
+
+    def _feed(self, arrivals: Iterator[Arrival]) -> Generator[Any, Any, None]:
+        """The workload's messages, drawn one at a time as the clock reaches each."""
+        env = self.engine.env
+        assert self.spec.workload is not None
+        by_address: dict[str, Any] = {}
+        for mua in self.hosts[self.spec.workload.client].accounts.values():
+            by_address.setdefault(mua.account.address, mua)  # the first, as _schedule picks
+        for arrival in arrivals:
+            if arrival.at > env.now:
+                yield env.timeout(_exact_delay(env.now, arrival.at))
+            mua = by_address[arrival.sender]
+            env.process(mua.submit(arrival.key, message_spec(self.spec, arrival)))
+
+    def _keep_what_is_read(self) -> None:
+        """A scenario's commands can read the maillog (``tail /var/log/maillog``,
+        ``systemctl status``, ``journalctl``): then its lines are kept at every level, so
+        that what a command prints never depends on --trace."""
+        if self.spec.commands:
+            self.trace.keeps_logs = True
+
+    @property
+    def keeps_mail_bytes(self) -> bool:
+        """Whether mailboxes keep delivered mail's bytes: always, but under --trace summary
+        only when something in the scenario reads them (a fetch, a command such as mail)
+        or an expectation looks into them, so that the run itself never depends on the
+        trace level; otherwise their sizes are counted (VirtualFS.appended)."""
+        s = self.spec
+        return self.trace_level != "summary" or bool(
+            s.fetches or s.commands or s.expect.mailboxes or s.expect.fetched)
+
+    def arrival(self, key: str) -> float | None:
+        """When the scenario message ``key`` arrives (listed or fed), in seconds."""
+        found = self._listed.get(key)
+        if found is None and self.feed is not None and key[1:].isdigit():
+            n = int(key[1:])
+            if n - self.feed.first in range(len(self.feed)):
+                return self.feed.arrival_of(n)
+        return found
 
     def _command(self, cmd: Any) -> Generator[Any, Any, None]:
         from .commands import run_command
@@ -262,7 +312,11 @@ class World:
         """Run to ``until`` (a duration like "2h" from the start), or until nothing is left;
         ``trace`` chooses what the trace keeps from now on (trace_level.py; default full)."""
         if trace is not None:
+            self.trace_level = trace
             self.trace.set_level(trace)
+            self._keep_what_is_read()
+            for host in self.hosts.values():  # summary keeps sizes, not delivered bytes
+                host.fs.keep_appended = self.keeps_mail_bytes
         limit = self.spec.until if until is None else parse_duration(until)
         if limit is None:
             self.engine.env.run()
@@ -300,6 +354,17 @@ class World:
                 target.write_text(log)
                 written.append(target)
         return written
+
+
+def _exact_delay(now: float, at: float) -> float:
+    """The delay that makes ``now + delay`` exactly ``at`` (what a timeout of ``at`` from
+    the start gives), rounding errors of the subtraction undone."""
+    delay = at - now
+    while now + delay < at:
+        delay = math.nextafter(delay, math.inf)
+    while now + delay > at:
+        delay = math.nextafter(delay, -math.inf)
+    return delay
 
 
 def _listening(server: Host, port: int, ip: str) -> bool:

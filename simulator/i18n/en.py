@@ -232,4 +232,18 @@ REPORT: dict[str, str] = {
     "role_MDA": "MDA: local delivery",
     "role_MRA": "MRA: POP3/IMAP server",
     "generated": "Scenario {name}, seed {seed}; simulated until {clock}.",
+    "summary": "Run summary",
+    "sum_delivered": "recipients delivered",
+    "sum_bounced": "recipients bounced",
+    "sum_deferred": "recipients deferred at least once",
+    "sum_queued": "recipients still queued",
+    "sum_rejected": "recipients rejected at submission",
+    "sum_deleted": "recipients deleted (postsuper -d)",
+    "sum_peak": "most recipients queued at once",
+    "sum_queue": "Recipients in a queue over simulated time",
+    "sum_kept": "This run kept only outcomes and statistics (--trace summary): no hops, "
+                "dialogues or maillog, and no bytes of delivered mail in the mailboxes.",
+    "sum_kept_mail": "This run kept only outcomes and statistics (--trace summary): no hops, "
+                     "dialogues or maillog. The mailboxes were kept, since this scenario "
+                     "reads or expects them.",
 }

@@ -229,4 +229,18 @@ REPORT: dict[str, str] = {
     "role_MDA": "MDA: ローカル配送",
     "role_MRA": "MRA: POP3/IMAP サーバー",
     "generated": "シナリオ {name}、シード {seed}、シミュレーション時刻 {clock} まで。",
+    "summary": "実行のまとめ",
+    "sum_delivered": "配送された受信者",
+    "sum_bounced": "バウンスした受信者",
+    "sum_deferred": "一度でも遅延 (deferred) した受信者",
+    "sum_queued": "まだキューにある受信者",
+    "sum_rejected": "投稿時に拒否された受信者",
+    "sum_deleted": "削除された受信者 (postsuper -d)",
+    "sum_peak": "同時にキューにあった受信者の最大数",
+    "sum_queue": "キューにある受信者数の推移 (模擬時間)",
+    "sum_kept": "この実行は結果と統計だけを保持しました (--trace summary): ホップ、対話、"
+                "maillog はなく、配送済みメールのバイトもメールボックスにありません。",
+    "sum_kept_mail": "この実行は結果と統計だけを保持しました (--trace summary): ホップ、対話、"
+                     "maillog はありません。このシナリオはメールボックスを読む (または期待する) "
+                     "ので、メールボックスは保持しました。",
 }

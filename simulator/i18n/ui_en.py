@@ -102,13 +102,34 @@ UI: dict[str, str] = {
                      "use --view hops or --view compact (got --view {view})",
     "progress.clock": "simulated time {t}",
     "progress.total": "of {t}",
-    "trace.not_kept": "{what}: not kept, this run used --trace {level} (every hop and "
+    "trace.not_kept.compact": "{what}: not kept, this run used --trace {level} (every hop and "
                       "outcome, but no SMTP/POP3/IMAP dialogues and no maillog lines); run "
                       "again with --trace full (the default) to see them.",
+    "trace.not_kept.summary": "{what}: not kept, this run used --trace summary (outcomes "
+                              "and run statistics only: no hops, no dialogues, no maillog "
+                              "lines); run again with --trace full "
+                              "(the default) to see them.",
     "trace.what.transcript": "the dialogues",
     "trace.what.log": "/var/log/maillog",
     "trace.what.export": "--export: the maillog files",
     "trace.what.html": "--html: the dialogues of the report",
     "trace.what.checks": "the expectations on server replies and maillog lines (not checked)",
+    "trace.what.checks_summary": "the expectations on server replies, maillog lines and "
+                                 "trace steps (not checked)",
     "err.play_trace": "--step and --follow keep the full trace: not with --trace {trace}",
+    # the summary view (render/summary.py)
+    "sum.title": "Run summary: {n} messages (trace: {trace})",
+    "sum.delivered": "recipients delivered",
+    "sum.bounced": "recipients bounced",
+    "sum.deferred": "recipients deferred at least once",
+    "sum.queued": "recipients still queued",
+    "sum.rejected": "recipients rejected at submission",
+    "sum.deleted": "recipients deleted (postsuper -d)",
+    "sum.delay": "delay to delivery ({n})",
+    "sum.peak": "most recipients queued at once",
+    "sum.queue": "queue size over time",
+    "sum.kept": "--trace summary: no hops, dialogues or maillog were kept, and delivered "
+                "mail's bytes are not in the mailboxes (their sizes were counted).",
+    "sum.kept_mail": "--trace summary: no hops, dialogues or maillog were kept; the "
+                     "mailboxes were, since this scenario reads or expects them.",
 }

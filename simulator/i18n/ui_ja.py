@@ -97,13 +97,33 @@ UI: dict[str, str] = {
                      "--view hops か --view compact を指定してください (指定: --view {view})",
     "progress.clock": "模擬時刻 {t}",
     "progress.total": "終了 {t}",
-    "trace.not_kept": "{what}: 記録していません。この実行は --trace {level} です (各ホップと"
+    "trace.not_kept.compact": "{what}: 記録していません。この実行は --trace {level} です (各ホップと"
                       "結果は残しますが、SMTP/POP3/IMAP の対話と maillog の行は残しません)。"
                       "見るには --trace full (既定) でもう一度実行してください。",
+    "trace.not_kept.summary": "{what}: 記録していません。この実行は --trace summary です (結果と"
+                              "実行の統計だけを残し、ホップ、対話、maillog の行は残しません)。"
+                              "見るには --trace full (既定) でもう一度実行してください。",
     "trace.what.transcript": "対話",
     "trace.what.log": "ログ /var/log/maillog",
     "trace.what.export": "--export: maillog ファイル",
     "trace.what.html": "--html: レポートの対話",
     "trace.what.checks": "サーバーの応答と maillog の行についての期待 (確認していません)",
+    "trace.what.checks_summary": "サーバーの応答、maillog の行、トレースの手順についての期待 "
+                                 "(確認していません)",
     "err.play_trace": "--step と --follow は完全なトレースを使います: --trace {trace} とは併用できません",
+    # the summary view (render/summary.py)
+    "sum.title": "実行のまとめ: {n} 通 (trace: {trace})",
+    "sum.delivered": "配送された受信者",
+    "sum.bounced": "バウンスした受信者",
+    "sum.deferred": "一度でも遅延 (deferred) した受信者",
+    "sum.queued": "まだキューにある受信者",
+    "sum.rejected": "投稿時に拒否された受信者",
+    "sum.deleted": "削除された受信者 (postsuper -d)",
+    "sum.delay": "配送までの遅延 ({n} 件)",
+    "sum.peak": "同時にキューにあった受信者の最大数",
+    "sum.queue": "キューの大きさの推移",
+    "sum.kept": "--trace summary: ホップ、対話、maillog は保持せず、配送済みメールの"
+                "バイトもメールボックスに残していません (サイズだけ数えました)。",
+    "sum.kept_mail": "--trace summary: ホップ、対話、maillog は保持していません。このシナリオは"
+                     "メールボックスを読む (または期待する) ので、メールボックスは保持しました。",
 }

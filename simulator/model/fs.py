@@ -52,11 +52,15 @@ def resolve(cwd: str, path: str) -> str:
 
 
 class VirtualFS:
-    __slots__ = ("dirs", "files")
+    __slots__ = ("appended", "dirs", "files", "keep_appended")
 
     def __init__(self) -> None:
         self.files: dict[str, VFile] = {}
         self.dirs: set[str] = set()  # directories made explicitly (they may be empty)
+        # False under ``--trace summary``: an appended file (an mbox) keeps no bytes;
+        # ``appended`` counts what was written to it
+        self.keep_appended = True
+        self.appended: dict[str, int] = {}
 
     def mkdir(self, path: str) -> None:
         """A directory that exists even with nothing in it (Maildir's tmp/, new/, cur/)."""
@@ -70,6 +74,9 @@ class VirtualFS:
                mtime: float = 0.0) -> None:
         key = normalise(path)
         existing = self.files.get(key)
+        if not self.keep_appended:
+            self.appended[key] = self.appended.get(key, 0) + len(data)
+            data = b""
         if existing is None:
             self.files[key] = VFile(bytearray(data), owner, mode, mtime)
         else:

@@ -6,11 +6,13 @@ Views (tables, paths, sequence diagrams, JSON) are computed from these records i
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, Protocol
 
 from ..trace_level import keeps_text
 from .dialogue import Dialogue
+from .runstats import RunStats
 
 
 class Hop(NamedTuple):
@@ -146,13 +148,15 @@ class LogLine:
 
 
 class TraceLog:
-    """All records of one run, in the order they happened."""
+    """All records of one run, in the order they happened. ``summary`` keeps only the
+    outcomes and the run statistics (``stats``, counted in every mode)."""
 
-    __slots__ = ("_per_msg", "commands", "fetches", "hops", "keeps_logs", "keeps_sessions",
-                 "level", "logs", "outcomes", "sessions")
+    __slots__ = ("_per_msg", "_sids", "commands", "fetches", "hops", "keeps_logs",
+                 "keeps_sessions", "level", "logs", "outcomes", "sessions", "stats", "summary")
 
-    def __init__(self, level: str = "full") -> None:
+    def __init__(self, level: str = "full", stats: RunStats | None = None) -> None:
         self.set_level(level)
+        self.stats = stats or RunStats()
         self.hops: list[Hop] = []
         self.sessions: list[Session] = []
         self.outcomes: dict[tuple[str, str], Outcome] = {}
@@ -160,20 +164,27 @@ class TraceLog:
         self.fetches: list[Fetch] = []
         self.commands: list[Any] = []  # commands.CommandRun records, in order
         self._per_msg: dict[str | None, int] = {}  # hops recorded per message key
+        self._sids = 0
 
     def set_level(self, level: str) -> None:
         """What is kept from now on (simulator/trace_level.py): "full" keeps dialogues and
         maillog lines, "compact" and "summary" do not."""
         self.level = level
         self.keeps_sessions = self.keeps_logs = keeps_text(level)
+        self.summary = level == "summary"  # no hops, no sessions: outcomes and stats only
 
     def add(self, hop: Hop) -> None:
+        if self.summary:
+            return
         self.hops.append(hop)
         self._per_msg[hop.msg] = self._per_msg.get(hop.msg, 0) + 1
 
     def open_session(self, proto: str, port: int, client: str, server: str, start: float) -> Session:
-        session = Session(len(self.sessions), proto, port, client, server, start,
+        session = Session(self._sids, proto, port, client, server, start,
                           kept=self.keeps_sessions)
+        self._sids += 1
+        if self.summary:  # counted (sids stay unique), not kept
+            return session
         self.sessions.append(session)
         return session
 
@@ -193,7 +204,12 @@ class TraceLog:
             outcome.orig = old.orig
         if not outcome.orig or outcome.orig.lower() == outcome.recipient.lower():
             outcome.orig = None
+        if self.summary:  # the same few mailbox paths and reasons, shared
+            outcome.where = sys.intern(outcome.where)
         self.outcomes[(outcome.msg, outcome.recipient)] = outcome
+        self.stats.change(outcome.t, old.status if old else None, outcome.status, outcome.msg,
+                          outcome.recipient, outcome.status == "queued" and outcome.next_try
+                          is not None)
 
     def outcome(self, msg: str, recipient: str) -> Outcome | None:
         """Where ``recipient`` of ``msg`` stands: by its final address, or else by the
@@ -207,7 +223,9 @@ class TraceLog:
 
     def drop_outcome(self, msg: str, recipient: str) -> None:
         """A recipient that expanded into others (an alias, a .forward) ends as them."""
-        self.outcomes.pop((msg, recipient), None)
+        old = self.outcomes.pop((msg, recipient), None)
+        if old is not None:
+            self.stats.change(old.t, old.status, None, msg, recipient)
 
     def messages(self) -> list[str]:
         seen: dict[str, None] = {}

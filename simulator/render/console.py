@@ -105,7 +105,7 @@ def transcript_lines(world: World, lang: str = "en") -> list[Text]:
 
 
 def log_lines(world: World, lang: str = "en") -> list[Text]:
-    notice = not_kept(world.trace.level, "log", lang)
+    notice = None if world.trace.keeps_logs else not_kept(world.trace.level, "log", lang)
     if notice is not None:  # --trace compact: the maillog lines were not kept
         return [Text(notice)]
     out: list[Text] = []
@@ -120,8 +120,9 @@ def log_lines(world: World, lang: str = "en") -> list[Text]:
 
 def unchecked_lines(world: World, lang: str = "en") -> list[Text]:
     """One line when the lab expects replies or maillog lines the trace did not keep."""
-    notice = not_kept(world.trace.level, "checks", lang)
-    wanted = world.spec.expect.replies or world.spec.expect.log
+    expect, summary = world.spec.expect, world.trace.summary
+    notice = not_kept(world.trace.level, "checks_summary" if summary else "checks", lang)
+    wanted = expect.replies or expect.log or (summary and expect.actions)
     return [Text(notice, style="yellow")] if notice is not None and wanted else []
 
 

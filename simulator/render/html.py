@@ -22,6 +22,7 @@ from .graph import ROLE_COLOURS, hop_links, layered_layout
 from .html_assets import SCRIPT, STYLE, TEMPLATE
 from .html_headers import HeaderBook, header_book
 from .records import outcomes
+from .summary import summary_data, summary_section
 from .timeline import messages
 
 if TYPE_CHECKING:
@@ -166,6 +167,7 @@ def report_data(world: World) -> dict[str, Any]:
         "outcomes": [{"msg": o.msg, "recipient": o.recipient, "status": o.status,
                       "clock": clock.short(o.t), "host": o.host, "where": o.where,
                       "dsn": o.dsn} for o in outcomes(world)],
+        "summary": summary_data(world),
     }
 
 
@@ -214,7 +216,8 @@ def report_html(world: World, lang: str = "en") -> str:
     data = data.replace("</", "<\\/")  # a "</script>" in a transcript must not end the block
     title = f"{REPORT_TEXTS[lang]['report']}: {world.spec.title.get(lang)}"
     return TEMPLATE.format(lang=lang, title=escape(title), style=STYLE, script=SCRIPT,
-                           network=network_svg(world), data=data)
+                           network=network_svg(world), data=data,
+                           summary=summary_section(world))
 
 
 def write_report(world: World, path: str | Path, lang: str = "en") -> Path:

@@ -42,6 +42,7 @@ TEMPLATE = """<!DOCTYPE html>
 <h3 data-t="transcript"></h3><div id="transcript"></div>
 <h3 data-t="headers"></h3><div id="headers"></div></section>
 <section id="outcomes-section"><h2 data-t="outcomes"></h2><table id="outcomes"></table></section>
+{summary}
 </main>
 <footer id="footer"></footer>
 <script type="application/json" id="data">{data}</script>
@@ -103,7 +104,8 @@ h2 { font-size: 18px; margin: 6px 0; } h3 { font-size: 16px; margin: 14px 0 4px;
 pre { background: #f4f4f4; border: 1px solid #e0e0e0; padding: 8px; overflow-x: auto;
   font-size: 13px; line-height: 1.35; margin: 4px 0; }
 pre .C { color: #005f87; } pre .S { color: #87005f; } pre .T { color: #7a6000; }
-#outcomes { border-collapse: collapse; }
+#outcomes, #summary { border-collapse: collapse; }
+#summary th { text-align: left; font-weight: normal; padding: 2px 12px 2px 0; }
 #outcomes th, #outcomes td { border-bottom: 1px solid #e4e4e4; padding: 3px 12px 3px 0;
   text-align: left; vertical-align: top; }
 #outcomes tr.mine td { background: #fff7e6; }

@@ -69,3 +69,25 @@ def plot_timeline(world: World, msg: str, ax: Axes | None = None, lang: str = "e
     if rows:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, borderaxespad=0)
     return ax
+
+
+QUEUE_AXIS = {"en": ("simulated time (hours from the start)", "recipients in a queue"),
+              "ja": ("模擬時間 (開始からの時間)", "キューにある受信者数")}
+
+
+def plot_queue(world: World, ax: Axes | None = None, lang: str = "en") -> Axes:
+    """Queue size over simulated time (the run statistics' samples) as a step line."""
+    from .graph import _pyplot
+    from .summary import summary_data
+
+    if ax is None:
+        _, ax = _pyplot().subplots(figsize=(9, 3))
+    samples = summary_data(world)["queue"]
+    ax.plot([t / 3600 for t, _ in samples], [n for _, n in samples], drawstyle="steps-post",
+            color="#23395d")
+    words = QUEUE_AXIS.get(lang, QUEUE_AXIS["en"])
+    ax.set_xlabel(words[0])
+    ax.set_ylabel(words[1])
+    ax.grid(alpha=0.3)
+    ax.set_title(world.spec.title.get(lang), fontsize=9)
+    return ax

@@ -54,12 +54,17 @@ def outcomes(world: World) -> list[Outcome]:
     return sorted(world.trace.outcomes.values(), key=lambda o: (o.t, o.msg, o.recipient))
 
 
-def jsonl(world: World, lang: str = "en") -> Iterator[str]:
-    """One JSON object per hop, then one per recipient outcome."""
+def jsonl(world: World, lang: str = "en", summary: bool = False) -> Iterator[str]:
+    """One JSON object per hop, then one per recipient outcome; with ``summary`` (and
+    always under ``--trace summary``) a last ``record: summary`` (render/summary.py)."""
     for seq, hop in enumerate(ordered_hops(world)):
         yield json.dumps(hop_record(world, seq, hop, lang), ensure_ascii=False)
     for outcome in outcomes(world):
         yield json.dumps(outcome_record(world, outcome), ensure_ascii=False)
+    if summary or world.trace_level == "summary":
+        from .summary import summary_data
+
+        yield json.dumps(summary_data(world), ensure_ascii=False)
 
 
 def path_records(world: World, msg: str, lang: str = "en") -> list[dict[str, Any]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from simulator.scenario_workload import WorkloadFeed
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -19,5 +21,5 @@ def test_benchmark_runs_at_tiny_size(capsys) -> None:  # type: ignore[no-untyped
     assert "N=       40: mailsim" in capsys.readouterr().out
     loaded = bench.load(40)
     trace = bench.run_bare(loaded)
-    unknown = sum(m.to[0].startswith("nobody") for m in loaded.spec.messages)
+    unknown = sum(a.rcpt.startswith("nobody") for a in WorkloadFeed(loaded.spec))
     assert len([t for t in trace if t[4] == "pass"]) == 40 * bench.HOPS + unknown * bench.HOPS // 2

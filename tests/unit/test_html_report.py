@@ -147,7 +147,8 @@ def test_outcomes_are_listed(data: dict[str, Any]) -> None:
 # --- the page ------------------------------------------------------------------------------
 def test_the_page_needs_nothing_from_the_network(basic: World) -> None:
     page = report_html(basic)
-    assert re.findall(r"https?://[^\s\"'<]*", page) == ["http://www.w3.org/2000/svg"] * 3
+    # the network, the sequence, and the summary's queue plot (render/summary.py)
+    assert re.findall(r"https?://[^\s\"'<]*", page) == ["http://www.w3.org/2000/svg"] * 4
     assert not re.search(r"<(link|img|iframe)\b|\bsrc=|@import|url\((?!#)", page)
     assert "fetch(" not in SCRIPT and "XMLHttpRequest" not in SCRIPT
 
