@@ -51,8 +51,20 @@ def load(n: int) -> LoadedScenario:
         return load_scenario(path)
 
 
-def run_mailsim(loaded: LoadedScenario) -> dict[str, int]:
-    world = loaded.build().run()
+SUMMARY_FROM = 1_000_000  # --trace auto: full below this size, summary from it on
+
+
+def level_for(n: int, trace: str) -> str:
+    """The trace level mailsim runs N messages with: ``auto`` keeps the full trace (every
+    hop, dialogue, maillog line and mailbox byte) up to 10^5 and only outcomes and
+    statistics (--trace summary) at 10^6, as a user would run a day of that size."""
+    if trace != "auto":
+        return trace
+    return "summary" if n >= SUMMARY_FROM else "full"
+
+
+def run_mailsim(loaded: LoadedScenario, trace: str = "full") -> dict[str, int]:
+    world = loaded.build(trace=trace).run()  # type: ignore[arg-type]
     counts: dict[str, int] = {}
     for o in world.trace.outcomes.values():
         counts[o.status] = counts.get(o.status, 0) + 1
@@ -104,6 +116,28 @@ def timed(fn: Callable[[], object]) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
+def high_water_mb() -> float | None:
+    """The process's peak resident memory since the last reset_high_water() (Linux's
+    VmHWM in /proc/self/status), in MB; None where /proc has no such line."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def reset_high_water() -> None:
+    """Writing 5 to /proc/self/clear_refs resets VmHWM to the current RSS (proc(5)), so
+    the next reading is the peak of what ran since, not of the bare model before it."""
+    gc.collect()
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
 def peak_bytes(fn: Callable[[], object]) -> int:
     gc.collect()
     tracemalloc.start()
@@ -113,14 +147,17 @@ def peak_bytes(fn: Callable[[], object]) -> int:
     return peak
 
 
-def measure(n: int, memory: bool) -> dict[str, float]:
-    loaded = load(n)
+def measure(n: int, memory: bool, trace: str = "auto") -> dict[str, Any]:
+    loaded, level = load(n), level_for(n, trace)
     bare_s, bare_cpu = timed(lambda: run_bare(loaded))  # first, on a clean heap
-    real_s, real_cpu = timed(lambda: run_mailsim(loaded))
-    row = {"n": n, "mailsim": n / real_s, "bare": n / bare_s,
-           "mailsim_cpu": n / real_cpu, "bare_cpu": n / bare_cpu}
+    reset_high_water()
+    real_s, real_cpu = timed(lambda: run_mailsim(loaded, level))
+    rss = high_water_mb()
+    row: dict[str, Any] = {"n": n, "trace": level, "mailsim": n / real_s, "bare": n / bare_s,
+                           "mailsim_cpu": n / real_cpu, "bare_cpu": n / bare_cpu,
+                           "mailsim_seconds": real_s, "mailsim_rss_mb": rss}
     if memory:
-        row["mailsim_bytes"] = peak_bytes(lambda: run_mailsim(loaded)) / n
+        row["mailsim_bytes"] = peak_bytes(lambda: run_mailsim(loaded, level)) / n
         row["bare_bytes"] = peak_bytes(lambda: run_bare(loaded)) / n
     return row
 
@@ -143,28 +180,35 @@ def startup(runs: int) -> dict[str, float]:
     return best
 
 
-def report(row: dict[str, float]) -> str:
-    line = (f"N={int(row['n']):>9,}: mailsim {row['mailsim']:>8,.0f} msg/s, bare SimPy "
+def report(row: dict[str, Any]) -> str:
+    line = (f"N={int(row['n']):>9,}: mailsim (--trace {row.get('trace', 'full')}) "
+            f"{row['mailsim']:>8,.0f} msg/s, bare SimPy "
             f"{row['bare']:>8,.0f} msg/s, ratio {row['mailsim'] / row['bare']:6.1%}"
-            f" (per CPU second: {row['mailsim_cpu']:,.0f} against {row['bare_cpu']:,.0f})")
+            f" (per CPU second: {row['mailsim_cpu']:,.0f} against {row['bare_cpu']:,.0f});"
+            f" mailsim took {row['mailsim_seconds']:,.0f} s")
+    if row.get("mailsim_rss_mb") is not None:
+        line += f", peak RSS {row['mailsim_rss_mb']:,.0f} MB"
     if "mailsim_bytes" in row:
         line += (f"; peak memory {row['mailsim_bytes']:,.0f} B/msg against "
                  f"{row['bare_bytes']:,.0f} B/msg (tracemalloc, separate pass)")
     return line
 
 
-def main(argv: Sequence[str] | None = None) -> list[dict[str, float]]:
+def main(argv: Sequence[str] | None = None) -> list[dict[str, Any]]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000", help="comma-separated message counts")
     parser.add_argument("--memory-size", type=int, default=None,
                         help="the size measured under tracemalloc (default: the smallest; 0: none)")
     parser.add_argument("--startup-runs", type=int, default=5, help="0: skip start-up times")
+    parser.add_argument("--trace", default="auto", choices=["auto", "full", "compact", "summary"],
+                        help="mailsim's trace level (auto: full below 10^6 messages, summary "
+                             "from 10^6 on)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     memory_size = min(sizes) if args.memory_size is None else args.memory_size
     rows = []
     for n in sizes:
-        rows.append(measure(n, memory=n == memory_size))
+        rows.append(measure(n, memory=n == memory_size, trace=args.trace))
         print(report(rows[-1]), flush=True)
     if args.startup_runs:
         best = startup(args.startup_runs)

@@ -114,7 +114,13 @@ def run(
 ) -> None:
     """Run a scenario and show every hop of every message, then each recipient's outcome."""
     loaded = _load(scenario, lang.value)
-    if step or follow:  # the hops printed as the clock moves; a stopped run ends here
+    if trace is Trace.summary and (step or msg is not None):  # no hops were kept
+        _fail(ui("err.summary_hops", lang.value, option="--step" if step else "--msg"))
+    if trace is Trace.summary:  # a long run: a bar of simulated time on a terminal's stderr
+        world = _run(loaded, seed, until, lang.value, trace.value, bar=True)
+        view = View.summary  # nothing else was kept
+        follow = False  # --follow shows that same bar: nothing more to play
+    elif step or follow:  # the hops printed as the clock moves; a stopped run ends here
         if trace is not Trace.full:
             _fail(ui("err.play_trace", lang.value, trace=trace.value))
         world, stopped = _play(loaded, seed, until, lang.value, width, msg, view, json, step,
@@ -123,8 +129,6 @@ def run(
             return
     else:
         world = _run(loaded, seed, until, lang.value, trace.value)
-        if trace is Trace.summary:
-            view = View.summary  # nothing else was kept
     if msg is not None and msg not in world.trace.messages():
         _fail(ui("err.msg", lang.value, msg=msg,
                  known=", ".join(world.trace.messages()) or ui("err.none", lang.value)))
@@ -145,7 +149,8 @@ def run(
         _html(world, html, lang.value)
 
 
-def _run(loaded, seed, until, lang="en", trace="full"):  # type: ignore[no-untyped-def]
+def _run(loaded, seed, until, lang="en", trace="full", bar=False):  # type: ignore[no-untyped-def]
+    """The run to its end; ``bar``: under a bar of simulated time (render/playback.py)."""
     from .model.duration import parse_duration
 
     world = loaded.build(seed=seed, trace=trace)
@@ -154,6 +159,10 @@ def _run(loaded, seed, until, lang="en", trace="full"):  # type: ignore[no-untyp
             parse_duration(until)
         except ValueError as exc:
             _fail(ui("err.until", lang, error=exc, value=until))
+    if bar:
+        from .render.playback import run_with_bar
+
+        return run_with_bar(world, until, lang)
     return world.run(until)
 
 

@@ -116,9 +116,11 @@ UI: dict[str, str] = {
     "trace.what.checks": "the expectations on server replies and maillog lines (not checked)",
     "trace.what.checks_summary": "the expectations on server replies, maillog lines and "
                                  "trace steps (not checked)",
+    "err.summary_hops": "{option} shows hops, and --trace summary keeps none: use --trace "
+                        "full or compact with {option}",
     "err.play_trace": "--step and --follow keep the full trace: not with --trace {trace}",
     # the summary view (render/summary.py)
-    "sum.title": "Run summary: {n} messages (trace: {trace})",
+    "sum.title": "Run summary: {n} message(s) (trace: {trace})",
     "sum.delivered": "recipients delivered",
     "sum.bounced": "recipients bounced",
     "sum.deferred": "recipients deferred at least once",

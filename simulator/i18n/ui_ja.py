@@ -110,6 +110,8 @@ UI: dict[str, str] = {
     "trace.what.checks": "サーバーの応答と maillog の行についての期待 (確認していません)",
     "trace.what.checks_summary": "サーバーの応答、maillog の行、トレースの手順についての期待 "
                                  "(確認していません)",
+    "err.summary_hops": "{option} はホップを表示しますが、--trace summary はホップを残しません: "
+                        "{option} には --trace full か compact を使ってください",
     "err.play_trace": "--step と --follow は完全なトレースを使います: --trace {trace} とは併用できません",
     # the summary view (render/summary.py)
     "sum.title": "実行のまとめ: {n} 通 (trace: {trace})",

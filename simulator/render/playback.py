@@ -91,6 +91,23 @@ def play(world: World, until: str | None, out: Console, lang: str, msg: str | No
     return False
 
 
+def run_with_bar(world: World, until: str | None, lang: str,
+                 console: Console | None = None) -> World:
+    """A long run (``--trace summary``) to its end under a bar of simulated time on
+    stderr; where stderr is not a terminal, simply ``world.run(until)``: the same run."""
+    from ..playback import Playhead
+    from .progress import clock_bar
+
+    console = console or Console(stderr=True, highlight=False)
+    if not console.is_terminal:
+        return world.run(until)
+    head = Playhead.of(world, until)
+    with clock_bar(world, head.end if head.end < float("inf") else None, console,
+                   lang) as tick:
+        follow(head, tick, None)
+    return world
+
+
 def stdin_ask(lang: str) -> Ask:
     """--step's prompt on stderr (stdout stays the run's own), then one line of stdin;
     line by line, so a script piped in drives it as a student at the keyboard would."""
@@ -151,11 +168,17 @@ def follow(head: Playhead, tick: Callable[[], None], printer: HopPrinter | None,
 
 
 def _quiet(head: Playhead, tick: Callable[[], None]) -> None:
-    """Advance in slices of simulated time, skipping the quiet stretches between events."""
+    """Event by event to the end, ``tick()`` each time the clock has moved a slice on. The
+    clock stops where World.run would stop it: at the end if there is one, else at the
+    last event (never at the edge of a slice)."""
     env = head.world.engine.env
     size = head.end / SLICES if head.end < float("inf") else QUIET_SLICE
+    mark = head.now + size
+    one_event = env.step  # named apart from the trace's step(...) helpers (test_i18n scans)
     while (due := env.peek()) < head.end and due < float("inf"):
-        head.advance(max(due, head.now) + size)
-        tick()
+        one_event()
+        if env.now >= mark:
+            tick()
+            mark = env.now + size
     head.advance(head.end)
     tick()

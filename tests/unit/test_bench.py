@@ -18,7 +18,12 @@ def test_benchmark_runs_at_tiny_size(capsys) -> None:  # type: ignore[no-untyped
     rows = bench.main(["--sizes", "40", "--startup-runs", "0"])
     assert [r["n"] for r in rows] == [40]
     assert rows[0]["mailsim"] > 0 and rows[0]["bare"] > 0 and rows[0]["mailsim_bytes"] > 0
-    assert "N=       40: mailsim" in capsys.readouterr().out
+    assert "N=       40: mailsim (--trace full)" in capsys.readouterr().out
+    # --trace auto: a day of 10^6 is run keeping outcomes and statistics only
+    assert [bench.level_for(n, "auto") for n in (10_000, 100_000, 1_000_000)] == [
+        "full", "full", "summary"]
+    assert bench.level_for(1_000_000, "compact") == "compact"
+    assert bench.run_mailsim(bench.load(40), "summary") == bench.run_mailsim(bench.load(40))
     loaded = bench.load(40)
     trace = bench.run_bare(loaded)
     unknown = sum(a.rcpt.startswith("nobody") for a in WorkloadFeed(loaded.spec))

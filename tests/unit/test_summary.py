@@ -172,7 +172,7 @@ def test_cli_summary_terminal_json_and_html(tmp_path: Path) -> None:
     day = _day(tmp_path)
     out = CliRunner().invoke(app, ["run", str(day), "--trace", "summary", "--width", "80"])
     assert out.exit_code == 0, out.output
-    assert "Run summary: 120 messages (trace: summary)" in out.output
+    assert "Run summary: 120 message(s) (trace: summary)" in out.output
     assert "delivered mail's bytes are not in the mailboxes" in " ".join(out.output.split())
     assert max(len(line) for line in out.output.splitlines()) <= 80
     ja = CliRunner().invoke(app, ["run", str(day), "--trace", "summary", "--lang", "ja"])
