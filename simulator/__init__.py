@@ -18,6 +18,10 @@ The public names, for notebooks and scripts:
 - ``run_on(world, host, line, user="root")``: type a command (``mailq``, ``newaliases``,
   ``postqueue -f`` ...) at a host's shell now; returns ``.output`` and ``.status``.
 - ``write_report(world, path, lang)``: the self-contained HTML report (``--html``).
+- ``generate_day(Workload(messages=2000, ...))``: an ISP's day as scenario text (``mailsim
+  generate``); ``build(trace="summary")`` runs it keeping outcomes and statistics only;
+  ``summary_data(world)`` is its summary record and ``plot_queue(world)`` draws the queue
+  size over simulated time.
 - ``Sweep.prepare(path, "1-20", ["PATH=V1,V2"], ["PATH=LOW..HIGH"]).run(...)``: many seeded
   runs (``mailsim sweep``); ``.table()``/``.aggregate()`` are DataFrames, and
   ``plot_sweep(result)`` draws the comparison.
@@ -32,19 +36,23 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .api import run_on
+    from .generate import Workload
+    from .generate import generate as generate_day
     from .render.graph import draw_network, path_edges, sequence_rows
     from .render.html import write_report
-    from .render.plot import plot_timeline
+    from .render.plot import plot_queue, plot_timeline
     from .render.records import path_records
+    from .render.summary import summary_data
     from .render.sweep_plot import plot_sweep
     from .render.timeline import messages, timeline
     from .scenario import LoadedScenario, load_scenario
     from .sweep import Sweep
     from .yamlsource import ScenarioError
 
-__all__ = ["LoadedScenario", "ScenarioError", "Sweep", "draw_network", "load_scenario",
-           "messages", "path_edges", "path_records", "plot_sweep", "plot_timeline", "run_on",
-           "sequence_rows", "timeline", "write_report"]
+__all__ = ["LoadedScenario", "ScenarioError", "Sweep", "Workload", "draw_network",
+           "generate_day", "load_scenario", "messages", "path_edges", "path_records", "plot_queue", "plot_sweep",
+           "plot_timeline", "run_on", "sequence_rows", "summary_data", "timeline",
+           "write_report"]
 __version__ = "0.1.0"
 
 # name -> the module that defines it; each is imported on first use
@@ -54,7 +62,9 @@ _LAZY = {"LoadedScenario": "scenario", "load_scenario": "scenario", "ScenarioErr
          "sequence_rows": "render.graph", "path_records": "render.records",  # hops as rows
          "messages": "render.timeline", "timeline": "render.timeline",  # attempts, retries
          "plot_timeline": "render.plot", "write_report": "render.html",  # pictures, report
-         "Sweep": "sweep", "plot_sweep": "render.sweep_plot"}  # many seeded runs
+         "Sweep": "sweep", "plot_sweep": "render.sweep_plot",  # many seeded runs
+         "Workload": "generate", "generate_day": "generate:generate",  # an ISP's day
+         "summary_data": "render.summary", "plot_queue": "render.plot"}  # its summary
 
 
 def __getattr__(name: str) -> Any:
@@ -62,7 +72,8 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         from importlib import import_module
 
-        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        module, _, attr = _LAZY[name].partition(":")  # "module:name" when it differs
+        value = getattr(import_module(f".{module}", __name__), attr or name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

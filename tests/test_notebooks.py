@@ -88,6 +88,7 @@ WALKTHROUGHS = {  # one per lab group (issue 11)
     "06-submission-and-relay.ipynb": "submission and relay control",
     "07-mta-families-and-commands.ipynb": "MTA families and commands",
     "08-sweeps.ipynb": "sweeps of seeded runs",
+    "09-an-isp-day.ipynb": "a large run summarised (--trace summary)",
 }
 
 
@@ -126,6 +127,8 @@ def test_walkthrough_asks_questions_draws_and_hides_its_answers(name: str) -> No
         assert "plot_timeline(" in code  # the retry timeline
     if name.startswith("08"):
         assert "plot_sweep(" in code  # the comparison of the settings
+    if name.startswith("09"):
+        assert "plot_queue(" in code and 'trace="summary"' in code  # the queue over the day
 
 
 # --- path_edges ----------------------------------------------------------------------------
