@@ -463,7 +463,7 @@ def generate(
         text = build(Workload(messages, users, domains, unknown, window, greylist, seed))
         out.write_text(text, encoding="utf-8")
     except GenerateError as exc:
-        _fail(ui("err.generate", lang.value, error=exc))
+        _fail(ui("err.generate", lang.value, error=exc.text(lang.value)))
     except OSError as exc:
         _fail(ui("err.generate", lang.value, error=f"{out}: {exc.strerror or exc}"))
     typer.echo(ui("generate.done", lang.value, path=out, messages=messages))

@@ -24,7 +24,17 @@ CLIENT = "pcs"
 
 
 class GenerateError(ValueError):
-    """An option out of range; the message names the option and what was expected."""
+    """An option out of range; the message names the option and what was expected, in
+    English (str()) or in the student's language (``text(lang)``, i18n ``gen.KEY``)."""
+
+    def __init__(self, key: str, **fields: object) -> None:
+        self.key, self.fields = key, fields
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        from .i18n import ui
+
+        return ui(f"gen.{self.key}", lang, **self.fields)
 
 
 @dataclass(frozen=True)
@@ -39,18 +49,17 @@ class Workload:
 
     def check(self) -> None:
         if self.messages < 1:
-            raise GenerateError(f"--messages: expected at least 1 (got {self.messages})")
+            raise GenerateError("messages", got=self.messages)
         if self.domains < 1 or self.domains > 99:
-            raise GenerateError(f"--domains: expected 1 to 99 (got {self.domains})")
+            raise GenerateError("domains", got=self.domains)
         if self.users < self.domains:
-            raise GenerateError(f"--users: expected at least one user per domain "
-                                f"({self.domains}), got {self.users}")
+            raise GenerateError("users", domains=self.domains, got=self.users)
         if not 0.0 <= self.unknown <= 1.0:
-            raise GenerateError(f"--unknown: expected a share from 0 to 1 (got {self.unknown})")
+            raise GenerateError("unknown", got=self.unknown)
         if self.greylist < 0:
-            raise GenerateError(f"--greylist: expected 0 or more (got {self.greylist})")
+            raise GenerateError("greylist", got=self.greylist)
         if self.greylist and self.domains < 2:
-            raise GenerateError("--greylist: needs at least 2 domains (mx.d02 greylists)")
+            raise GenerateError("greylist_domains")
 
 
 def parse_outage(text: str) -> tuple[float, float]:
@@ -58,9 +67,9 @@ def parse_outage(text: str) -> tuple[float, float]:
     try:
         start, end = (_clock(part) for part in text.split("-"))
     except ValueError:
-        raise GenerateError(f"--outage: expected a window like 10:00-12:00 (got {text!r})") from None
+        raise GenerateError("outage_form", got=repr(text)) from None
     if end <= start:
-        raise GenerateError(f"--outage: expected the end after the start (got {text!r})")
+        raise GenerateError("outage_order", got=repr(text))
     return start, end
 
 

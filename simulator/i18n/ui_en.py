@@ -69,6 +69,14 @@ UI: dict[str, str] = {
     "help.generate": "Write a large workload as a scenario file: an ISP's day of mail "
                      "(users over domains, day-shaped arrivals, unknown users, an MX outage).",
     "err.generate": "cannot generate the scenario: {error}",
+    "gen.messages": "--messages: expected at least 1 (got {got})",
+    "gen.domains": "--domains: expected 1 to 99 (got {got})",
+    "gen.users": "--users: expected at least one user per domain ({domains}), got {got}",
+    "gen.unknown": "--unknown: expected a share from 0 to 1 (got {got})",
+    "gen.greylist": "--greylist: expected 0 or more (got {got})",
+    "gen.greylist_domains": "--greylist: needs at least 2 domains (mx.d02 greylists)",
+    "gen.outage_form": "--outage: expected a window like 10:00-12:00 (got {got})",
+    "gen.outage_order": "--outage: expected the end after the start (got {got})",
     "generate.done": "wrote {path}: {messages} messages",
     "help.shell": "A shell on a simulated host: run its commands (mailq, mail, newaliases ...) "
                   "and move the clock yourself (step, run 5m, status, events).",

@@ -64,6 +64,14 @@ UI: dict[str, str] = {
     "help.generate": "大量の負荷をシナリオファイルとして書き出します: ISP の 1 日分のメール "
                      "(ドメインごとの利用者、1 日の波に沿った到着、存在しない宛先、MX の停止)。",
     "err.generate": "シナリオを生成できません: {error}",
+    "gen.messages": "--messages: 1 以上を指定してください (指定値: {got})",
+    "gen.domains": "--domains: 1 から 99 までを指定してください (指定値: {got})",
+    "gen.users": "--users: ドメインごとに 1 人以上 ({domains} 以上) が必要です (指定値: {got})",
+    "gen.unknown": "--unknown: 0 から 1 までの割合を指定してください (指定値: {got})",
+    "gen.greylist": "--greylist: 0 以上を指定してください (指定値: {got})",
+    "gen.greylist_domains": "--greylist: ドメインが 2 つ以上必要です (mx.d02 がグレイリストを使います)",
+    "gen.outage_form": "--outage: 10:00-12:00 のような時間帯を指定してください (指定値: {got})",
+    "gen.outage_order": "--outage: 終わりは始まりより後にしてください (指定値: {got})",
     "generate.done": "{path} を書き出しました: {messages} 通",
     "help.shell": "模擬ホストのシェル: コマンド (mailq、mail、newaliases など) を実行し、"
                   "時刻を自分で進める (step、run 5m、status、events)。",

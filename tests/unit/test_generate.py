@@ -46,6 +46,15 @@ def test_bad_options_are_named(tmp_path: Path, args: list[str], text: str) -> No
     assert not (tmp_path / "x.yaml").exists()
 
 
+def test_bad_options_are_named_in_japanese_too(tmp_path: Path) -> None:
+    for args, text in ((["--unknown", "1.5"], "--unknown: 0 から 1 までの割合を指定してください"),
+                       (["--outage", "12-10"], "--outage: 10:00-12:00 のような時間帯")):
+        result = CliRunner().invoke(app, ["generate", "-o", str(tmp_path / "x.yaml"),
+                                          "--lang", "ja", *args])
+        assert result.exit_code == 1 and text in result.output, result.output
+        assert "expected" not in result.output  # no English inside the Japanese frame
+
+
 def test_arrivals_follow_the_day_shape(tmp_path: Path) -> None:
     path = tmp_path / "w.yaml"
     path.write_text(generate(Workload(messages=2000, users=20, domains=2, unknown=0.0, seed=5)))
