@@ -156,7 +156,7 @@ CATALOGUE: dict[str, str] = {
     "include_empty": "The :include: file lists no address: this branch ends here, without "
                      "a copy and without a log line.",
     "no_destination": "Every branch of this recipient ended without a destination ({reason}): "
-                      "local(8) counts it as done, delivers no copy and logs nothing.",
+                      "{mda} counts it as done, delivers no copy and logs nothing.",
     "submit_noauth": "The mail client (MUA) hands the message to the server on port {port} "
                      "without SMTP AUTH: the server's relay rules (mynetworks, its own domains, "
                      "a POP-before-SMTP table ...) let this client in; it now owns the message "

@@ -153,7 +153,7 @@ CATALOGUE: dict[str, str] = {
                   "local(8) に変更が反映されます。",
     "include_empty": ":include: ファイルに宛先がありません。この枝はここで終わり、コピーも"
                      "ログも残りません。",
-    "no_destination": "この宛先の展開はどの枝も配送先なしで終わりました ({reason})。local(8) は"
+    "no_destination": "この宛先の展開はどの枝も配送先なしで終わりました ({reason})。{mda} は"
                       "処理済みとして扱い、どこにも配送せず、ログにも何も残しません。",
     "submit_noauth": "メールソフト (MUA) が SMTP AUTH なしでポート {port} のサーバーにメールを"
                      "渡します。サーバーの中継ルール (mynetworks、自ドメイン宛て、POP before "

@@ -147,3 +147,15 @@ def test_no_file_for_an_extension_bounces() -> None:
     assert outcome.where == "Sorry, no mailbox here by that name. (#5.1.1)"
     mailbox = world.hosts["mx.example.org"].fs.read("/home/alice/Mailbox")
     assert mailbox is None
+
+
+def test_a_dot_qmail_without_deliveries_ends_silently_in_qmails_words() -> None:
+    world = qmail_world({"/home/alice/.qmail": {"content": "# nothing here\n",
+                                                "owner": "alice"}}, "alice@example.org")
+    from simulator.i18n import explain
+
+    hop = next(h for h in world.trace.hops if h.action == "no_destination")  # type: ignore[attr-defined]
+    assert hop.detail.endswith("no copy is made and qmail logs nothing for it")
+    assert "Postfix" not in hop.detail
+    assert "qmail-local(8) counts it as done" in explain(hop.action, hop.args, "en")
+    assert "qmail-local(8) は" in explain(hop.action, hop.args, "ja")

@@ -265,9 +265,11 @@ class Leaves:
         """A recipient whose walk found no destination: local(8) reports success and logs
         no line; the trace records that the recipient ended here."""
         attr = leaf.attr
+        mta, mda = ("qmail", "qmail-local(8)") if self.local.mta.family == "qmail" else (
+            "Postfix", "local(8)")
         self._trace_hop("no_destination", "local", None, f"<{attr.address}>: {leaf.reason}; "
-                        "no copy is made and Postfix logs nothing for it", attr.address,
-                        leaf.node, attr.node, (("reason", leaf.reason),))
+                        f"no copy is made and {mta} logs nothing for it", attr.address,
+                        leaf.node, attr.node, (("reason", leaf.reason), ("mda", mda)))
         if not self.qf.trace_only:
             self._outcome(rcpt, attr.address, "delivered", f"nowhere: {leaf.reason}",
                           leaf.dsn)
