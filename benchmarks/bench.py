@@ -116,16 +116,28 @@ def timed(fn: Callable[[], object]) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def high_water_mb() -> float | None:
+def high_water_mb(field: str = "VmHWM") -> float | None:
     """The process's peak resident memory since the last reset_high_water() (Linux's
-    VmHWM in /proc/self/status), in MB; None where /proc has no such line."""
+    VmHWM in /proc/self/status; VmRSS: the resident memory now), in MB; None where /proc
+    has no such line."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
     return None
+
+
+def rss_growth(fn: Callable[[], object]) -> tuple[float, float, float | None, float | None]:
+    """timed(fn) and what it made the process grow: (wall s, CPU s, peak RSS MB, peak RSS
+    over the resident memory before it, MB). Without tracemalloc, so at full speed: the
+    figure for sizes too large to trace."""
+    reset_high_water()
+    before = high_water_mb("VmRSS")
+    wall, cpu = timed(fn)
+    peak = high_water_mb()
+    return wall, cpu, peak, None if peak is None or before is None else peak - before
 
 
 def reset_high_water() -> None:
@@ -149,13 +161,13 @@ def peak_bytes(fn: Callable[[], object]) -> int:
 
 def measure(n: int, memory: bool, trace: str = "auto") -> dict[str, Any]:
     loaded, level = load(n), level_for(n, trace)
-    bare_s, bare_cpu = timed(lambda: run_bare(loaded))  # first, on a clean heap
-    reset_high_water()
-    real_s, real_cpu = timed(lambda: run_mailsim(loaded, level))
-    rss = high_water_mb()
+    bare_s, bare_cpu, _, bare_grew = rss_growth(lambda: run_bare(loaded))  # first
+    real_s, real_cpu, rss, real_grew = rss_growth(lambda: run_mailsim(loaded, level))
     row: dict[str, Any] = {"n": n, "trace": level, "mailsim": n / real_s, "bare": n / bare_s,
                            "mailsim_cpu": n / real_cpu, "bare_cpu": n / bare_cpu,
-                           "mailsim_seconds": real_s, "mailsim_rss_mb": rss}
+                           "mailsim_seconds": real_s, "mailsim_rss_mb": rss,
+                           "mailsim_rss_bytes": _per(real_grew, n),
+                           "bare_rss_bytes": _per(bare_grew, n)}
     if memory:
         row["mailsim_bytes"] = peak_bytes(lambda: run_mailsim(loaded, level)) / n
         row["bare_bytes"] = peak_bytes(lambda: run_bare(loaded)) / n
@@ -180,6 +192,10 @@ def startup(runs: int) -> dict[str, float]:
     return best
 
 
+def _per(mb: float | None, n: int) -> float | None:
+    return None if mb is None else mb * 1024 * 1024 / n
+
+
 def report(row: dict[str, Any]) -> str:
     line = (f"N={int(row['n']):>9,}: mailsim (--trace {row.get('trace', 'full')}) "
             f"{row['mailsim']:>8,.0f} msg/s, bare SimPy "
@@ -188,6 +204,9 @@ def report(row: dict[str, Any]) -> str:
             f" mailsim took {row['mailsim_seconds']:,.0f} s")
     if row.get("mailsim_rss_mb") is not None:
         line += f", peak RSS {row['mailsim_rss_mb']:,.0f} MB"
+    if row.get("mailsim_rss_bytes") is not None and row.get("bare_rss_bytes") is not None:
+        line += (f"; RSS growth {row['mailsim_rss_bytes']:,.0f} B/msg against "
+                 f"{row['bare_rss_bytes']:,.0f} B/msg")
     if "mailsim_bytes" in row:
         line += (f"; peak memory {row['mailsim_bytes']:,.0f} B/msg against "
                  f"{row['bare_bytes']:,.0f} B/msg (tracemalloc, separate pass)")
