@@ -110,7 +110,8 @@ class LogLine:
 
     def __init__(self, t: float, source: LogSource, program: str, pid: int, text: str,
                  args: tuple[object, ...] = ()) -> None:
-        self.t, self.source, self.program, self.pid = t, source, program, pid
+        # "postfix/smtpd": a handful of names, formatted anew by every caller; one kept
+        self.t, self.source, self.program, self.pid = t, source, sys.intern(program), pid
         self.text, self.args = text, args
 
     @property
