@@ -21,20 +21,24 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 Args = tuple[tuple[str, str], ...]
-Place = tuple[str, str, str, str, str | None, int | None]
+# (src_host, src_actor, dst_host, dst_actor, proto, port, action, its HopText or None)
+Place = tuple[str, str, str, str, str | None, int | None, str, "HopText | None"]
 
-# one tuple per distinct way (src_host, src_actor, dst_host, dst_actor, proto, port): a run
-# has a few dozen of them and hundreds of thousands of hops
+# one tuple per distinct way and kind of hop: a run has a few dozen of them and hundreds
+# of thousands of hops. Like sys.intern's table it is shared by the runs of one process;
+# it holds only names (bounded by the hosts and actors of the scenarios run).
 _places: dict[Place, Place] = {}
+_NO_TEXT = (None, ())  # an eager hop's (detail, args) when it has neither
 
 
-def _place(src_host: str, src_actor: str, dst_host: str, dst_actor: str, proto: str | None,
-           port: int | None) -> Place:
-    key = (src_host, src_actor, dst_host, dst_actor, proto, port)
+def _way(src_host: str, src_actor: str, dst_host: str, dst_actor: str, proto: str | None,
+           port: int | None, action: str, text: HopText | None) -> Place:
+    key = (src_host, src_actor, dst_host, dst_actor, proto, port, action, text)
     place = _places.get(key)
     if place is None:
         place = (sys.intern(src_host), sys.intern(src_actor), sys.intern(dst_host),
-                 sys.intern(dst_actor), None if proto is None else sys.intern(proto), port)
+                 sys.intern(dst_actor), None if proto is None else sys.intern(proto), port,
+                 sys.intern(action), text)
         _places[place] = place
     return place
 
@@ -60,7 +64,7 @@ class Hop:
     ``action``). Given a :class:`HopText` as ``detail``, ``args`` are its facts and both are
     written on demand."""
 
-    __slots__ = ("_facts", "_place", "_text", "action", "msg", "qid", "reply", "session", "t")
+    __slots__ = ("_facts", "_place", "msg", "qid", "reply", "session", "t")
     # the constructor's parameters, in order (what a NamedTuple called _fields)
     _fields = ("t", "msg", "qid", "src_host", "src_actor", "dst_host", "dst_actor", "proto",
                "port", "action", "reply", "detail", "session", "args")
@@ -70,11 +74,25 @@ class Hop:
                  port: int | None, action: str, reply: str | None,
                  detail: str | HopText | None, session: int | None, args: Any = ()) -> None:
         self.t, self.msg, self.qid = t, msg, qid  # seconds since the start; "m1"; queue ID
-        self._place = _place(src_host, src_actor, dst_host, dst_actor, proto, port)
-        self.action = sys.intern(action)  # the event kind; the key of its explanation
         self.reply = reply  # the reply line or result: "250 2.0.0 Ok: queued as 3F2A81C0B7"
         self.session = session  # index into TraceLog.sessions when a dialogue was exchanged
-        self._text, self._facts = detail, args
+        if isinstance(detail, HopText):  # written on demand from the facts ``args``
+            self._place = _way(src_host, src_actor, dst_host, dst_actor, proto, port,
+                                 action, detail)
+            self._facts = args
+        else:  # a rare hop gives its text: kept as (detail, args)
+            self._place = _way(src_host, src_actor, dst_host, dst_actor, proto, port,
+                                 action, None)
+            self._facts = (detail, args) if detail is not None or args else _NO_TEXT
+
+    @property
+    def action(self) -> str:
+        """The event kind; the key of its explanation in i18n/."""
+        return self._place[6]
+
+    @property
+    def _text(self) -> HopText | None:
+        return self._place[7]
 
     @property
     def src_host(self) -> str:
@@ -103,13 +121,13 @@ class Hop:
 
     @property
     def detail(self) -> str | None:
-        text = self._text
-        return text.detail(self, self._facts) if isinstance(text, HopText) else text
+        text = self._place[7]
+        return self._facts[0] if text is None else text.detail(self, self._facts)
 
     @property
     def args(self) -> Args:
-        text = self._text
-        return text.args(self, self._facts) if isinstance(text, HopText) else self._facts
+        text = self._place[7]
+        return self._facts[1] if text is None else text.args(self, self._facts)  # type: ignore[no-any-return]
 
     def __iter__(self) -> Iterator[Any]:
         """Its fields in constructor order, as ``tuple(hop)`` read the named tuple."""
@@ -120,8 +138,8 @@ class Hop:
                                   for name in self._fields) + ")"
 
     def _values(self) -> tuple[Any, ...]:
-        return (self.t, self.msg, self.qid, self._place, self.action, self.reply,
-                self.detail, self.session, self.args)
+        return (self.t, self.msg, self.qid, self._place[:7], self.reply, self.detail,
+                self.session, self.args)
 
     # equal and hashed by value, as the named tuple it replaces (render/html_headers.py
     # keys a dict by hop): two hops that read the same are the same hop

@@ -17,6 +17,7 @@ the user it would run as and its environment, and the delivery counts as success
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Generator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
@@ -206,7 +207,8 @@ class Leaves:
         world.trace.add(Hop(world.engine.now, self.qf.msg, self.qf.qid, self.host.name,
                             "local", self.host.name, "mailbox", "local", None, action,
                             "status=sent", _STORED, None,
-                            (attr.address, leaf.node, attr.node, leaf.target, stored.note,
+                            (attr.address, leaf.node, attr.node, leaf.target,
+                             sys.intern(stored.note),  # "locked with fcntl, dotlock": a few
                              h.sender, h.orig_rcpt, h.delivered_to)))
         self._outcome(rcpt, attr.address, "delivered", leaf.target, leaf.dsn)
         return leaf
