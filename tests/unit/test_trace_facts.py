@@ -106,8 +106,18 @@ def test_smtp_client_session_keeps_facts_not_lines(world) -> None:  # type: igno
 def test_maillog_formatted_from_facts_reads_as_before(world) -> None:  # type: ignore[no-untyped-def]
     assert world.hosts["mx.example.org"].maillog() == MX_MAILLOG
     first = next(x for x in world.trace.logs if x.host == "mx.example.org")
-    assert (first.program, first.text) == ("postfix/smtpd",
-                                           "connect from mail.example.net[203.0.113.25]")
+    assert (first.program, first.message) == ("postfix/smtpd",
+                                              "connect from mail.example.net[203.0.113.25]")
+    # kept as a template and its values: the client's label one string for all its lines
+    assert (first.text, first.args) == ("connect from %s", ("mail.example.net[203.0.113.25]",))
+    mx = [x for x in world.trace.logs if x.host == "mx.example.org" and x.args]
+    labels = [x.args[0] if x.text.startswith("connect") else x.args[1] for x in mx
+              if x.text.startswith(("connect", "%s: client="))]
+    assert len(labels) >= 2 and all(label is labels[0] for label in labels)
+    active = next(x for x in mx if x.text.endswith("(queue active)"))
+    hop = next(h for h in world.trace.hops if h.action == "queue_active" and h.qid == active.args[0])
+    assert hop._facts is active.args  # the hop and the log line share one tuple of facts
+    assert active.message == f"{hop.qid}: {hop.detail} (queue active)"
 
 
 def test_dialogue_renders_exchanges_data_and_lines_in_order() -> None:

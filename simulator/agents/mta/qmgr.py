@@ -69,10 +69,11 @@ class Qmgr:
                 rcpt.defer_reason = None
         for rcpt in qf.pending():  # a recipient still waiting says where it waits
             self.outcome(qf, rcpt, "queued", f"queue {qf.qid} (active)", None)
-        self.mta.host.log("postfix/qmgr", f"{qf.qid}: from=<{qf.sender}>, size={qf.size}, "
-                                          f"nrcpt={len(qf.recipients)} (queue active)")
-        self.note(qf, source, "qmgr", "queue_active", None, _ACTIVE,
-                  (qf.sender, qf.size, len(qf.recipients)))
+        # one tuple of facts for the log line's template and the hop's text
+        facts = (qf.qid, qf.sender, qf.size, len(qf.recipients))
+        self.mta.host.log("postfix/qmgr", "%s: from=<%s>, size=%s, nrcpt=%s (queue active)",
+                          args=facts)
+        self.note(qf, source, "qmgr", "queue_active", None, _ACTIVE, facts)
         self.mta.host.world.engine.env.process(self._deliver(qf, self.mta.host.boot))
 
     def _deliver(self, qf: QueueFile, boot: int) -> Generator[Any, Any, None]:
@@ -335,8 +336,8 @@ def _resolve_detail(hop: Hop, facts: tuple[Any, ...]) -> str:
     return f"{names} -> {route} ({why})"
 
 
-# queue_active: (sender, size, number of recipients)
-_ACTIVE = HopText(lambda hop, f: f"from=<{f[0]}>, size={f[1]}, nrcpt={f[2]}",
+# queue_active: (queue ID, sender, size, number of recipients), its log line's values
+_ACTIVE = HopText(lambda hop, f: f"from=<{f[1]}>, size={f[2]}, nrcpt={f[3]}",
                   lambda hop, f: _in_host(hop))
 # resolve_local / resolve_smtp: (route, recipient addresses...)
 _RESOLVE = HopText(_resolve_detail, lambda hop, f: _in_host(hop, ("route", str(f[0]))))
