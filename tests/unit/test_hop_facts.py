@@ -56,11 +56,17 @@ def test_text_and_facts_read_the_same_as_the_text_itself() -> None:
     assert lazy != _hop("other", (("n", "3"),))
 
 
+def _fresh(text: str) -> str:
+    """An equal string that is another object, as an f-string makes one."""
+    return "".join(list(text))
+
+
 def test_the_way_and_the_action_are_shared_not_copied() -> None:
     # names built at run time (f-strings, rsplit) are equal but distinct strings
-    a, b = _hop(host="".join(["mx.", "example.org"])), _hop(host="mx.example.org"[:])
-    c = Hop(0.0, None, None, "".join(["mx.", "example.org"]), "q" + "mgr",
-            "mx.example.org", "local", None, None, "".join(["no", "te"]), None, None, None)
+    a, b = _hop(host=_fresh("mx.example.org")), _hop(host="mx.example.org")
+    c = Hop(0.0, None, None, _fresh("mx.example.org"), _fresh("qmgr"),
+            "mx.example.org", "local", None, None, _fresh("note"), None, None, None)
+    assert c.action is not _fresh("note")  # (the strings really are distinct)
     assert a._place is b._place is c._place
     assert a.src_host is c.src_host and c.src_actor is a.src_actor
     assert c.action is a.action

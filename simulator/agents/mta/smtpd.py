@@ -14,7 +14,6 @@ submission (587) and submissions (465) are Postfix's master.cf examples.
 from __future__ import annotations
 
 import sys
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
