@@ -27,7 +27,7 @@ from .model.fs import export_path
 from .model.runstats import RunStats
 from .model.trace import Hop, TraceLog
 from .net.addr import ipv4_text
-from .net.dns import DNS
+from .net.dns import ANSWER_TEXT, DNS
 from .net.topology import Link, Network
 from .scenario import cf_text
 from .scenario_workload import WorkloadFeed, message_spec
@@ -302,9 +302,7 @@ class World:
         answer = self.dns.query(name, "A")
         yield self.engine.env.timeout(self.dns_rtt)
         self.trace.add(Hop(self.engine.now, msg, None, host.name, actor, "dns", "resolver", "DNS",
-                           53, "dns_a", answer.rcode, f"{answer.qname} A? {answer.summary()}",
-                           None, (("qname", answer.qname.rstrip(".")), ("qtype", "A"),
-                                  ("answer", answer.summary()))))
+                           53, "dns_a", answer.rcode, ANSWER_TEXT, None, answer))
         return answer.rrset[0].data if answer.rrset else None
 
     # --- running -------------------------------------------------------------------------

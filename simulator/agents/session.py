@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model.message import Envelope
-from ..model.trace import Hop
+from ..model.trace import Hop, HopText
 from ..protocol.smtp import SmtpServer, SmtpSession
 from ..protocol.smtp_client import ClientOptions, SmtpClientResult, run_smtp_client
 from .mta.smtpd import Smtpd
 
 if TYPE_CHECKING:
     from ..host import Host
+    from ..protocol.tls import TlsSession
     from ..world import Connected
 
 
@@ -70,9 +71,8 @@ def smtp_session(caller: Caller, conn: Connected, envelope: Envelope, data: byte
         action = "submit_noauth"  # port 25 from a client: its address decided (relay rules)
     world.trace.add(Hop(env.now, caller.msg, caller.qid, caller.host.name, caller.actor,
                         server_host.name, "smtpd", session.received_protocol,
-                        conn.service.port, action, reply, detail, record.sid,
-                        (("server", server_host.name), ("port", str(conn.service.port)),
-                         ("qid", smtpd.accepted_qids[0] if smtpd.accepted_qids else "-"))))
+                        conn.service.port, action, reply, _HANDED, record.sid,
+                        (detail, smtpd.accepted_qids[0] if smtpd.accepted_qids else "-")))
     for commit in smtpd.pending:
         commit()
     yield env.timeout(result.end - commit_at)
@@ -84,13 +84,31 @@ def _tls_hop(caller: Caller, conn: Connected, result: SmtpClientResult, sid: int
     the trace views order hops by time)."""
     tls = result.tls
     assert tls is not None and result.tls_done is not None
-    how = "implicit TLS" if conn.service.port == 465 else "STARTTLS"
     caller.host.world.trace.add(Hop(
         result.tls_done, caller.msg, caller.qid, caller.host.name, caller.actor,
         conn.server.name, "smtpd", "TLS", conn.service.port, "tls_handshake", tls.protocol,
-        f"{how}: {tls.summary()} ({tls.rtts} round trip{'s' if tls.rtts > 1 else ''})", sid,
-        (("version", tls.protocol), ("cipher", tls.cipher), ("how", how),
-         ("rtts", str(tls.rtts)), ("port", str(conn.service.port)))))
+        _HANDSHAKE, sid, tls))
+
+
+# --- the frequent hops, written from their facts when a view asks (model/hop.py) ----------
+def _how(hop: Hop) -> str:
+    return "implicit TLS" if hop.port == 465 else "STARTTLS"
+
+
+def _handshake_detail(hop: Hop, tls: TlsSession) -> str:
+    return f"{_how(hop)}: {tls.summary()} ({tls.rtts} round trip{'s' if tls.rtts > 1 else ''})"
+
+
+def _handshake_args(hop: Hop, tls: TlsSession) -> tuple[tuple[str, str], ...]:
+    return (("version", tls.protocol), ("cipher", tls.cipher), ("how", _how(hop)),
+            ("rtts", str(tls.rtts)), ("port", str(hop.port)))
+
+
+# tls_handshake: the TlsSession (one of a few shared ones, protocol/tls.py)
+_HANDSHAKE = HopText(_handshake_detail, _handshake_args)
+# submit / relay and their refusals: (the MAIL/RCPT summary, the queue ID the server gave)
+_HANDED = HopText(lambda hop, f: f[0], lambda hop, f: (
+    ("server", hop.dst_host), ("port", str(hop.port)), ("qid", f[1])))
 
 
 def _lost(result: SmtpClientResult, smtpd: Smtpd, conn: Connected,

@@ -34,11 +34,12 @@ _SHARED: dict[tuple[str, ...], tuple[str, ...]] = {}
 _SHARED_MAX = 4096
 
 
-def _interned(replies: Iterable[Sequence[str]]) -> tuple[str, ...]:
-    """Every reply line of one exchange, in order, as one tuple of interned strings."""
+def _interned(replies: Iterable[Sequence[str]]) -> str | tuple[str, ...]:
+    """Every reply line of one exchange, in order, as one tuple of interned strings; a
+    single line as its string (most exchanges: no tuple to keep)."""
     flat = tuple(sys.intern(x) for reply in replies for x in reply)
     if len(flat) < 2:
-        return flat
+        return flat[0] if flat and flat[0] else flat  # an empty line stays a 1-tuple
     if len(_SHARED) >= _SHARED_MAX:
         _SHARED.clear()
     return _SHARED.setdefault(flat, flat)
@@ -48,55 +49,59 @@ class Dialogue:
     """What was said in one SMTP session, in order, as facts (see the module docstring).
 
     Every exchange is answered half a round trip (``rtt / 2``) after it was sent, so only
-    the moment it was sent is kept; one command is kept as its string, a batch as a tuple.
+    the moment it was sent is kept; one command (one reply line) is kept as its string, a
+    batch as a tuple. ``parts`` is flat, four items a part (kind, time, and two values),
+    so that a part costs four list slots and no tuple of its own.
     """
 
     __slots__ = ("parts", "rtt")
 
     def __init__(self, rtt: float = 0.0) -> None:
-        self.parts: list[tuple[Any, ...]] = []
+        self.parts: list[Any] = []
         self.rtt = rtt
 
     def line(self, t: float, side: str, text: str) -> None:
         """One line on its own (the greeting, a TLS flight or summary: the same text in
         every session with that server, so interned)."""
-        self.parts.append((LINE, t, sys.intern(side), sys.intern(text)))
+        self.parts += (LINE, t, sys.intern(side), sys.intern(text))
 
     def exchange(self, sent: float, commands: Sequence[str],
                  replies: Sequence[Sequence[str]]) -> None:
         """``commands`` sent at ``sent``; the reply lines of each half a round trip later."""
         said = sys.intern(commands[0]) if len(commands) == 1 else tuple(commands)
-        self.parts.append((EXCHANGE, sent, said, _interned(replies)))
+        self.parts += (EXCHANGE, sent, said, _interned(replies))
 
     def data(self, t: float, data: bytes) -> None:
         """The message after DATA, sent at ``t`` (its final "." is an exchange)."""
-        self.parts.append((DATA, t, data))
+        self.parts += (DATA, t, data, None)
 
     def lines(self) -> list[Line]:
         """The dialogue as ``(time, side, text)`` lines, side "C", "S", "TLS-C" ..."""
         out: list[Line] = []
-        for part in self.parts:
-            kind = part[0]
+        parts = self.parts
+        for i in range(0, len(parts), 4):
+            kind, t, a, b = parts[i:i + 4]
             if kind == LINE:
-                out.append(part[1:])
+                out.append((t, a, b))
             elif kind == EXCHANGE:
-                _, sent, said, replies = part
-                answered = sent + self.rtt / 2
-                out.extend((sent, "C", c) for c in ((said,) if isinstance(said, str) else said))
-                out.extend((answered, "S", r) for r in replies)
+                answered = t + self.rtt / 2
+                out.extend((t, "C", c) for c in ((a,) if isinstance(a, str) else a))
+                out.extend((answered, "S", r) for r in ((b,) if isinstance(b, str) else b))
             else:
-                out.extend(data_lines(part[1], part[2]))
+                out.extend(data_lines(t, a))
         return out
 
     def end(self) -> float | None:
         """When the last line of ``lines()`` was said, without rendering them (None: no line)."""
-        for part in reversed(self.parts):
-            if part[0] == LINE:
-                return part[1]
-            if part[0] == EXCHANGE:
-                return part[1] + self.rtt / 2 if part[3] else part[1]
-            if part[2].splitlines():  # DATA: its lines, if it has any, are all at its moment
-                return part[1]
+        parts = self.parts
+        for i in range(len(parts) - 4, -1, -4):
+            kind, t, a, b = parts[i:i + 4]
+            if kind == LINE:
+                return t  # type: ignore[no-any-return]
+            if kind == EXCHANGE:
+                return t + self.rtt / 2 if b else t  # type: ignore[no-any-return]
+            if a.splitlines():  # DATA: its lines, if it has any, are all at its moment
+                return t  # type: ignore[no-any-return]
         return None
 
     def __len__(self) -> int:

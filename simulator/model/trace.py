@@ -8,30 +8,14 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import Any, Literal, Protocol
 
 from ..trace_level import keeps_text
 from .dialogue import Dialogue
+from .hop import Hop, HopText
 from .runstats import RunStats
 
-
-class Hop(NamedTuple):
-    """One step of a message's path: who handed what to whom, when, and how it went."""
-
-    t: float  # simulated seconds since the scenario start
-    msg: str | None  # the scenario message key ("m1"); bounces get "m1.bounce"
-    qid: str | None  # Postfix queue ID on the host that acted
-    src_host: str
-    src_actor: str
-    dst_host: str
-    dst_actor: str
-    proto: str | None  # "ESMTPA", "ESMTP", "DNS", "POP3", "local", None for in-host steps
-    port: int | None
-    action: str  # event kind; the key of its explanation in i18n/
-    reply: str | None  # the reply code line or result, e.g. "250 2.0.0 Ok: queued as 3F2A81C0B7"
-    detail: str | None  # plain English detail for the record
-    session: int | None  # index into TraceLog.sessions when a dialogue was exchanged
-    args: tuple[tuple[str, str], ...] = ()  # values for the explanation template
+__all__ = ["Fetch", "Hop", "HopText", "LogLine", "LogSource", "Outcome", "Session", "TraceLog"]
 
 
 class Session:
@@ -126,7 +110,8 @@ class LogLine:
 
     def __init__(self, t: float, source: LogSource, program: str, pid: int, text: str,
                  args: tuple[object, ...] = ()) -> None:
-        self.t, self.source, self.program, self.pid = t, source, program, pid
+        # "postfix/smtpd": a handful of names, formatted anew by every caller; one kept
+        self.t, self.source, self.program, self.pid = t, source, sys.intern(program), pid
         self.text, self.args = text, args
 
     @property

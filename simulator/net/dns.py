@@ -22,6 +22,7 @@ import random
 import re
 from dataclasses import dataclass
 
+from ..model.hop import Hop, HopText
 from .addr import ipv4_text, reverse_pointer
 
 SUPPORTED_TYPES = ("A", "MX", "PTR", "CNAME", "TXT", "NS", "SOA")
@@ -84,6 +85,16 @@ class Answer:
         if self.rcode == "NOERROR" and not self.rrset:
             return f"{head} (no {self.qtype} records)"  # NODATA
         return head
+
+
+def _answer_args(hop: Hop, answer: Answer) -> tuple[tuple[str, str], ...]:
+    return (("qname", answer.qname.rstrip(".")), ("qtype", answer.qtype),
+            ("answer", answer.summary()))
+
+
+# a resolver's hop keeps the Answer (shared: the run caches its answers) and writes its
+# text when a view asks: ``example.net. MX? NOERROR: 10 mx.example.net.``
+ANSWER_TEXT = HopText(lambda hop, a: f"{a.qname} {a.qtype}? {a.summary()}", _answer_args)
 
 
 @dataclass(frozen=True, slots=True)

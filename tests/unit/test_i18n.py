@@ -96,7 +96,8 @@ def _action_params(trees: list[tuple[Path, ast.Module]]) -> dict[str, int]:
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef):
                 names = [a.arg for a in node.args.args]
-                if "action" in names:
+                # a constructor (Hop.__init__) is reached by its class's name: "Hop" above
+                if "action" in names and not node.name.startswith("__"):
                     shift = 1 if names and names[0] in ("self", "cls") else 0
                     found[node.name] = names.index("action") - shift
     return found

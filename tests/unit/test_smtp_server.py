@@ -502,7 +502,8 @@ def test_counts_include_unknown_and_repeated_commands() -> None:
 def disconnect_line(session: SmtpSession) -> str:
     """What Smtpd.log_disconnect() logs, with a stand-in MTA that only collects log text."""
     logged: list[str] = []
-    host = SimpleNamespace(log=lambda program, text, fresh=False, t=0.0: logged.append(text))
+    host = SimpleNamespace(log=lambda program, text, fresh=False, t=0.0, args=():
+                           logged.append(text % args if args else text))
     Smtpd(SimpleNamespace(host=host), SMTP, None).log_disconnect(session)  # type: ignore[arg-type]
     assert len(logged) == 1
     return logged[0]

@@ -4,6 +4,7 @@ lines rebuilt from facts read exactly as they were printed when they were stored
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,16 +90,34 @@ def test_smtp_client_session_keeps_facts_not_lines(world) -> None:  # type: igno
     relay = next(s for s in world.trace.sessions if s.client_host == "mail.example.net")
     assert relay.dialogue is not None and relay._lines is None
     # the DATA part is the queue file's bytes, by reference, not a copy per line
-    data = [p for p in relay.dialogue.parts if p[0] == 2]
+    parts = relay.dialogue.parts  # flat: (kind, time, value, value) per part
+    grouped = [parts[i:i + 4] for i in range(0, len(parts), 4)]
+    data = [p for p in grouped if p[0] == 2]
     assert len(data) == 1 and isinstance(data[0][2], bytes)
-    assert len(relay.dialogue.parts) < len(relay.lines) / 4
+    assert len(grouped) < len(relay.lines) / 4
+    # no tuple per part; a single reply line is kept as its (interned) string
+    assert not any(isinstance(p, tuple) and len(p) == 4 for p in parts)
+    singles = [s for s in world.trace.sessions if s.dialogue is not None
+               and any(k == 1 and isinstance(r, str)
+                       for k, r in zip(s.dialogue.parts[::4], s.dialogue.parts[3::4]))]
+    assert singles  # the submission's AUTH, STARTTLS ... are answered one line each
 
 
 def test_maillog_formatted_from_facts_reads_as_before(world) -> None:  # type: ignore[no-untyped-def]
     assert world.hosts["mx.example.org"].maillog() == MX_MAILLOG
     first = next(x for x in world.trace.logs if x.host == "mx.example.org")
-    assert (first.program, first.text) == ("postfix/smtpd",
-                                           "connect from mail.example.net[203.0.113.25]")
+    assert (first.program, first.message) == ("postfix/smtpd",
+                                              "connect from mail.example.net[203.0.113.25]")
+    # kept as a template and its values: the client's label one string for all its lines
+    assert (first.text, first.args) == ("connect from %s", ("mail.example.net[203.0.113.25]",))
+    mx = [x for x in world.trace.logs if x.host == "mx.example.org" and x.args]
+    labels = [x.args[0] if x.text.startswith("connect") else x.args[1] for x in mx
+              if x.text.startswith(("connect", "%s: client="))]
+    assert len(labels) >= 2 and all(label is labels[0] for label in labels)
+    active = next(x for x in mx if x.text.endswith("(queue active)"))
+    hop = next(h for h in world.trace.hops if h.action == "queue_active" and h.qid == active.args[0])
+    assert hop._facts is active.args  # the hop and the log line share one tuple of facts
+    assert active.message == f"{hop.qid}: {hop.detail} (queue active)"
 
 
 def test_dialogue_renders_exchanges_data_and_lines_in_order() -> None:
@@ -126,7 +145,18 @@ def test_multiline_replies_are_one_shared_tuple() -> None:
     a, b = Dialogue(0.01), Dialogue(0.01)
     for d in (a, b):
         d.exchange(0.0, ["EHLO a"], [["250-mx", "250 " + "PIPELINING"]])
-    assert a.parts[0][3] is b.parts[0][3]
+    assert a.parts[3] is b.parts[3] and a.parts[3] == ("250-mx", "250 PIPELINING")
+
+
+def test_single_reply_kept_as_its_string_and_rendered_as_before() -> None:
+    d = Dialogue(0.5)
+    d.exchange(1.0, ["MAIL FROM:<a@b>"], [["250 2.1.0 " + "Ok"]])
+    d.exchange(2.0, ["QUIT"], [[""]])  # an empty reply line stays a line
+    d.exchange(3.0, ["X"], [])
+    assert d.parts[3] == "250 2.1.0 Ok" and d.parts[3] is sys.intern("250 2.1.0 Ok")
+    assert d.lines() == [(1.0, "C", "MAIL FROM:<a@b>"), (1.25, "S", "250 2.1.0 Ok"),
+                         (2.0, "C", "QUIT"), (2.25, "S", ""), (3.0, "C", "X")]
+    assert d.end() == 3.0
 
 
 def test_data_lines_decode_as_the_transcript_shows_them() -> None:

@@ -17,12 +17,13 @@ the user it would run as and its environment, and the delivery counts as success
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Generator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from ...model.status import DeliveryResult
-from ...model.trace import Hop, Outcome
+from ...model.trace import Hop, HopText, Outcome
 from ...protocol.smtp_dsn import NOTIFY_SUCCESS, expanded_notify, wants
 from ..mta.delivery_log import Stamps, status_line
 from ..mta.queue import QueueRecipient
@@ -201,10 +202,14 @@ class Leaves:
         self._delivered(leaf)
         attr = leaf.attr
         action = "deliver_maildir" if leaf.kind == "maildir" else "deliver_mbox"
-        self._trace_hop(action, "mailbox", "status=sent",
-                        f"<{attr.address}> -> {leaf.target}; {stored.note}", attr.address,
-                        leaf.node, attr.node,
-                        (("path", leaf.target), *self._header_args(leaf, "file")))
+        h = self._headers(leaf, "file")
+        world = self.host.world
+        world.trace.add(Hop(world.engine.now, self.qf.msg, self.qf.qid, self.host.name,
+                            "local", self.host.name, "mailbox", "local", None, action,
+                            "status=sent", _STORED, None,
+                            (attr.address, leaf.node, attr.node, leaf.target,
+                             sys.intern(stored.note),  # "locked with fcntl, dotlock": a few
+                             h.sender, h.orig_rcpt, h.delivered_to)))
         self._outcome(rcpt, attr.address, "delivered", leaf.target, leaf.dsn)
         return leaf
 
@@ -304,3 +309,16 @@ class Leaves:
                   f"<{attr.address}>: {leaf.reason}", attr.address, leaf.node, attr.node,
                         (("reason", leaf.reason), ("status", leaf.status)))
 
+
+
+# --- the frequent hop, written from its facts when a view asks (model/hop.py) -------------
+def _stored_args(hop: Hop, f: tuple[Any, ...]) -> tuple[tuple[str, str], ...]:
+    address, node, parent, path, _, sender, orig, delivered = f
+    return (("rcpt", address), ("node", node), ("parent", parent), ("qid", hop.qid or ""),
+            ("host", hop.src_host), ("path", path), ("return_path", f"<{sender}>"),
+            ("original_to", orig or "-"), ("delivered_to", delivered or "-"))
+
+
+# deliver_mbox / deliver_maildir: (address, node, parent node, mailbox path, the store's
+# note, then Return-Path's sender, X-Original-To and Delivered-To as written)
+_STORED = HopText(lambda hop, f: f"<{f[0]}> -> {f[3]}; {f[4]}", _stored_args)

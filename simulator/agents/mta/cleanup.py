@@ -9,11 +9,12 @@ the file to the queue manager through the incoming queue.
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC
 from typing import TYPE_CHECKING
 
 from ...model import rawmsg
-from ...model.trace import Hop
+from ...model.trace import Hop, HopText
 from .backoff import warn_time, whole
 from .delivery_log import Stamps, status_line
 from .family import queue_ids
@@ -93,8 +94,8 @@ class Cleanup:
         detail += "".join(f"; rewrote {n}: (@$myorigin)" for n in rewritten)
         detail += "".join(f"; removed {n}: (message_drop_headers)" for n in dropped)
         world.trace.add(Hop(now, msg, qid, host.name, program.rsplit("/", 1)[-1],
-                            host.name, "cleanup", None, None, "cleanup", None, detail, None,
-                            (("qid", qid), ("host", host.name))))
+                            host.name, "cleanup", None, None, "cleanup", None, _CLEANED, None,
+                            sys.intern(detail)))  # the same few header lists every time
         if can_bounce and self.too_many_hops(content):
             self._refuse_hops(qf)
         else:
@@ -205,3 +206,9 @@ def _record(length: int) -> int:
     while length >= 1 << (7 * size_bytes):
         size_bytes += 1
     return 1 + size_bytes + length
+
+
+# cleanup's hop keeps its detail (which headers it added, rewrote, removed: interned, a run
+# has a handful of them) and writes the explanation values from the hop when a view asks
+_CLEANED = HopText(lambda hop, detail: detail,
+                   lambda hop, detail: (("qid", hop.qid or ""), ("host", hop.src_host)))

@@ -15,11 +15,12 @@ in *active* back to *incoming* and starts over (qmgr.c qmgr_post_init()).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from ...model.status import DeliveryResult
-from ...model.trace import Hop, Outcome
+from ...model.trace import Hop, HopText, Outcome
 from . import backoff
 from .admin import QueueAdmin
 from .delivery_log import Stamps
@@ -68,10 +69,11 @@ class Qmgr:
                 rcpt.defer_reason = None
         for rcpt in qf.pending():  # a recipient still waiting says where it waits
             self.outcome(qf, rcpt, "queued", f"queue {qf.qid} (active)", None)
-        self.mta.host.log("postfix/qmgr", f"{qf.qid}: from=<{qf.sender}>, size={qf.size}, "
-                                          f"nrcpt={len(qf.recipients)} (queue active)")
-        self.note(qf, source, "qmgr", "queue_active",
-                  None, f"from=<{qf.sender}>, size={qf.size}, nrcpt={len(qf.recipients)}")
+        # one tuple of facts for the log line's template and the hop's text
+        facts = (qf.qid, qf.sender, qf.size, len(qf.recipients))
+        self.mta.host.log("postfix/qmgr", "%s: from=<%s>, size=%s, nrcpt=%s (queue active)",
+                          args=facts)
+        self.note(qf, source, "qmgr", "queue_active", None, _ACTIVE, facts)
         self.mta.host.world.engine.env.process(self._deliver(qf, self.mta.host.boot))
 
     def _deliver(self, qf: QueueFile, boot: int) -> Generator[Any, Any, None]:
@@ -102,11 +104,8 @@ class Qmgr:
             route = resolve(self.mta.cf, self.mta.local_domains(), rcpt.address)
             groups.setdefault(route, []).append(rcpt)
         for route, rcpts in groups.items():
-            why = ("listed in mydestination" if route.transport == "local"
-                   else f"not in mydestination: {route.address_class} address class")
-            names = ", ".join(f"<{r.address}>" for r in rcpts)
-            self.note(qf, "qmgr", "trivial-rewrite", f"resolve_{route.transport}", str(route),
-                      f"{names} -> {route} ({why})", (("route", str(route)),))
+            self.note(qf, "qmgr", "trivial-rewrite", f"resolve_{route.transport}",
+                      _route_name(route), _RESOLVE, (route, *(r.address for r in rcpts)))
         return groups
 
     def _administratively_expired(self, qf: QueueFile, stamps: Stamps) -> None:
@@ -247,8 +246,7 @@ class Qmgr:
     def _remove(self, qf: QueueFile) -> None:
         del self.queues[qf.queue][qf.qid]
         self.mta.host.log("postfix/qmgr", f"{qf.qid}: removed")
-        self.note(qf, "qmgr", "qmgr", "queue_removed", None,
-                  "every recipient is done: the queue file is deleted")
+        self.note(qf, "qmgr", "qmgr", "queue_removed", None, _REMOVED, ())
 
     # --- restarts and administration -------------------------------------------------------
     def restart(self) -> None:
@@ -295,11 +293,15 @@ class Qmgr:
                 self.outcome(qf, rcpt, "queued", f"queue {qf.qid} (active)", None)
 
     def note(self, qf: QueueFile, src: str, dst: str, action: str, reply: str | None,
-             detail: str, args: tuple[tuple[str, str], ...] = ()) -> None:
+             detail: str | HopText, args: Any = ()) -> None:
+        """A hop inside this host; its explanation values start with the queue ID and the
+        host. ``detail`` is the text, or a HopText that writes it from the facts ``args``
+        when a view asks (the frequent hops: every message takes them)."""
         host = self.mta.host
+        if not isinstance(detail, HopText):
+            args = (("qid", qf.qid), ("host", host.name), *args)
         host.world.trace.add(Hop(host.world.engine.now, qf.msg, qf.qid, host.name, src,
-                                 host.name, dst, None, None, action, reply, detail, None,
-                                 (("qid", qf.qid), ("host", host.name), *args)))
+                                 host.name, dst, None, None, action, reply, detail, None, args))
 
     def outcome(self, qf: QueueFile, rcpt: QueueRecipient, status: str, where: str,
                 dsn: str | None, next_try: float | None = None) -> None:
@@ -315,3 +317,29 @@ class Qmgr:
 def _before(result: DeliveryResult, crash: float | None) -> bool:
     """Was this result written down before the host crashed?"""
     return crash is not None and result.at is not None and result.at <= crash
+
+
+# --- the frequent hops, written from their facts when a view asks (model/hop.py) ----------
+def _in_host(hop: Hop, *more: tuple[str, str]) -> tuple[tuple[str, str], ...]:
+    return (("qid", hop.qid or ""), ("host", hop.src_host), *more)
+
+
+def _route_name(route: Route) -> str:
+    """``smtp:example.net``: the reply of a resolve hop, one string per route."""
+    return sys.intern(str(route))
+
+
+def _resolve_detail(hop: Hop, facts: tuple[Any, ...]) -> str:
+    route, names = facts[0], ", ".join(f"<{a}>" for a in facts[1:])
+    why = ("listed in mydestination" if route.transport == "local"
+           else f"not in mydestination: {route.address_class} address class")
+    return f"{names} -> {route} ({why})"
+
+
+# queue_active: (queue ID, sender, size, number of recipients), its log line's values
+_ACTIVE = HopText(lambda hop, f: f"from=<{f[1]}>, size={f[2]}, nrcpt={f[3]}",
+                  lambda hop, f: _in_host(hop))
+# resolve_local / resolve_smtp: (route, recipient addresses...)
+_RESOLVE = HopText(_resolve_detail, lambda hop, f: _in_host(hop, ("route", str(f[0]))))
+_REMOVED = HopText(lambda hop, f: "every recipient is done: the queue file is deleted",
+                   lambda hop, f: _in_host(hop))

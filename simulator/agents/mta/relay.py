@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ...model.message import Envelope
 from ...model.status import DeliveryResult
 from ...model.trace import Hop
+from ...net.dns import ANSWER_TEXT
 from ...protocol.smtp_client import NO_STARTTLS, ClientOptions, SmtpClientResult
 from ...protocol.smtp_dsn import NOTIFY_SUCCESS, wants
 from ..session import Caller, smtp_session
@@ -86,9 +87,7 @@ class SmtpClient:
         for answer in mx.queries:
             world.trace.add(Hop(world.engine.now, qf.msg, qf.qid, self.mta.host.name, "smtp",
                                 "dns", "resolver", "DNS", 53, f"dns_{answer.qtype.lower()}",
-                                answer.rcode, f"{answer.qname} {answer.qtype}? {answer.summary()}",
-                                None, (("qname", answer.qname.rstrip(".")), ("qtype", answer.qtype),
-                                       ("answer", answer.summary()))))
+                                answer.rcode, ANSWER_TEXT, None, answer))
         return mx
 
     def _transfer(self, qf: QueueFile, rcpts: list[QueueRecipient], conn: Any,

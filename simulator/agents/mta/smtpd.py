@@ -13,6 +13,7 @@ submission (587) and submissions (465) are Postfix's master.cf examples.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -235,7 +236,9 @@ class Smtpd:
         qid = self.mta.cleanup.open()
         extra = (f", sasl_method={session.sasl_method}, sasl_username={session.sasl_user}"
                  if session.sasl_user else "")
-        self._log(session, f"{qid}: client={_label(session)}{extra}")
+        # a template and its values (kept as facts; the label and the SASL part are a
+        # client's and a user's, shared by their lines)
+        self._log(session, "%s: client=%s%s", args=(qid, _label(session), sys.intern(extra)))
         return qid
 
     def end_of_data(self, session: SmtpSession, data: bytes) -> Reply:
@@ -317,7 +320,7 @@ class Smtpd:
             for line in self.mta.local.recipient_map_warnings():
                 self._log(session, line, fresh=fresh)
                 fresh = False
-        self._log(session, f"connect from {_label(session)}", fresh=fresh)
+        self._log(session, "connect from %s", fresh=fresh, args=(_label(session),))
 
     def log_tls(self, session: SmtpSession) -> None:
         """tls_misc.c tls_log_summary(), with smtpd_tls_loglevel >= 1 only."""
@@ -326,7 +329,8 @@ class Smtpd:
                                f"{_label(session)}: {session.tls.summary()}")
 
     def log_disconnect(self, session: SmtpSession) -> None:
-        self._log(session, f"disconnect from {_label(session)}{command_stats(session.counts)}")
+        self._log(session, "disconnect from %s%s",
+                  args=(_label(session), sys.intern(command_stats(session.counts))))
 
     # --- helpers ---------------------------------------------------------------------------
     def _received(self, session: SmtpSession, qid: str, rcpts: list[str]) -> str:
@@ -341,8 +345,10 @@ class Smtpd:
             session.sender or "", tuple(rcpts), world.engine.clock.at(session.now), pid)
         return family.received(self.mta.family, facts, self.cf)
 
-    def _log(self, session: SmtpSession, text: str, fresh: bool = False) -> None:
-        self.mta.host.log(self.service.syslog_name, text, fresh=fresh, t=session.now)
+    def _log(self, session: SmtpSession, text: str, fresh: bool = False,
+             args: tuple[object, ...] = ()) -> None:
+        self.mta.host.log(self.service.syslog_name, text, fresh=fresh, t=session.now,
+                          args=args)
 
 
 # smtpd_cmd_table order, as smtpd_format_cmd_stats() prints the counts
@@ -365,4 +371,5 @@ def command_stats(counts: dict[str, list[int]]) -> str:
 
 
 def _label(session: SmtpSession) -> str:
-    return f"{session.client_name}[{session.client_ip}]"
+    """``unknown[203.0.113.25]``: one string per client, interned (every line says it)."""
+    return sys.intern(f"{session.client_name}[{session.client_ip}]")
