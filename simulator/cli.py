@@ -122,7 +122,7 @@ def run(
         if stopped:
             return
     else:
-        world = _run(loaded, seed, until, lang.value, trace.value)
+        world = _run(loaded, seed, until, lang.value, trace.value, json or html is not None)
         if trace is Trace.summary:
             view = View.summary  # nothing else was kept
     if msg is not None and msg not in world.trace.messages():
@@ -145,10 +145,13 @@ def run(
         _html(world, html, lang.value)
 
 
-def _run(loaded, seed, until, lang="en", trace="full"):  # type: ignore[no-untyped-def]
+def _run(loaded, seed, until, lang="en", trace="full",  # type: ignore[no-untyped-def]
+         keep_outcomes=False):
     from .model.duration import parse_duration
 
     world = loaded.build(seed=seed, trace=trace)
+    if keep_outcomes:  # --json and --html list every recipient's outcome
+        world.keep_outcomes()
     if until is not None:
         try:
             parse_duration(until)

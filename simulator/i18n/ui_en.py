@@ -130,6 +130,9 @@ UI: dict[str, str] = {
     "sum.queue": "queue size over time",
     "sum.kept": "--trace summary: no hops, dialogues or maillog were kept, and delivered "
                 "mail's bytes are not in the mailboxes (their sizes were counted).",
+    "trace.dropped": "{n} outcomes of finished recipients (delivered, bounced, rejected, "
+                     "deleted) were counted, then not kept (--trace summary); --json or "
+                     "--html keeps every one.",
     "sum.kept_mail": "--trace summary: no hops, dialogues or maillog were kept; the "
                      "mailboxes were, since this scenario reads or expects them.",
 }

@@ -12,6 +12,7 @@ from typing import Any, Literal, NamedTuple, Protocol
 
 from ..trace_level import keeps_text
 from .dialogue import Dialogue
+from .retention import FINAL, Retention
 from .runstats import RunStats
 
 
@@ -152,7 +153,8 @@ class TraceLog:
     outcomes and the run statistics (``stats``, counted in every mode)."""
 
     __slots__ = ("_per_msg", "_sids", "commands", "fetches", "hops", "keeps_logs",
-                 "keeps_sessions", "level", "logs", "outcomes", "sessions", "stats", "summary")
+                 "keeps_sessions", "level", "logs", "outcomes", "retention", "sessions",
+                 "stats", "summary")
 
     def __init__(self, level: str = "full", stats: RunStats | None = None) -> None:
         self.set_level(level)
@@ -165,6 +167,7 @@ class TraceLog:
         self.commands: list[Any] = []  # commands.CommandRun records, in order
         self._per_msg: dict[str | None, int] = {}  # hops recorded per message key
         self._sids = 0
+        self.retention = Retention()  # finished outcomes --trace summary may forget
 
     def set_level(self, level: str) -> None:
         """What is kept from now on (simulator/trace_level.py): "full" keeps dialogues and
@@ -207,6 +210,8 @@ class TraceLog:
         if self.summary:  # the same few mailbox paths and reasons, shared
             outcome.where = sys.intern(outcome.where)
         self.outcomes[(outcome.msg, outcome.recipient)] = outcome
+        if old is None:
+            self.retention.noted(outcome.msg, outcome.recipient)
         self.stats.change(outcome.t, old.status if old else None, outcome.status, outcome.msg,
                           outcome.recipient, outcome.status == "queued" and outcome.next_try
                           is not None)
@@ -226,6 +231,25 @@ class TraceLog:
         old = self.outcomes.pop((msg, recipient), None)
         if old is not None:
             self.stats.change(old.t, old.status, None, msg, recipient)
+
+    def file_made(self, msg: str) -> None:
+        """cleanup(8) created a queue file of ``msg`` (model/retention.py)."""
+        self.retention.file_made(msg)
+
+    def file_gone(self, msg: str) -> None:
+        """A queue file of ``msg`` was removed or deleted; at its last one, settle it."""
+        if self.retention.file_gone(msg):
+            self.settle(msg)
+
+    def settle(self, msg: str) -> None:
+        """Nothing carries ``msg`` any more: under --trace summary its finished outcomes,
+        already counted by the run statistics, are dropped (model/retention.py)."""
+        for rcpt in self.retention.settled(msg):
+            found = self.outcomes.get((msg, rcpt))
+            if found is not None and found.status in FINAL:
+                del self.outcomes[(msg, rcpt)]
+                self.retention.dropped += 1
+                self.stats.finished(msg, rcpt)
 
     def messages(self) -> list[str]:
         seen: dict[str, None] = {}

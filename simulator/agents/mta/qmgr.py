@@ -249,6 +249,7 @@ class Qmgr:
         self.mta.host.log("postfix/qmgr", f"{qf.qid}: removed")
         self.note(qf, "qmgr", "qmgr", "queue_removed", None,
                   "every recipient is done: the queue file is deleted")
+        self.mta.host.world.trace.file_gone(qf.msg)
 
     # --- restarts and administration -------------------------------------------------------
     def restart(self) -> None:
