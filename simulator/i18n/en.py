@@ -246,8 +246,4 @@ REPORT: dict[str, str] = {
     "sum_kept_mail": "This run kept only outcomes and statistics (--trace summary): no hops, "
                      "dialogues or maillog. The mailboxes were kept, since this scenario "
                      "reads or expects them.",
-    "sum_dropped": "The outcomes of recipients that had finished (delivered, bounced, "
-                   "rejected, deleted) were counted, then not kept (--trace summary on a "
-                   "workload): the outcomes below are only those still kept. mailsim run "
-                   "--html keeps them all.",
 }

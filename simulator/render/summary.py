@@ -122,7 +122,7 @@ def summary_section(world: World) -> str:
     kept = "" if world.trace_level != "summary" else (
         f'<p class="note" data-t="{"sum_kept" if not world.keeps_mail_bytes else "sum_kept_mail"}"></p>')
     if data.get("outcomes_dropped"):
-        kept += '<p class="note" data-t="sum_dropped"></p>'
+        kept += '<p class="note" data-t="html_dropped"></p>'  # report_texts() adds it
 
     return (f'<section id="summary-section"><h2 data-t="summary"></h2>{kept}'
             f'<table id="summary">{"".join(rows)}</table>'
