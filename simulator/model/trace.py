@@ -244,12 +244,12 @@ class TraceLog:
     def settle(self, msg: str) -> None:
         """Nothing carries ``msg`` any more: under --trace summary its finished outcomes,
         already counted by the run statistics, are dropped (model/retention.py)."""
-        for rcpt in self.retention.settled(msg):
-            found = self.outcomes.get((msg, rcpt))
+        for key in self.retention.settled(msg):
+            found = self.outcomes.get(key)
             if found is not None and found.status in FINAL:
-                del self.outcomes[(msg, rcpt)]
+                del self.outcomes[key]
                 self.retention.dropped += 1
-                self.stats.finished(msg, rcpt)
+                self.stats.finished(*key)
 
     def messages(self) -> list[str]:
         seen: dict[str, None] = {}
