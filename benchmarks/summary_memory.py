@@ -24,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import load  # noqa: E402
+from bench import load
 
 TOP = 8
 

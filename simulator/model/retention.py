@@ -39,7 +39,7 @@ class Retention:
     (message, recipient) keys with an outcome per family, for the messages that may be
     forgotten (``droppable``); nothing is counted when it is None."""
 
-    __slots__ = ("dropped", "droppable", "files", "rcpts")
+    __slots__ = ("droppable", "dropped", "files", "rcpts")
 
     def __init__(self) -> None:
         self.droppable: Callable[[str], bool] | None = None
