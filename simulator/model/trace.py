@@ -207,8 +207,9 @@ class TraceLog:
             outcome.orig = old.orig
         if not outcome.orig or outcome.orig.lower() == outcome.recipient.lower():
             outcome.orig = None
-        if self.summary:  # the same few mailbox paths and reasons, shared
-            outcome.where = sys.intern(outcome.where)
+        if self.summary and outcome.status in FINAL:  # the same few mailbox paths and
+            outcome.where = sys.intern(outcome.where)  # reasons, shared (a queued one
+            # names its queue file: unique, so interning it would only grow the table)
         self.outcomes[(outcome.msg, outcome.recipient)] = outcome
         if old is None:
             self.retention.noted(outcome.msg, outcome.recipient)
