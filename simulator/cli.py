@@ -117,7 +117,8 @@ def run(
     if trace is Trace.summary and (step or msg is not None):  # no hops were kept
         _fail(ui("err.summary_hops", lang.value, option="--step" if step else "--msg"))
     if trace is Trace.summary:  # a long run: a bar of simulated time on a terminal's stderr
-        world = _run(loaded, seed, until, lang.value, trace.value, bar=True)
+        world = _run(loaded, seed, until, lang.value, trace.value, bar=True,
+                     keep_outcomes=json or html is not None)
         view = View.summary  # nothing else was kept
         follow = False  # --follow shows that same bar: nothing more to play
     elif step or follow:  # the hops printed as the clock moves; a stopped run ends here
@@ -149,11 +150,15 @@ def run(
         _html(world, html, lang.value)
 
 
-def _run(loaded, seed, until, lang="en", trace="full", bar=False):  # type: ignore[no-untyped-def]
-    """The run to its end; ``bar``: under a bar of simulated time (render/playback.py)."""
+def _run(loaded, seed, until, lang="en", trace="full", bar=False,  # type: ignore[no-untyped-def]
+         keep_outcomes=False):
+    """The run to its end; ``bar``: under a bar of simulated time (render/playback.py);
+    ``keep_outcomes``: every outcome kept under --trace summary (--json, --html list them)."""
     from .model.duration import parse_duration
 
     world = loaded.build(seed=seed, trace=trace)
+    if keep_outcomes:  # --json and --html list every recipient's outcome
+        world.keep_outcomes()
     if until is not None:
         try:
             parse_duration(until)

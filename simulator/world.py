@@ -73,6 +73,7 @@ class World:
         self.engine = Engine(start, spec.seed if seed is None else seed)
         self.feed = WorkloadFeed(spec) if spec.workload is not None else None
         self._listed = {spec.message_key(i): m.at for i, m in enumerate(spec.messages)}
+        self.outcomes_read = bool(spec.expect.recipients)  # keep_outcomes() sets it too
         self.trace = TraceLog(trace, RunStats(self.arrival))
         self._keep_what_is_read()
         self.dns = DNS.from_text(spec.dns)
@@ -187,6 +188,30 @@ class World:
         that what a command prints never depends on --trace."""
         if self.spec.commands:
             self.trace.keeps_logs = True
+        self._forget_finished()
+
+    def keep_outcomes(self) -> None:
+        """Keep every recipient's outcome also under --trace summary: the caller will list
+        them (``mailsim run --json`` or ``--html``)."""
+        self.outcomes_read = True
+        self.trace.retention.droppable = None
+
+    def _forget_finished(self) -> None:
+        """Under --trace summary, a fed message's finished outcomes are dropped once no
+        queue file carries it (model/retention.py), unless something reads them after the
+        run. Turned on only before the run starts: the live files must all be counted."""
+        forget = (self.trace_level == "summary" and self.feed is not None
+                  and not self.outcomes_read)
+        if not forget:
+            self.trace.retention.droppable = None
+        elif not self.trace.outcomes and self.engine.now == 0:
+            self.trace.retention.droppable = self.fed
+
+    def fed(self, key: str) -> bool:
+        """Whether ``key`` (or the message it is a bounce or copy of: ``m7.bounce``) was
+        fed by the workload, not listed in ``messages:``."""
+        base = key.split(".", 1)[0]
+        return base not in self._listed and self.arrival(base) is not None
 
     @property
     def keeps_mail_bytes(self) -> bool:

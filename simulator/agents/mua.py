@@ -98,6 +98,7 @@ class Mua:
         for rcpt in rcpts:
             world.trace.set_outcome(Outcome(key, rcpt, "rejected", world.engine.now, server,
                                             reason, _dsn_of(reason), world.trace.hop_count(key)))
+        world.trace.settle(key)  # the session is over: done, unless a queue file carries it
 
     # --- fetch ---------------------------------------------------------------------------
     def fetch(self, spec: FetchSpec) -> Generator[Any, Any, None]:

@@ -140,6 +140,13 @@ UI: dict[str, str] = {
     "sum.queue": "queue size over time",
     "sum.kept": "--trace summary: no hops, dialogues or maillog were kept, and delivered "
                 "mail's bytes are not in the mailboxes (their sizes were counted).",
+    "html.dropped": "The outcomes of recipients that had finished (delivered, bounced, "
+                    "rejected, deleted) were counted, then not kept (--trace summary on a "
+                    "workload): the outcomes below are only those still kept. mailsim run "
+                    "--html keeps them all.",
+    "trace.dropped": "{n} outcomes of finished recipients (delivered, bounced, rejected, "
+                     "deleted) were counted, then not kept (--trace summary); --json or "
+                     "--html keeps every one.",
     "sum.kept_mail": "--trace summary: no hops, dialogues or maillog were kept; the "
                      "mailboxes were, since this scenario reads or expects them.",
 }

@@ -134,6 +134,12 @@ UI: dict[str, str] = {
     "sum.queue": "キューの大きさの推移",
     "sum.kept": "--trace summary: ホップ、対話、maillog は保持せず、配送済みメールの"
                 "バイトもメールボックスに残していません (サイズだけ数えました)。",
+    "html.dropped": "処理の終わった受信者 (配送済み、バウンス、拒否、削除) の結果は数えたうえで"
+                    "保持していません (workload の --trace summary)。下の結果は残っているものだけ"
+                    "です。mailsim run --html ならすべて保持します。",
+    "trace.dropped": "処理の終わった受信者 (配送済み、バウンス、拒否、削除) の結果 {n} 件は"
+                     "数えたうえで保持していません (--trace summary)。--json か --html なら"
+                     "すべて保持します。",
     "sum.kept_mail": "--trace summary: ホップ、対話、maillog は保持していません。このシナリオは"
                      "メールボックスを読む (または期待する) ので、メールボックスは保持しました。",
 }

@@ -31,14 +31,15 @@ class RunStats:
     """Counters of one run; ``arrival(key)`` is when a scenario message arrived (or None
     for mail the scenario did not send itself: bounces, forwarded copies)."""
 
-    __slots__ = ("arrival", "counts", "deferred", "delays", "every", "keep", "next_at",
-                 "peak", "samples")
+    __slots__ = ("arrival", "counts", "deferred", "deferred_done", "delays", "every", "keep",
+                 "next_at", "peak", "samples")
 
     def __init__(self, arrival: Callable[[str], float | None] | None = None,
                  every: float = 60.0, keep: int = 512) -> None:
         self.arrival = arrival or (lambda key: None)
         self.counts = dict.fromkeys(STATUSES, 0)
         self.deferred: set[tuple[str, str]] = set()  # (msg, recipient) ever deferred
+        self.deferred_done = 0  # of those, finished and forgotten (``finished``)
         self.delays: array[float] = array("d")  # arrival -> delivery, seconds
         self.every, self.keep, self.next_at = every, keep, 0.0
         self.peak = 0  # the most recipients queued at once
@@ -62,6 +63,13 @@ class RunStats:
         if now >= self.next_at:
             self._sample(now, queued)
 
+    def finished(self, msg: str, rcpt: str) -> None:
+        """A finished recipient is forgotten (model/retention.py): if it was ever deferred,
+        it stays counted without its key."""
+        if (msg, rcpt) in self.deferred:
+            self.deferred.discard((msg, rcpt))
+            self.deferred_done += 1
+
     def _sample(self, now: float, queued: int) -> None:
         if len(self.samples) >= self.keep:
             del self.samples[1::2]
@@ -75,7 +83,7 @@ class RunStats:
         samples = self.samples if self.samples and self.samples[-1][0] >= end else [
             *self.samples, (end, self.counts["queued"])]
         return {
-            "record": "summary", **self.counts, "deferred": len(self.deferred),
+            "record": "summary", **self.counts, "deferred": len(self.deferred) + self.deferred_done,
             "delay": {"count": len(ordered),
                       **{f"p{q}": _round(percentile(ordered, q)) for q in (50, 90, 99)},
                       "max": _round(ordered[-1] if ordered else None)},

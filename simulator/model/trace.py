@@ -13,6 +13,7 @@ from typing import Any, Literal, Protocol
 from ..trace_level import keeps_text
 from .dialogue import Dialogue
 from .hop import Hop, HopText
+from .retention import FINAL, Retention
 from .runstats import RunStats
 
 __all__ = ["Fetch", "Hop", "HopText", "LogLine", "LogSource", "Outcome", "Session", "TraceLog"]
@@ -137,7 +138,8 @@ class TraceLog:
     outcomes and the run statistics (``stats``, counted in every mode)."""
 
     __slots__ = ("_per_msg", "_sids", "commands", "fetches", "hops", "keeps_logs",
-                 "keeps_sessions", "level", "logs", "outcomes", "sessions", "stats", "summary")
+                 "keeps_sessions", "level", "logs", "outcomes", "retention", "sessions",
+                 "stats", "summary")
 
     def __init__(self, level: str = "full", stats: RunStats | None = None) -> None:
         self.set_level(level)
@@ -150,6 +152,7 @@ class TraceLog:
         self.commands: list[Any] = []  # commands.CommandRun records, in order
         self._per_msg: dict[str | None, int] = {}  # hops recorded per message key
         self._sids = 0
+        self.retention = Retention()  # finished outcomes --trace summary may forget
 
     def set_level(self, level: str) -> None:
         """What is kept from now on (simulator/trace_level.py): "full" keeps dialogues and
@@ -189,9 +192,12 @@ class TraceLog:
             outcome.orig = old.orig
         if not outcome.orig or outcome.orig.lower() == outcome.recipient.lower():
             outcome.orig = None
-        if self.summary:  # the same few mailbox paths and reasons, shared
-            outcome.where = sys.intern(outcome.where)
+        if self.summary and outcome.status in FINAL:  # the same few mailbox paths and
+            outcome.where = sys.intern(outcome.where)  # reasons, shared (a queued one
+            # names its queue file: unique, so interning it would only grow the table)
         self.outcomes[(outcome.msg, outcome.recipient)] = outcome
+        if old is None:
+            self.retention.noted(outcome.msg, outcome.recipient)
         self.stats.change(outcome.t, old.status if old else None, outcome.status, outcome.msg,
                           outcome.recipient, outcome.status == "queued" and outcome.next_try
                           is not None)
@@ -211,6 +217,25 @@ class TraceLog:
         old = self.outcomes.pop((msg, recipient), None)
         if old is not None:
             self.stats.change(old.t, old.status, None, msg, recipient)
+
+    def file_made(self, msg: str) -> None:
+        """cleanup(8) created a queue file of ``msg`` (model/retention.py)."""
+        self.retention.file_made(msg)
+
+    def file_gone(self, msg: str) -> None:
+        """A queue file of ``msg`` was removed or deleted; at its last one, settle it."""
+        if self.retention.file_gone(msg):
+            self.settle(msg)
+
+    def settle(self, msg: str) -> None:
+        """Nothing carries ``msg`` any more: under --trace summary its finished outcomes,
+        already counted by the run statistics, are dropped (model/retention.py)."""
+        for key in self.retention.settled(msg):
+            found = self.outcomes.get(key)
+            if found is not None and found.status in FINAL:
+                del self.outcomes[key]
+                self.retention.dropped += 1
+                self.stats.finished(*key)
 
     def messages(self) -> list[str]:
         seen: dict[str, None] = {}

@@ -60,7 +60,10 @@ def _args(args: tuple[tuple[str, str], ...], lang: str) -> tuple[tuple[str, str]
 
 
 def outcome_lines(world: World, lang: str = "en") -> list[Text]:
-    lines = []
+    from .summary import dropped_line
+
+    dropped = dropped_line(world, lang)
+    lines = [Text(dropped)] if dropped else []
     clock = world.engine.clock
     for o in outcomes(world):
         head = Text(f"{o.recipient} ({o.msg}" + (ui("out.for", lang, orig=o.orig) if o.orig

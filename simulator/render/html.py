@@ -17,7 +17,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..i18n import LANGUAGES, REPORT_TEXTS, explain
+from ..i18n import LANGUAGES, REPORT_TEXTS, explain, ui
 from .graph import ROLE_COLOURS, hop_links, layered_layout
 from .html_assets import SCRIPT, STYLE, TEMPLATE
 from .html_headers import HeaderBook, header_book
@@ -161,7 +161,7 @@ def report_data(world: World) -> dict[str, Any]:
         "title": {lang: world.spec.title.get(lang) for lang in LANGUAGES},
         "name": world.spec.name, "seed": world.engine.seed,
         "until": clock.short(world.engine.now), "roles": list(ROLES),
-        "texts": REPORT_TEXTS, "messages": msgs,
+        "texts": report_texts(world), "messages": msgs,
         "sessions": {str(sid): _session(world, sid) for sid in sorted(used)},
         "headers": [{"source": c.source, "args": c.args, "text": c.text} for c in book.copies],
         "outcomes": [{"msg": o.msg, "recipient": o.recipient, "status": o.status,
@@ -169,6 +169,15 @@ def report_data(world: World) -> dict[str, Any]:
                       "dsn": o.dsn} for o in outcomes(world)],
         "summary": summary_data(world),
     }
+
+
+def report_texts(world: World) -> dict[str, dict[str, str]]:
+    """The page's texts; the note on dropped outcomes only when some were (so a page of
+    a run that kept everything is as it was)."""
+    if not world.trace.retention.dropped:
+        return REPORT_TEXTS
+    return {lang: {**texts, "html_dropped": ui("html.dropped", lang)}
+            for lang, texts in REPORT_TEXTS.items()}
 
 
 # --- the network as SVG --------------------------------------------------------------------

@@ -28,6 +28,8 @@ def summary_data(world: World) -> dict[str, Any]:
     data = world.trace.stats.summary(world.engine.now)
     data["trace"] = world.trace_level
     data["messages"] = len(world.spec.messages) + (len(world.feed) if world.feed else 0)
+    if world.trace.retention.dropped:  # finished outcomes not kept (model/retention.py)
+        data["outcomes_dropped"] = world.trace.retention.dropped
     return data
 
 
@@ -74,7 +76,16 @@ def summary_table(world: World, lang: str = "en", width: int = 80) -> Table:
     table.add_row(ui("sum.queue", lang), spark)
     if world.trace_level == "summary":
         table.caption = ui("sum.kept" if not world.keeps_mail_bytes else "sum.kept_mail", lang)
+    if data.get("outcomes_dropped"):
+        table.caption = f"{table.caption} {dropped_line(world, lang)}"
     return table
+
+
+def dropped_line(world: World, lang: str = "en") -> str | None:
+    """The one line the views that list outcomes print when finished ones were dropped
+    (--trace summary on a workload, model/retention.py); None when all were kept."""
+    n = world.trace.retention.dropped
+    return ui("trace.dropped", lang, n=n) if n else None
 
 
 def summary_svg(world: World, width: int = 640, height: int = 160) -> str:
@@ -110,6 +121,9 @@ def summary_section(world: World) -> str:
     rows.append(f'<tr><th data-t="sum_peak"></th><td>{data["queue_peak"]}</td></tr>')
     kept = "" if world.trace_level != "summary" else (
         f'<p class="note" data-t="{"sum_kept" if not world.keeps_mail_bytes else "sum_kept_mail"}"></p>')
+    if data.get("outcomes_dropped"):
+        kept += '<p class="note" data-t="html_dropped"></p>'  # report_texts() adds it
+
     return (f'<section id="summary-section"><h2 data-t="summary"></h2>{kept}'
             f'<table id="summary">{"".join(rows)}</table>'
             f'<h3 data-t="sum_queue"></h3><div class="scroll">{summary_svg(world)}</div></section>')

@@ -42,6 +42,7 @@ class QueueAdmin:
         for rcpt in qf.pending():
             self.qmgr.outcome(qf, rcpt, "deleted", f"queue file {qf.qid} deleted by "
                               f"postsuper -d on {host.name}", None)
+        host.world.trace.file_gone(qf.msg)
 
     def hold(self, qf: QueueFile) -> bool:
         if qf.queue in ("maildrop", "hold"):

@@ -76,7 +76,8 @@ class Cleanup:
         if add_missing:
             content, added = self._add_missing_headers(content, qid, now, from_value)
         message_id = rawmsg.get(content, "Message-Id") or "<>"  # none: "<>"
-        world.msg_keys.setdefault(message_id, msg)
+        if world.keeps_mail_bytes:  # read only from kept mail (a fetch, the HTML report)
+            world.msg_keys.setdefault(message_id, msg)
         host.log("postfix/cleanup", f"{qid}: message-id={message_id}", fresh=True)
         dsn = dsn or Dsn()
         qf = QueueFile(qid, msg, sender,
@@ -84,6 +85,7 @@ class Cleanup:
                        content, arrival=now if arrival is None else arrival, client=client,
                        log_program=program, trace_only=trace_only, dsn_ret=dsn.ret,
                        dsn_envid=dsn.envid)
+        world.trace.file_made(msg)  # its live files decide when it is done (model/retention.py)
         cf = self.mta.cf
         qf.create, qf.mtime = whole(now), now  # the create_time record; the file's mtime
         qf.warn_time = warn_time(qf.arrival, sender, cf.seconds("delay_warning_time"))
@@ -147,6 +149,7 @@ class Cleanup:
                                                     stamps, now, "5.4.0", "bounced",
                                                     "too many hops"))
         self.mta.bounce.notify(qf, qf.recipients)
+        host.world.trace.file_gone(qf.msg)
 
     def _add_missing_headers(self, content: bytes, qid: str, now: float,
                              from_value: str | None) -> tuple[bytes, list[str]]:

@@ -118,6 +118,7 @@ class Pickup:
                            originals=[r.orig for r in pending], arrival=qf.arrival,
                            dsn_orcpts=[r.dsn_orcpt for r in pending], can_bounce=True,
                            dsn=Dsn(qf.dsn_ret, qf.dsn_envid, [r.dsn_notify for r in pending]))
+        world.trace.file_gone(qf.msg)  # the old file, after the new one is written
 
 
 def from_header(sender: str, full_name: str | None) -> str:

@@ -247,6 +247,7 @@ class Qmgr:
         del self.queues[qf.queue][qf.qid]
         self.mta.host.log("postfix/qmgr", f"{qf.qid}: removed")
         self.note(qf, "qmgr", "qmgr", "queue_removed", None, _REMOVED, ())
+        self.mta.host.world.trace.file_gone(qf.msg)
 
     # --- restarts and administration -------------------------------------------------------
     def restart(self) -> None:

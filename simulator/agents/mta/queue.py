@@ -78,20 +78,27 @@ class QueueFile:
 
 
 class QueueIds:
-    """Generates one host's queue IDs; unique, deterministic for a seed."""
+    """Generates one host's queue IDs; unique, deterministic for a seed.
 
-    __slots__ = ("_inode", "_rng", "_seen")
+    Postfix needs a queue ID unique only among the files in the queue at one time: the
+    name is made of the arrival microseconds and the new file's inode number, and a file
+    system gives no two existing files the same inode (mail_queue.c mail_queue_enter();
+    postsuper(1): "Postfix queue IDs are reused"; postconf(5) enable_long_queue_ids offers
+    "non-repeating" long ones instead). Here the inode only grows, so every ID of a run differs
+    from every other without a set of the IDs issued (one per message forever).
+    SIMPLIFICATION: a real file system reuses the inodes of deleted files, so a real
+    Postfix reuses queue IDs; ours are never reused within a run.
+    """
+
+    __slots__ = ("_inode", "_rng")
 
     def __init__(self, rng: random.Random) -> None:
         self._rng = rng
         self._inode = rng.randint(0x10000, 0xFFFFF)
-        self._seen: set[str] = set()
 
     def next(self, t: float) -> str:
+        # five hex digits (0 <= usec < 0xF4240) then the inode, which only increases:
+        # a (usec, inode) pair is never seen twice, nor is the string made of it
         usec = round(t * 1_000_000) % 1_000_000
-        while True:
-            self._inode += 1 + self._rng.randint(0, 15)
-            qid = f"{usec:05X}"[-5:] + f"{self._inode:X}"
-            if qid not in self._seen:
-                self._seen.add(qid)
-                return qid
+        self._inode += 1 + self._rng.randint(0, 15)
+        return f"{usec:05X}" + f"{self._inode:X}"
