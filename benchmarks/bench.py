@@ -191,7 +191,8 @@ def startup(runs: int) -> dict[str, float]:
 
 
 def _per(mb: float | None, n: int) -> float | None:
-    return None if mb is None else mb * 1024 * 1024 / n
+    # never below 0: memory the bare model freed, still held by the process, is reused
+    return None if mb is None else max(0.0, mb) * 1024 * 1024 / n
 
 
 def report(row: dict[str, Any]) -> str:
