@@ -57,3 +57,17 @@ def test_the_bar_run_stops_at_until_as_the_plain_run_does() -> None:
     barred = run_with_bar(loaded.build(trace="summary"), "1h", "en", terminal)
     assert barred.engine.now == plain.engine.now == 3600.0
     assert _outcomes(barred) == _outcomes(plain)
+
+
+def test_a_day_without_expectations_prints_no_check_count(tmp_path: Path) -> None:
+    from simulator.generate import Workload, generate
+
+    day = tmp_path / "day.yaml"
+    day.write_text(generate(Workload(messages=30, users=6, domains=2, seed=2)))
+    for trace in ("summary", "full"):
+        result = CliRunner().invoke(app, ["run", str(day), "--trace", trace])
+        assert result.exit_code == 0, result.output
+        assert ("Run summary" in result.output) is (trace == "summary")
+        assert "expectations:" not in result.output
+    result = CliRunner().invoke(app, ["run", str(LAB), "--trace", "summary"])
+    assert "expectations: " in result.output  # a lab still counts its checks
