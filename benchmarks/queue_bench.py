@@ -46,10 +46,10 @@ def scenario(n: int, outage: bool, spacing: float = 1.0) -> dict[str, Any]:
         "links": [{"between": ["pc", "mail.example.net"], "latency": "5ms"},
                   {"between": ["mail.example.net", "mx1.example.org"], "latency": "10ms"},
                   {"between": ["mail.example.net", "mx2.example.org"], "latency": "12ms"}],
-        "dns": "\n".join(["example.org. MX 10 mx1.example.org.",
-                          "example.org. MX 20 mx2.example.org.",
-                          "mx1.example.org. A 192.0.2.25", "mx2.example.org. A 192.0.2.26",
-                          "mail.example.net. A 203.0.113.25"]),
+        "dns": ("example.org. MX 10 mx1.example.org.\n"
+                "example.org. MX 20 mx2.example.org.\n"
+                "mx1.example.org. A 192.0.2.25\nmx2.example.org. A 192.0.2.26\n"
+                "mail.example.net. A 203.0.113.25"),
         "messages": [{"at": f"{i * spacing}s", "client": "pc", "from": "alice@example.net",
                       "to": ["bob@example.org"], "subject": f"m{i}", "body": "hi"}
                      for i in range(n)],

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import load  # noqa: E402
+from bench import load
 
 
 def measure(n: int, level: str) -> tuple[float, list[str]]:
