@@ -221,12 +221,13 @@ def _node_svg(world: World, node: str, x: float, y: float) -> str:
 # --- the page ------------------------------------------------------------------------------
 def report_html(world: World, lang: str = "en") -> str:
     """The whole page as text; ``lang`` is the language it opens in."""
-    data = json.dumps(report_data(world), ensure_ascii=False, separators=(",", ":"))
+    report = report_data(world)
+    data = json.dumps(report, ensure_ascii=False, separators=(",", ":"))
     data = data.replace("</", "<\\/")  # a "</script>" in a transcript must not end the block
     title = f"{REPORT_TEXTS[lang]['report']}: {world.spec.title.get(lang)}"
     return TEMPLATE.format(lang=lang, title=escape(title), style=STYLE, script=SCRIPT,
                            network=network_svg(world), data=data,
-                           summary=summary_section(world))
+                           summary=summary_section(world, report["summary"]))
 
 
 def write_report(world: World, path: str | Path, lang: str = "en") -> Path:

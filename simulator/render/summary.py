@@ -88,9 +88,12 @@ def dropped_line(world: World, lang: str = "en") -> str | None:
     return ui("trace.dropped", lang, n=n) if n else None
 
 
-def summary_svg(world: World, width: int = 640, height: int = 160) -> str:
-    """Queue size over time as an inline SVG polyline (a step line), no script needed."""
-    samples = summary_data(world)["queue"]
+def summary_svg(world: World, width: int = 640, height: int = 160,
+                samples: list[list[float]] | None = None) -> str:
+    """Queue size over time as an inline SVG polyline (a step line), no script needed;
+    ``samples``: summary_data()'s "queue", when the caller has it already."""
+    if samples is None:
+        samples = summary_data(world)["queue"]
     end = max((t for t, _ in samples), default=0.0) or 1.0
     top = max((n for _, n in samples), default=0) or 1
     points: list[str] = []
@@ -112,9 +115,11 @@ def summary_svg(world: World, width: int = 640, height: int = 160) -> str:
             f'points="{" ".join(points)}"/></svg>')
 
 
-def summary_section(world: World) -> str:
-    """The HTML report's summary section (its labels switch language with the page)."""
-    data = summary_data(world)
+def summary_section(world: World, data: dict[str, Any] | None = None) -> str:
+    """The HTML report's summary section (its labels switch language with the page);
+    ``data``: summary_data(world), when the caller has it already (it sorts every delay)."""
+    if data is None:
+        data = summary_data(world)
     rows = [f'<tr><th data-t="sum_{key}"></th><td>{data[key]}</td></tr>' for key in COUNTS]
     delay = data["delay"]
     rows += [f'<tr><th>{q}</th><td>{escape(seconds(delay[q]))}</td></tr>' for q in DELAYS]
@@ -126,4 +131,4 @@ def summary_section(world: World) -> str:
 
     return (f'<section id="summary-section"><h2 data-t="summary"></h2>{kept}'
             f'<table id="summary">{"".join(rows)}</table>'
-            f'<h3 data-t="sum_queue"></h3><div class="scroll">{summary_svg(world)}</div></section>')
+            f'<h3 data-t="sum_queue"></h3><div class="scroll">{summary_svg(world, samples=data["queue"])}</div></section>')
