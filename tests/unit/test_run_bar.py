@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from simulator.cli import app
 from simulator.render.playback import run_with_bar
 from simulator.scenario import load_scenario
+from tests.generated import day_file
 
 ROOT = Path(__file__).resolve().parents[2]
 LAB = ROOT / "scenarios" / "31-all-mx-down-2h.yaml"  # retries over hours: many slices
@@ -60,10 +61,9 @@ def test_the_bar_run_stops_at_until_as_the_plain_run_does() -> None:
 
 
 def test_a_day_without_expectations_prints_no_check_count(tmp_path: Path) -> None:
-    from simulator.generate import Workload, generate
+    from simulator.generate import Workload
 
-    day = tmp_path / "day.yaml"
-    day.write_text(generate(Workload(messages=30, users=6, domains=2, seed=2)))
+    day = day_file(tmp_path, Workload(messages=30, users=6, domains=2, seed=2))
     for trace in ("summary", "full"):
         result = CliRunner().invoke(app, ["run", str(day), "--trace", trace])
         assert result.exit_code == 0, result.output

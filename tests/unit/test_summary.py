@@ -12,10 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from simulator.cli import app
-from simulator.generate import Workload, generate, parse_outage
+from simulator.generate import Workload, parse_outage
 from simulator.model.runstats import RunStats, percentile
 from simulator.scenario import load_scenario
 from simulator.scenario_workload import DAY_SHAPE, WorkloadFeed, expand
+from tests.generated import day_file
 
 ROOT = Path(__file__).resolve().parents[2]
 LABS = ["01-basic-delivery", "20-aliases", "26-loops", "31-all-mx-down-2h", "33-greylisting",
@@ -25,9 +26,7 @@ SMALL = Workload(messages=120, users=12, domains=3, unknown=0.1,
 
 
 def _day(tmp_path: Path, w: Workload = SMALL) -> Path:
-    path = tmp_path / "day.yaml"
-    path.write_text(generate(w))
-    return path
+    return day_file(tmp_path, w)
 
 
 def _eager_reference(seed: int, n: int, addresses: list[str], unknown: float,

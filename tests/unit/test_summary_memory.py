@@ -11,10 +11,11 @@ from typer.testing import CliRunner
 from simulator.agents.mta.queue import QueueIds
 from simulator.cli import app
 from simulator.expect import check
-from simulator.generate import Workload, generate, parse_outage
+from simulator.generate import Workload, parse_outage
 from simulator.render.console import outcome_lines
 from simulator.render.html import report_data
 from simulator.scenario import load_scenario
+from tests.generated import day_file
 
 ROOT = Path(__file__).resolve().parents[2]
 LAB_FILES = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -23,9 +24,7 @@ DAY = Workload(messages=300, users=15, domains=3, unknown=0.1,
 
 
 def _day(tmp_path: Path, w: Workload = DAY) -> Path:
-    path = tmp_path / "day.yaml"
-    path.write_text(generate(w))
-    return path
+    return day_file(tmp_path, w)
 
 
 def _live(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
