@@ -63,7 +63,6 @@ class World:
     def __init__(self, spec: Scenario, seed: int | None = None, source: str = "",
                  detailed: bool | None = None, trace: TraceLevel = "full") -> None:
         self.spec, self.source = spec, source
-        self.trace_level: TraceLevel = trace
         # read once, here: local(8)'s fast path for plain recipients (agents/mda/plain.py)
         # is on unless the caller or MAILSIM_DETAILED asks for the detailed path everywhere
         self.detailed = detailed_from_env() if detailed is None else detailed
@@ -74,14 +73,14 @@ class World:
         self.feed = WorkloadFeed(spec) if spec.workload is not None else None
         self._listed = {spec.message_key(i): m.at for i, m in enumerate(spec.messages)}
         self.outcomes_read = bool(spec.expect.recipients)  # keep_outcomes() sets it too
+        self.hosts: dict[str, Host] = {}
         self.trace = TraceLog(trace, RunStats(self.arrival))
-        self._keep_what_is_read()
+        self._apply_level(trace)  # before any host logs its first line
         self.dns = DNS.from_text(spec.dns)
         self.dns_rtt = float(spec.dns_latency)
         self.net = Network(list(spec.hosts), [Link(l.between[0], l.between[1], l.latency)
                                               for l in spec.links])
         self.firewalls = _firewalls(spec)
-        self.hosts: dict[str, Host] = {}
         self.by_ip: dict[str, Host] = {}
         self.msg_keys: dict[str, str] = {}  # Message-ID -> scenario message key, for MUAs
         self._key_counts: dict[str, int] = {}
@@ -182,13 +181,18 @@ class World:
             mua = by_address[arrival.sender]
             env.process(mua.submit(arrival.key, message_spec(self.spec, arrival)))
 
-    def _keep_what_is_read(self) -> None:
-        """A scenario's commands can read the maillog (``tail /var/log/maillog``,
-        ``systemctl status``, ``journalctl``): then its lines are kept at every level, so
-        that what a command prints never depends on --trace."""
+    def _apply_level(self, level: TraceLevel) -> None:
+        """What the trace keeps from now on (trace_level.py), and what the scenario reads
+        is kept at every level, so that the run never depends on --trace: its commands can
+        read the maillog (``tail /var/log/maillog``, ``systemctl status``, ``journalctl``),
+        and mailbox bytes stay while anything reads them (keeps_mail_bytes)."""
+        self.trace_level: TraceLevel = level
+        self.trace.set_level(level)
         if self.spec.commands:
             self.trace.keeps_logs = True
         self._forget_finished()
+        for host in self.hosts.values():  # hosts built later take it in _build_host
+            host.fs.keep_appended = self.keeps_mail_bytes
 
     def keep_outcomes(self) -> None:
         """Keep every recipient's outcome also under --trace summary: the caller will list
@@ -335,11 +339,7 @@ class World:
         """Run to ``until`` (a duration like "2h" from the start), or until nothing is left;
         ``trace`` chooses what the trace keeps from now on (trace_level.py; default full)."""
         if trace is not None:
-            self.trace_level = trace
-            self.trace.set_level(trace)
-            self._keep_what_is_read()
-            for host in self.hosts.values():  # summary keeps sizes, not delivered bytes
-                host.fs.keep_appended = self.keeps_mail_bytes
+            self._apply_level(trace)
         limit = self.spec.until if until is None else parse_duration(until)
         if limit is None:
             self.engine.env.run()
