@@ -76,13 +76,11 @@ class Hop:
         self.t, self.msg, self.qid = t, msg, qid  # seconds since the start; "m1"; queue ID
         self.reply = reply  # the reply line or result: "250 2.0.0 Ok: queued as 3F2A81C0B7"
         self.session = session  # index into TraceLog.sessions when a dialogue was exchanged
-        if isinstance(detail, HopText):  # written on demand from the facts ``args``
-            self._place = _way(src_host, src_actor, dst_host, dst_actor, proto, port,
-                                 action, detail)
+        text = detail if isinstance(detail, HopText) else None
+        self._place = _way(src_host, src_actor, dst_host, dst_actor, proto, port, action, text)
+        if text is not None:  # written on demand from the facts ``args``
             self._facts = args
         else:  # a rare hop gives its text: kept as (detail, args)
-            self._place = _way(src_host, src_actor, dst_host, dst_actor, proto, port,
-                                 action, None)
             self._facts = (detail, args) if detail is not None or args else _NO_TEXT
 
     @property
@@ -121,12 +119,12 @@ class Hop:
 
     @property
     def detail(self) -> str | None:
-        text = self._place[7]
+        text = self._text
         return self._facts[0] if text is None else text.detail(self, self._facts)
 
     @property
     def args(self) -> Args:
-        text = self._place[7]
+        text = self._text
         return self._facts[1] if text is None else text.args(self, self._facts)  # type: ignore[no-any-return]
 
     def __iter__(self) -> Iterator[Any]:
